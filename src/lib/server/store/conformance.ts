@@ -1,0 +1,186 @@
+// One conformance suite for every LogStore (as automerge-repo's runStorageAdapterTests does):
+// an implementation's test file is a few lines that call runLogStoreConformance.
+import { describe, expect, it, beforeEach, afterEach } from 'vitest';
+import { toHex } from '../../core/bytes';
+import { StoreConflictError, type AppendBatch, type ChangeRow, type EntryRow, type LogStore } from './types';
+
+export interface StoreFixture {
+	store: LogStore;
+	/** Opens a second handle on the same storage (a restarted process, or another app server). */
+	reopen(): Promise<LogStore>;
+	cleanup(): Promise<void>;
+}
+
+const meta = { origin: 'test.example/log', verifierKey: 'test.example/log+01020304+AQ==' };
+
+function bytes(seed: number, n = 32): Uint8Array {
+	return Uint8Array.from({ length: n }, (_, i) => (seed * 31 + i * 7) & 0xff);
+}
+
+function entry(index: number, over: Partial<EntryRow> = {}): EntryRow {
+	return {
+		index,
+		data: bytes(index + 1, 40 + (index % 5)),
+		identity: bytes(index + 1000),
+		kind: 1,
+		author: bytes(7),
+		parcel: `RIV-${index % 3}`,
+		district: 'RIV',
+		part: 'parcel',
+		changeHash: bytes(index + 5000),
+		...over
+	};
+}
+
+function change(index: number, over: Partial<ChangeRow> = {}): ChangeRow {
+	return {
+		hash: bytes(index + 5000),
+		parcel: `RIV-${index % 3}`,
+		part: 'parcel',
+		amHash: toHex(bytes(index + 9000)),
+		actor: 'aa'.repeat(24),
+		seq: index + 1,
+		body: bytes(index + 77, 100),
+		...over
+	};
+}
+
+function batch(fromSize: number, n: number, over: (i: number) => Partial<EntryRow> = () => ({})): AppendBatch {
+	const entries = Array.from({ length: n }, (_, i) => entry(fromSize + i, over(fromSize + i)));
+	return {
+		fromSize,
+		entries,
+		changes: entries.filter((e) => e.kind === 1).map((e) => change(e.index, { parcel: e.parcel!, hash: e.changeHash! })),
+		hashes: entries.map((e) => ({ index: 10_000 + e.index, hash: bytes(e.index + 3) })),
+		checkpoint: { size: fromSize + n, checkpoint: `test.example/log\n${fromSize + n}\nroot\n` }
+	};
+}
+
+export function runLogStoreConformance(name: string, setup: () => Promise<StoreFixture>, skip = false): void {
+	describe.skipIf(skip)(`LogStore conformance: ${name}`, () => {
+		let f: StoreFixture;
+		let s: LogStore;
+		beforeEach(async () => {
+			f = await setup();
+			s = f.store;
+			await s.migrate();
+		});
+		afterEach(async () => {
+			await f.cleanup();
+		});
+
+		it('starts empty, and migrate is idempotent', async () => {
+			await s.migrate();
+			expect(await s.readMeta()).toBeNull();
+			expect(await s.head()).toBeNull();
+			expect(await s.readEntries(0, 10)).toEqual([]);
+			expect(await s.keyEntries()).toEqual([]);
+		});
+
+		it('records the log identity once and refuses another', async () => {
+			await s.initialize(meta);
+			await s.initialize(meta);
+			expect(await s.readMeta()).toEqual(meta);
+			await expect(s.initialize({ ...meta, origin: 'other.example/log' })).rejects.toThrow(StoreConflictError);
+			expect(await s.readMeta()).toEqual(meta);
+		});
+
+		it('appends a batch and returns every byte as given', async () => {
+			const b = batch(0, 5, (i) => (i === 4 ? { kind: 2, parcel: null, district: null, part: null, changeHash: null } : {}));
+			await s.appendBatch(b);
+			expect(await s.head()).toEqual(b.checkpoint);
+			const got = await s.readEntries(0, 10);
+			expect(got.map((e) => e.index)).toEqual([0, 1, 2, 3, 4]);
+			got.forEach((e, i) => expect(toHex(e.data)).toBe(toHex(b.entries[i].data)));
+			expect((await s.readEntries(1, 3)).map((e) => e.index)).toEqual([1, 2]);
+			const hashes = await s.readHashes([10_003, 10_001]);
+			expect(hashes.map(toHex)).toEqual([toHex(b.hashes[3].hash), toHex(b.hashes[1].hash)]);
+			await expect(s.readHashes([99_999])).rejects.toThrow(/missing/);
+			const c = await s.readChange(b.changes[2].hash);
+			expect(c && { ...c, hash: toHex(c.hash), body: toHex(c.body) }).toEqual({
+				...b.changes[2],
+				hash: toHex(b.changes[2].hash),
+				body: toHex(b.changes[2].body)
+			});
+			expect(await s.readChange(bytes(424242))).toBeNull();
+			expect((await s.keyEntries()).map((e) => e.index)).toEqual([4]);
+		});
+
+		it('answers the indexes the sequencer and readers need', async () => {
+			await s.appendBatch(batch(0, 6, (i) => (i === 5 ? { district: 'NORTH', parcel: 'NORTH-1' } : {})));
+			const ids = await s.findIdentities([bytes(1000 + 2), bytes(1), bytes(1000 + 5)]);
+			expect([...ids.entries()]).toEqual([
+				[toHex(bytes(1002)), 2],
+				[toHex(bytes(1005)), 5]
+			]);
+			const c0 = change(0);
+			const known = await s.knownChanges('RIV-0', 'parcel', [c0.amHash, change(1).amHash, 'ff'.repeat(32)]);
+			expect([...known]).toEqual([c0.amHash]);
+			expect(await s.knownChanges('RIV-0', 'title', [c0.amHash])).toEqual(new Set());
+			expect(await s.maxSeq('RIV-0', 'parcel', c0.actor)).toBe(4); // indexes 0 and 3 → seq 1 and 4
+			expect(await s.maxSeq('RIV-0', 'parcel', 'bb'.repeat(24))).toBe(0);
+			expect((await s.entriesOfParcel('RIV-1')).map((e) => e.index)).toEqual([1, 4]);
+			expect((await s.changesOfParcel('RIV-2')).map((c) => c.seq)).toEqual([3]);
+			expect((await s.entriesForDistricts(['NORTH'], 0, 10)).map((e) => e.index)).toEqual([5]);
+			expect((await s.entriesForDistricts(['RIV'], 2, 2)).map((e) => e.index)).toEqual([2, 3]);
+		});
+
+		it('is a compare-and-swap on the tree size', async () => {
+			await s.appendBatch(batch(0, 3));
+			await expect(s.appendBatch(batch(0, 3))).rejects.toThrow(StoreConflictError);
+			await expect(s.appendBatch(batch(2, 1))).rejects.toThrow(StoreConflictError);
+			expect((await s.head())?.size).toBe(3);
+			await s.appendBatch(batch(3, 2));
+			expect((await s.head())?.size).toBe(5);
+		});
+
+		it('applies a failing batch not at all', async () => {
+			await s.appendBatch(batch(0, 2));
+			const bad = batch(2, 3);
+			bad.entries[2].identity = bad.entries[0].identity; // violates identity uniqueness at the end
+			await expect(s.appendBatch(bad)).rejects.toThrow();
+			expect((await s.head())?.size).toBe(2);
+			expect((await s.readEntries(0, 10)).length).toBe(2);
+			expect(await s.readChange(bad.changes[0].hash)).toBeNull();
+			await expect(s.readHashes([10_002])).rejects.toThrow(/missing/);
+			await s.appendBatch(batch(2, 3));
+			expect((await s.head())?.size).toBe(5);
+		});
+
+		it('refuses a batch whose shape is inconsistent', async () => {
+			const b = batch(0, 2);
+			b.entries[1].index = 5;
+			await expect(s.appendBatch(b)).rejects.toThrow(/index/);
+			const c = batch(0, 2);
+			c.checkpoint.size = 3;
+			await expect(s.appendBatch(c)).rejects.toThrow(/checkpoint/);
+			expect(await s.head()).toBeNull();
+		});
+
+		it('lets exactly one of two racing writers win, seen by another handle', async () => {
+			await s.appendBatch(batch(0, 1));
+			const other = await f.reopen();
+			try {
+				const results = await Promise.allSettled([s.appendBatch(batch(1, 2)), other.appendBatch(batch(1, 3))]);
+				expect(results.filter((r) => r.status === 'fulfilled').length).toBe(1);
+				const size = (await other.head())?.size;
+				expect(size === 3 || size === 4).toBe(true);
+				expect((await s.readEntries(0, 100)).length).toBe(size);
+			} finally {
+				await other.close();
+			}
+		});
+
+		it('keeps what was committed across a reopen', async () => {
+			await s.initialize(meta);
+			await s.appendBatch(batch(0, 4));
+			await s.close();
+			const again = await f.reopen();
+			f.store = again;
+			s = again;
+			expect(await again.readMeta()).toEqual(meta);
+			expect((await again.head())?.size).toBe(4);
+			expect((await again.readEntries(0, 10)).length).toBe(4);
+		});
+	});
+}

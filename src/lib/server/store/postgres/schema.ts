@@ -1,0 +1,34 @@
+// PostgreSQL schema: the same tables as SQLite, with BYTEA and BIGINT.
+export const POSTGRES_SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS head (id INTEGER PRIMARY KEY CHECK (id = 1), size BIGINT NOT NULL);
+INSERT INTO head (id, size) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
+CREATE TABLE IF NOT EXISTS entries (
+  idx BIGINT PRIMARY KEY,
+  data BYTEA NOT NULL,
+  identity BYTEA NOT NULL UNIQUE,
+  kind SMALLINT NOT NULL,
+  author BYTEA NOT NULL,
+  parcel TEXT,
+  district TEXT,
+  part TEXT,
+  change_hash BYTEA
+);
+CREATE INDEX IF NOT EXISTS entries_by_parcel ON entries (parcel, idx) WHERE parcel IS NOT NULL;
+CREATE INDEX IF NOT EXISTS entries_by_district ON entries (district, idx) WHERE district IS NOT NULL;
+CREATE INDEX IF NOT EXISTS entries_keys ON entries (idx) WHERE kind IN (2, 3);
+CREATE TABLE IF NOT EXISTS hashes (id BIGINT PRIMARY KEY, hash BYTEA NOT NULL);
+CREATE TABLE IF NOT EXISTS changes (
+  hash BYTEA PRIMARY KEY,
+  parcel TEXT NOT NULL,
+  part TEXT NOT NULL,
+  am_hash TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  body BYTEA NOT NULL,
+  UNIQUE (parcel, part, am_hash),
+  UNIQUE (parcel, part, actor, seq)
+);
+CREATE INDEX IF NOT EXISTS changes_by_parcel ON changes (parcel);
+CREATE TABLE IF NOT EXISTS checkpoints (size BIGINT PRIMARY KEY, note TEXT NOT NULL);
+`;

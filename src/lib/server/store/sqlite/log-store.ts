@@ -1,0 +1,192 @@
+// SQLite log store (better-sqlite3): WAL journal with synchronous=FULL, so a committed batch
+// survives a crash or power loss. better-sqlite3 is synchronous; the async interface is kept so
+// the sequencer treats SQLite and PostgreSQL alike.
+import Database from 'better-sqlite3';
+import { toHex } from '../../../core/bytes';
+import type { PartName } from '../../../core/log/entry';
+import { SQLITE_SCHEMA } from './schema';
+import { checkBatchShape } from '../batch';
+import {
+	StoreConflictError,
+	type AppendBatch,
+	type ChangeRow,
+	type Head,
+	type LogMeta,
+	type LogStore,
+	type StoredEntry
+} from '../types';
+
+type Row = Record<string, unknown>;
+const u8 = (b: unknown): Uint8Array => new Uint8Array(b as Buffer);
+
+function changeRow(r: Row): ChangeRow {
+	return {
+		hash: u8(r.hash),
+		parcel: r.parcel as string,
+		part: r.part as PartName,
+		amHash: r.am_hash as string,
+		actor: r.actor as string,
+		seq: r.seq as number,
+		body: u8(r.body)
+	};
+}
+const entryRow = (r: Row): StoredEntry => ({ index: r.idx as number, data: u8(r.data) });
+
+export class SqliteLogStore implements LogStore {
+	readonly kind = 'sqlite';
+	readonly db: Database.Database;
+	#stmts: ReturnType<typeof prepare> | null = null;
+
+	constructor(path: string) {
+		this.db = new Database(path);
+		this.db.pragma('journal_mode = WAL');
+		this.db.pragma('synchronous = FULL');
+		this.db.pragma('foreign_keys = ON');
+		this.db.pragma('busy_timeout = 5000');
+	}
+
+	get #s() {
+		if (!this.#stmts) throw new Error('SqliteLogStore: call migrate() first');
+		return this.#stmts;
+	}
+
+	async migrate(): Promise<void> {
+		this.db.exec(SQLITE_SCHEMA);
+		this.#stmts = prepare(this.db);
+	}
+
+	async close(): Promise<void> {
+		this.db.close();
+	}
+
+	async readMeta(): Promise<LogMeta | null> {
+		const origin = this.#s.getMeta.get('origin') as Row | undefined;
+		const key = this.#s.getMeta.get('verifier_key') as Row | undefined;
+		return origin && key ? { origin: origin.value as string, verifierKey: key.value as string } : null;
+	}
+
+	async initialize(meta: LogMeta): Promise<void> {
+		this.db.transaction(() => {
+			const existing = this.#s.getMeta.get('origin') as Row | undefined;
+			if (existing) {
+				const key = this.#s.getMeta.get('verifier_key') as Row;
+				if (existing.value !== meta.origin || key.value !== meta.verifierKey) {
+					throw new StoreConflictError(`this store already holds the log ${existing.value}`);
+				}
+				return;
+			}
+			this.#s.putMeta.run('origin', meta.origin);
+			this.#s.putMeta.run('verifier_key', meta.verifierKey);
+		})();
+	}
+
+	async head(): Promise<Head | null> {
+		const r = this.#s.head.get() as Row | undefined;
+		return r ? { size: r.size as number, checkpoint: r.note as string } : null;
+	}
+
+	async readHashes(indexes: number[]): Promise<Uint8Array[]> {
+		return indexes.map((i) => {
+			const r = this.#s.hash.get(i) as Row | undefined;
+			if (!r) throw new Error(`stored hash ${i} is missing`);
+			return u8(r.hash);
+		});
+	}
+
+	async readEntries(start: number, end: number): Promise<StoredEntry[]> {
+		return (this.#s.entries.all(start, end) as Row[]).map(entryRow);
+	}
+
+	async findIdentities(identities: Uint8Array[]): Promise<Map<string, number>> {
+		const out = new Map<string, number>();
+		for (const id of identities) {
+			const r = this.#s.identity.get(id) as Row | undefined;
+			if (r) out.set(toHex(id), r.idx as number);
+		}
+		return out;
+	}
+
+	async knownChanges(parcel: string, part: PartName, amHashes: string[]): Promise<Set<string>> {
+		return new Set(amHashes.filter((h) => this.#s.knownChange.get(parcel, part, h)));
+	}
+
+	async maxSeq(parcel: string, part: PartName, actor: string): Promise<number> {
+		const r = this.#s.maxSeq.get(parcel, part, actor) as Row;
+		return (r.seq as number | null) ?? 0;
+	}
+
+	async readChange(hash: Uint8Array): Promise<ChangeRow | null> {
+		const r = this.#s.change.get(hash) as Row | undefined;
+		return r ? changeRow(r) : null;
+	}
+
+	async changesOfParcel(parcel: string): Promise<ChangeRow[]> {
+		return (this.#s.changesOfParcel.all(parcel) as Row[]).map(changeRow);
+	}
+
+	async entriesOfParcel(parcel: string): Promise<StoredEntry[]> {
+		return (this.#s.entriesOfParcel.all(parcel) as Row[]).map(entryRow);
+	}
+
+	async entriesForDistricts(districts: string[], since: number, limit: number): Promise<StoredEntry[]> {
+		const list = JSON.stringify(districts);
+		return (this.#s.entriesForDistricts.all(since, list, limit) as Row[]).map(entryRow);
+	}
+
+	async keyEntries(): Promise<StoredEntry[]> {
+		return (this.#s.keyEntries.all() as Row[]).map(entryRow);
+	}
+
+	async appendBatch(batch: AppendBatch): Promise<void> {
+		checkBatchShape(batch);
+		const s = this.#s;
+		this.db.transaction(() => {
+			const moved = s.advanceHead.run(batch.checkpoint.size, batch.fromSize);
+			if (moved.changes !== 1) {
+				const { size } = s.size.get() as { size: number };
+				throw new StoreConflictError(`tree size is ${size}, not ${batch.fromSize}: another sequencer appended`);
+			}
+			for (const e of batch.entries) {
+				s.insertEntry.run(e.index, e.data, e.identity, e.kind, e.author, e.parcel, e.district, e.part, e.changeHash);
+			}
+			for (const c of batch.changes) s.insertChange.run(c.hash, c.parcel, c.part, c.amHash, c.actor, c.seq, c.body);
+			for (const h of batch.hashes) s.insertHash.run(h.index, h.hash);
+			s.insertCheckpoint.run(batch.checkpoint.size, batch.checkpoint.checkpoint);
+		})();
+	}
+}
+
+function prepare(db: Database.Database) {
+	return {
+		getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
+		putMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)'),
+		size: db.prepare('SELECT size FROM head WHERE id = 1'),
+		head: db.prepare('SELECT c.size, c.note FROM head h JOIN checkpoints c ON c.size = h.size WHERE h.id = 1'),
+		advanceHead: db.prepare('UPDATE head SET size = ? WHERE id = 1 AND size = ?'),
+		hash: db.prepare('SELECT hash FROM hashes WHERE id = ?'),
+		entries: db.prepare('SELECT idx, data FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx'),
+		identity: db.prepare('SELECT idx FROM entries WHERE identity = ?'),
+		knownChange: db.prepare('SELECT 1 FROM changes WHERE parcel = ? AND part = ? AND am_hash = ?').pluck(),
+		maxSeq: db.prepare('SELECT max(seq) AS seq FROM changes WHERE parcel = ? AND part = ? AND actor = ?'),
+		change: db.prepare('SELECT * FROM changes WHERE hash = ?'),
+		changesOfParcel: db.prepare(
+			'SELECT c.* FROM entries e JOIN changes c ON c.hash = e.change_hash WHERE e.parcel = ? ORDER BY e.idx'
+		),
+		entriesOfParcel: db.prepare('SELECT idx, data FROM entries WHERE parcel = ? ORDER BY idx'),
+		entriesForDistricts: db.prepare(
+			`SELECT idx, data FROM entries WHERE idx >= ?
+			 AND (kind IN (2, 3) OR district IN (SELECT value FROM json_each(?)))
+			 ORDER BY idx LIMIT ?`
+		),
+		keyEntries: db.prepare('SELECT idx, data FROM entries WHERE kind IN (2, 3) ORDER BY idx'),
+		insertEntry: db.prepare(
+			`INSERT INTO entries (idx, data, identity, kind, author, parcel, district, part, change_hash)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		),
+		insertChange: db.prepare(
+			'INSERT INTO changes (hash, parcel, part, am_hash, actor, seq, body) VALUES (?, ?, ?, ?, ?, ?, ?)'
+		),
+		insertHash: db.prepare('INSERT INTO hashes (id, hash) VALUES (?, ?)'),
+		insertCheckpoint: db.prepare('INSERT INTO checkpoints (size, note) VALUES (?, ?)')
+	};
+}

@@ -1,0 +1,35 @@
+// SQLite schema for the log and its indexes. Entries and change bodies are stored once;
+// everything else (hashes, checkpoints) is derived but kept, so proofs need no recomputation.
+export const SQLITE_SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS head (id INTEGER PRIMARY KEY CHECK (id = 1), size INTEGER NOT NULL);
+INSERT OR IGNORE INTO head (id, size) VALUES (1, 0);
+CREATE TABLE IF NOT EXISTS entries (
+  idx INTEGER PRIMARY KEY,
+  data BLOB NOT NULL,
+  identity BLOB NOT NULL UNIQUE,
+  kind INTEGER NOT NULL,
+  author BLOB NOT NULL,
+  parcel TEXT,
+  district TEXT,
+  part TEXT,
+  change_hash BLOB
+);
+CREATE INDEX IF NOT EXISTS entries_by_parcel ON entries (parcel, idx) WHERE parcel IS NOT NULL;
+CREATE INDEX IF NOT EXISTS entries_by_district ON entries (district, idx) WHERE district IS NOT NULL;
+CREATE INDEX IF NOT EXISTS entries_keys ON entries (idx) WHERE kind IN (2, 3);
+CREATE TABLE IF NOT EXISTS hashes (id INTEGER PRIMARY KEY, hash BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS changes (
+  hash BLOB PRIMARY KEY,
+  parcel TEXT NOT NULL,
+  part TEXT NOT NULL,
+  am_hash TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  body BLOB NOT NULL,
+  UNIQUE (parcel, part, am_hash),
+  UNIQUE (parcel, part, actor, seq)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS changes_by_parcel ON changes (parcel);
+CREATE TABLE IF NOT EXISTS checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL);
+`;

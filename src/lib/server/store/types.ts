@@ -1,0 +1,110 @@
+// The log store: the only durable state of a Parcel Ledger server. Two implementations
+// (SQLite, PostgreSQL) pass one conformance suite (conformance.ts).
+//
+// Contract, in the manner of Sunlight's backends:
+// - Every method may be called concurrently; reads never see a half-applied batch.
+// - `appendBatch` is all or nothing, and when its promise resolves the batch is durable
+//   (SQLite WAL with synchronous=FULL, or a PostgreSQL COMMIT). If it rejects, nothing changed.
+// - `appendBatch` is a compare-and-swap on the tree size: it refuses a batch whose `fromSize`
+//   is not the committed size, so two sequencers can never both write one tree size.
+// - Stored bytes are returned exactly as they were given.
+
+import type { PartName } from '../../core/log/entry';
+
+export interface LogMeta {
+	/** The log's origin line (C2SP tlog-checkpoint), e.g. `county.example/parcels`. */
+	origin: string;
+	/** The note verifier key, `<origin>+<keyid>+<base64>`. */
+	verifierKey: string;
+}
+
+export interface Head {
+	size: number;
+	/** The signed checkpoint note for `size`, exactly as served at /log/checkpoint. */
+	checkpoint: string;
+}
+
+/** What the store indexes about an entry, so queries need not decode entries. */
+export interface EntryRow {
+	index: number;
+	data: Uint8Array;
+	/** SHA-256 of the signed statement: the same edit submitted twice has the same identity. */
+	identity: Uint8Array;
+	kind: number;
+	author: Uint8Array;
+	parcel: string | null;
+	district: string | null;
+	part: PartName | null;
+	changeHash: Uint8Array | null;
+}
+
+export interface ChangeRow {
+	/** SHA-256 of `body`: the name an edit entry gives the change. */
+	hash: Uint8Array;
+	parcel: string;
+	part: PartName;
+	/** Automerge's own change hash (hex) and its actor and sequence number. */
+	amHash: string;
+	actor: string;
+	seq: number;
+	body: Uint8Array;
+}
+
+export interface AppendBatch {
+	fromSize: number;
+	entries: EntryRow[];
+	changes: ChangeRow[];
+	/** New stored hashes (Go tlog layout): index → hash, for indexes storedHashCount(fromSize)… */
+	hashes: { index: number; hash: Uint8Array }[];
+	checkpoint: Head;
+}
+
+export interface StoredEntry {
+	index: number;
+	data: Uint8Array;
+}
+
+export interface LogStore {
+	readonly kind: 'sqlite' | 'postgres';
+	/** Creates the schema when missing. Idempotent. */
+	migrate(): Promise<void>;
+	close(): Promise<void>;
+
+	/** Null until `initialize` has run. */
+	readMeta(): Promise<LogMeta | null>;
+	/** Records the log's identity once; refuses a second, different identity. Durable on resolve. */
+	initialize(meta: LogMeta): Promise<void>;
+
+	/** The last committed head, or null for an empty log. */
+	head(): Promise<Head | null>;
+	/** Stored hashes by index, in the order asked; throws when one is missing. */
+	readHashes(indexes: number[]): Promise<Uint8Array[]>;
+	/** Entries [start, end) in index order. */
+	readEntries(start: number, end: number): Promise<StoredEntry[]>;
+	/** Indexes of entries whose identity is among `identities` (hex identity → index). */
+	findIdentities(identities: Uint8Array[]): Promise<Map<string, number>>;
+
+	/** Which of these Automerge change hashes the (parcel, part) document already has. */
+	knownChanges(parcel: string, part: PartName, amHashes: string[]): Promise<Set<string>>;
+	/** The highest sequence number stored for an actor in a (parcel, part) document (0 if none). */
+	maxSeq(parcel: string, part: PartName, actor: string): Promise<number>;
+	readChange(hash: Uint8Array): Promise<ChangeRow | null>;
+	/** All changes of one parcel (every part), in log order. */
+	changesOfParcel(parcel: string): Promise<ChangeRow[]>;
+
+	/** Entries naming a parcel, in index order. */
+	entriesOfParcel(parcel: string): Promise<StoredEntry[]>;
+	/** Edit entries of the given districts with index ≥ since, plus every key grant and revocation. */
+	entriesForDistricts(districts: string[], since: number, limit: number): Promise<StoredEntry[]>;
+	/** Every key grant and revocation entry, in index order (authorization is replayed from these). */
+	keyEntries(): Promise<StoredEntry[]>;
+
+	appendBatch(batch: AppendBatch): Promise<void>;
+}
+
+export class StoreConflictError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'StoreConflictError';
+	}
+}
