@@ -4,6 +4,8 @@
 import { Reader, Writer, DecodeError } from '../codec';
 import { concat, equalBytes, utf8 } from '../bytes';
 import { sha256 } from '../hash';
+import { PARCEL_ID_PATTERN } from '../record/ids';
+import { PART_CODES, ROLE_CODES, type PartName, type Role } from '../record/parts';
 import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES, type SignatureVerifier, type Signer } from '../signing/ed25519';
 
 export const ENTRY_VERSION = 1;
@@ -12,12 +14,9 @@ export const STATEMENT_PREFIX = 'parcel-ledger/v1\n';
 /** Entries stay far below the 64 KiB that a tlog-tiles entry bundle can hold. */
 export const MAX_ENTRY_BYTES = 4096;
 
-export type PartName = 'parcel' | 'valuation' | 'title' | 'private';
-export type Role = 'assessor' | 'registrar';
+export type { PartName, Role };
 
-const PART_CODES: Record<PartName, number> = { parcel: 1, valuation: 2, title: 3, private: 4 };
-const ROLE_CODES: Record<Role, number> = { assessor: 1, registrar: 2 };
-const KIND_CODES = { edit: 1, grant: 2, revoke: 3 } as const;
+export const KIND_CODES = { edit: 1, grant: 2, revoke: 3 } as const;
 
 export type EntryBody =
 	| { kind: 'edit'; parcelId: string; part: PartName; changeHash: Uint8Array }
@@ -29,10 +28,10 @@ export type Statement = EntryBody & { author: Uint8Array; claimedTime: number };
 /** A sequenced entry: the statement plus the log's time and the author's signature. */
 export type Entry = Statement & { logTime: number; signature: Uint8Array };
 
-const PARCEL_ID = /^[A-Z0-9]{2,8}-[A-Z0-9]{1,24}$/;
+/** A grant names districts, or `*` for all of them. */
 const DISTRICT = /^(?:[A-Z0-9]{2,8}|\*)$/;
 
-function byCode<T extends string>(table: Record<T, number>, code: number, what: string): T {
+function byCode<T extends string>(table: Readonly<Record<T, number>>, code: number, what: string): T {
 	for (const [name, c] of Object.entries(table) as [T, number][]) if (c === code) return name;
 	throw new DecodeError(`unknown ${what} code ${code}`);
 }
@@ -42,7 +41,7 @@ function checkBody(s: Statement): void {
 	if (!Number.isSafeInteger(s.claimedTime) || s.claimedTime < 0) throw new RangeError('claimed time must be ms since 1970');
 	switch (s.kind) {
 		case 'edit':
-			if (!PARCEL_ID.test(s.parcelId)) throw new RangeError(`malformed parcel id ${JSON.stringify(s.parcelId)}`);
+			if (!PARCEL_ID_PATTERN.test(s.parcelId)) throw new RangeError(`malformed parcel id ${JSON.stringify(s.parcelId)}`);
 			if (!(s.part in PART_CODES)) throw new RangeError(`unknown part ${s.part}`);
 			if (s.changeHash.length !== 32) throw new RangeError('change hash must be 32 bytes');
 			return;

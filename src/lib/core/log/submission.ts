@@ -1,0 +1,100 @@
+// Stateless checks of a submitted edit, run before anything is stored and before the sequencer
+// sees it: the change decodes, its hash is recomputed (never trusted), the statement signature
+// verifies, and the change's Automerge actor belongs to the signing key. Stateful checks
+// (authorization, dependencies) belong to the sequencer, which sees the log in order.
+import { decodeChange } from '@automerge/automerge';
+import { toHex } from '../bytes';
+import { sha256 } from '../hash';
+import { actorBelongsTo } from '../crdt/actors';
+import type { SignatureVerifier } from '../signing/ed25519';
+import { changeHash, encodeEntry, statementBytes, MAX_ENTRY_BYTES, type Statement } from './entry';
+
+/** Largest accepted change. Photos and documents are blobs outside the log; geometry fits. */
+export const MAX_CHANGE_BYTES = 512 * 1024;
+/** How far ahead of the log's clock an author's claimed time may be (clock skew on tablets). */
+export const MAX_CLOCK_SKEW_MS = 10 * 60 * 1000;
+
+export type SubmissionCode =
+	| 'malformed'
+	| 'too-large'
+	| 'bad-change'
+	| 'bad-signature'
+	| 'foreign-actor'
+	| 'claimed-time-in-future';
+
+export type Refusal<C extends string = string> = { code: C; message: string };
+
+export interface Submission {
+	statement: Statement;
+	signature: Uint8Array;
+	/** The Automerge change bytes, for edits only. */
+	change?: Uint8Array;
+}
+
+export interface ChangeInfo {
+	amHash: string;
+	actor: string;
+	seq: number;
+	deps: string[];
+}
+
+/** A submission that passed every stateless check; only `checkSubmission` makes one. */
+export interface CheckedSubmission extends Submission {
+	readonly identity: Uint8Array;
+	readonly changeInfo: ChangeInfo | null;
+	readonly checked: true;
+}
+
+export type CheckResult = { ok: true; value: CheckedSubmission } | { ok: false; refusal: Refusal<SubmissionCode> };
+
+const refuse = (code: SubmissionCode, message: string): CheckResult => ({ ok: false, refusal: { code, message } });
+
+export interface CheckDeps {
+	origin: string;
+	verifier: SignatureVerifier;
+	/** The log's clock, ms since 1970. */
+	now: number;
+}
+
+export async function checkSubmission(sub: Submission, deps: CheckDeps): Promise<CheckResult> {
+	const s = sub.statement;
+	let statement: Uint8Array;
+	try {
+		statement = statementBytes(deps.origin, s);
+		// Encode once with a dummy signature and time to apply the entry's own size bound.
+		if (encodeEntry({ ...s, logTime: 0, signature: new Uint8Array(64) }).length > MAX_ENTRY_BYTES) {
+			return refuse('too-large', 'entry too large');
+		}
+	} catch (e) {
+		return refuse('malformed', (e as Error).message);
+	}
+	if (s.claimedTime > deps.now + MAX_CLOCK_SKEW_MS) {
+		return refuse('claimed-time-in-future', `claimed time ${new Date(s.claimedTime).toISOString()} is ahead of the log's clock`);
+	}
+
+	let changeInfo: ChangeInfo | null = null;
+	if (s.kind === 'edit') {
+		const change = sub.change;
+		if (!change || change.length === 0) return refuse('malformed', 'an edit needs its change bytes');
+		if (change.length > MAX_CHANGE_BYTES) return refuse('too-large', `change is ${change.length} bytes, above ${MAX_CHANGE_BYTES}`);
+		if (toHex(changeHash(change)) !== toHex(s.changeHash)) {
+			return refuse('bad-change', 'the change hash in the statement is not SHA-256 of the change bytes');
+		}
+		try {
+			const d = decodeChange(change);
+			changeInfo = { amHash: d.hash, actor: d.actor, seq: d.seq, deps: [...d.deps] };
+		} catch (e) {
+			return refuse('bad-change', `not an Automerge change: ${(e as Error).message}`);
+		}
+		if (!actorBelongsTo(changeInfo.actor, s.author)) {
+			return refuse('foreign-actor', `change actor ${changeInfo.actor.slice(0, 16)}… is not derived from the signing key`);
+		}
+	} else if (sub.change) {
+		return refuse('malformed', `a ${s.kind} entry carries no change`);
+	}
+
+	if (!(await deps.verifier.verify(sub.signature, statement, s.author))) {
+		return refuse('bad-signature', 'the signature does not verify over the statement');
+	}
+	return { ok: true, value: { ...sub, identity: sha256(statement), changeInfo, checked: true } };
+}

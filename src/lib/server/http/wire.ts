@@ -1,0 +1,80 @@
+// The JSON wire format of submissions (docs/protocol.md "Submitting edits"), parsed with valibot
+// into core statements. Keys travel as lower-case hex; byte strings (changes, signatures) as base64.
+import * as v from 'valibot';
+import { fromBase64, fromHex } from '../../core/bytes';
+import { PART_NAMES, ROLES } from '../../core/record/parts';
+import { changeHash } from '../../core/log/entry';
+import type { Submission } from '../../core/log/submission';
+
+/** Most items one request may carry; larger batches are refused whole with 413. */
+export const MAX_ITEMS_PER_REQUEST = 2000;
+
+const hexKey = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'must be a 32-byte key in lower-case hex'));
+const base64 = v.pipe(v.string(), v.maxLength(1_000_000), v.regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64'));
+const time = v.pipe(v.number(), v.safeInteger('must be an integer'), v.minValue(0));
+const common = { author: hexKey, claimedTime: time, signature: base64 };
+
+const EditItem = v.strictObject({
+	kind: v.optional(v.literal('edit')),
+	parcel: v.pipe(v.string(), v.maxLength(40)),
+	part: v.picklist(PART_NAMES),
+	change: base64,
+	...common
+});
+const GrantItem = v.strictObject({
+	kind: v.literal('grant'),
+	grantee: hexKey,
+	role: v.picklist(ROLES),
+	name: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
+	districts: v.pipe(v.array(v.pipe(v.string(), v.maxLength(8))), v.minLength(1), v.maxLength(255)),
+	...common
+});
+const RevokeItem = v.strictObject({
+	kind: v.literal('revoke'),
+	revoked: hexKey,
+	reason: v.pipe(v.string(), v.minLength(1), v.maxLength(1000)),
+	...common
+});
+
+export const EditBatch = v.strictObject({
+	edits: v.pipe(v.array(EditItem), v.minLength(1, 'send at least one edit'), v.maxLength(MAX_ITEMS_PER_REQUEST))
+});
+export const KeyBatch = v.strictObject({
+	entries: v.pipe(v.array(v.union([GrantItem, RevokeItem])), v.minLength(1), v.maxLength(MAX_ITEMS_PER_REQUEST))
+});
+
+export type EditItem = v.InferOutput<typeof EditItem>;
+export type KeyItem = v.InferOutput<typeof GrantItem> | v.InferOutput<typeof RevokeItem>;
+
+export type WireResult<T> = { ok: true; value: T } | { ok: false; message: string; path?: string };
+
+export function parseWire<S extends v.GenericSchema>(schema: S, input: unknown): WireResult<v.InferOutput<S>> {
+	const r = v.safeParse(schema, input);
+	if (r.success) return { ok: true, value: r.output };
+	const issue = r.issues[0];
+	const path = v.getDotPath(issue) ?? undefined;
+	return { ok: false, message: path ? `${path}: ${issue.message}` : issue.message, path };
+}
+
+/** Decodes one wire item into a submission; malformed byte strings come back as errors. */
+export function toSubmission(item: EditItem | KeyItem): WireResult<Submission> {
+	try {
+		const author = fromHex(item.author);
+		const signature = fromBase64(item.signature);
+		const base = { author, claimedTime: item.claimedTime };
+		if (item.kind === 'grant') {
+			const statement = { kind: 'grant' as const, grantee: fromHex(item.grantee), role: item.role, name: item.name, districts: item.districts, ...base };
+			return { ok: true, value: { statement, signature } };
+		}
+		if (item.kind === 'revoke') {
+			const statement = { kind: 'revoke' as const, revoked: fromHex(item.revoked), reason: item.reason, ...base };
+			return { ok: true, value: { statement, signature } };
+		}
+		const change = fromBase64(item.change);
+		// The wire carries no hash to trust: the statement is rebuilt with SHA-256 of the bytes received.
+		const statement = { kind: 'edit' as const, parcelId: item.parcel, part: item.part, changeHash: changeHash(change), ...base };
+		return { ok: true, value: { statement, signature, change } };
+	} catch (e) {
+		return { ok: false, message: (e as Error).message };
+	}
+}

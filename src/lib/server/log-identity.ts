@@ -1,0 +1,57 @@
+// The log's own key: signs checkpoints as C2SP signed notes. Kept in a file of the data folder
+// (mode 0600), never in the database, so a database dump or replica cannot sign.
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { fromHex, toHex } from '../core/bytes';
+import { formatVerifierKey, isValidKeyName, parseVerifierKey, type NoteVerifierKey } from '../core/log/note';
+import { openCheckpoint, signCheckpoint, type Checkpoint } from '../core/log/checkpoint';
+import { nodeSigner, nodeVerifier } from './ed25519';
+import type { Signer } from '../core/signing/ed25519';
+
+export interface LogIdentity {
+	origin: string;
+	verifierKey: string;
+	key: NoteVerifierKey;
+	signCheckpoint(size: number, root: Uint8Array): Promise<string>;
+	/** Verifies a checkpoint note with the log key; throws with the reason when it does not. */
+	openCheckpoint(note: string): Promise<Checkpoint>;
+}
+
+export function logIdentity(origin: string, signer: Signer): LogIdentity {
+	if (!isValidKeyName(origin)) throw new Error(`origin ${JSON.stringify(origin)} must be one word without spaces or "+", e.g. county.example/parcels`);
+	const verifierKey = formatVerifierKey(origin, signer.publicKey);
+	const parsed = parseVerifierKey(verifierKey);
+	if (!parsed.ok) throw new Error(parsed.message);
+	return {
+		origin,
+		verifierKey,
+		key: parsed.value,
+		signCheckpoint: (size, root) => signCheckpoint({ origin, size, root }, origin, signer),
+		async openCheckpoint(note) {
+			const r = await openCheckpoint(note, parsed.value, nodeVerifier);
+			if (!r.ok) throw new Error(`${r.code}: ${r.message}`);
+			return r.value.checkpoint;
+		}
+	};
+}
+
+interface KeyFile {
+	origin: string;
+	secretKey: string;
+}
+
+export function createLogKeyFile(path: string, origin: string): LogIdentity {
+	if (existsSync(path)) throw new Error(`${path} already exists: this data folder already has a log key`);
+	const secret = randomBytes(32);
+	const identity = logIdentity(origin, nodeSigner(secret));
+	const file: KeyFile = { origin, secretKey: toHex(secret) };
+	writeFileSync(path, JSON.stringify(file, null, 2) + '\n', { mode: 0o600 });
+	chmodSync(path, 0o600);
+	return identity;
+}
+
+export function readLogKeyFile(path: string): LogIdentity {
+	if (!existsSync(path)) throw new Error(`no log key at ${path}: run \`npm run cli -- init --origin <name>\` first`);
+	const file = JSON.parse(readFileSync(path, 'utf8')) as KeyFile;
+	return logIdentity(file.origin, nodeSigner(fromHex(file.secretKey)));
+}

@@ -1,0 +1,283 @@
+// The sequencer: pools checked submissions and commits each batch in one store transaction
+// (assign indexes, store entries and change bodies, extend the tree, sign the checkpoint).
+// A submission is answered only after its batch is durable. Exactly one sequencer may write a
+// store at a time; the store's compare-and-swap on the tree size enforces it.
+import { toHex } from '../core/bytes';
+import { decodeEntry, encodeEntry, KIND_CODES, type Entry } from '../core/log/entry';
+import { KeyRegistry } from '../core/log/authority';
+import { leafHash } from '../core/log/hashing';
+import { storedHashCount, storedHashes, treeHash } from '../core/log/tree';
+import { proveRecord } from '../core/log/proof';
+import { districtOf } from '../core/record/ids';
+import type { AuthorityCode } from '../core/log/authority';
+import type { CheckedSubmission, Refusal } from '../core/log/submission';
+import { HashCache } from './hash-cache';
+import { StoreConflictError, type ChangeRow, type EntryRow, type LogStore } from './store/types';
+import type { LogIdentity } from './log-identity';
+
+export type StatefulCode =
+	| AuthorityCode
+	| 'unknown-dependency'
+	| 'missing-predecessor'
+	| 'duplicate-seq'
+	| 'duplicate-change'
+	| 'unavailable';
+
+export type SubmitResult =
+	| { status: 'accepted'; index: number; duplicate: boolean; treeSize: number; proof: Uint8Array[]; checkpoint: string }
+	| ({ status: 'refused' } & Refusal<StatefulCode>);
+
+export interface SequencerOptions {
+	store: LogStore;
+	identity: LogIdentity;
+	/** The log's clock, ms since 1970. */
+	clock?: () => number;
+	/** Largest batch committed at once. */
+	maxBatch?: number;
+	/** How long the first submission of a batch waits for company. */
+	maxDelayMs?: number;
+	/** Called after each durable commit with the new entries (for projections). */
+	onCommit?: (entries: { index: number; entry: Entry }[]) => void;
+}
+
+interface Pending {
+	sub: CheckedSubmission;
+	resolve: (r: SubmitResult) => void;
+}
+
+interface Accepted {
+	p: Pending;
+	index: number;
+}
+
+const docKey = (parcel: string, part: string) => `${parcel}\u0000${part}`;
+
+export class Sequencer {
+	readonly #store: LogStore;
+	readonly #id: LogIdentity;
+	readonly #clock: () => number;
+	readonly #maxBatch: number;
+	readonly #maxDelay: number;
+	readonly #onCommit?: SequencerOptions['onCommit'];
+	readonly #cache: HashCache;
+	#registry = new KeyRegistry();
+	#size = 0;
+	#checkpoint = '';
+	#queue: Pending[] = [];
+	#timer: ReturnType<typeof setTimeout> | null = null;
+	#running: Promise<void> | null = null;
+
+	constructor(o: SequencerOptions) {
+		this.#store = o.store;
+		this.#id = o.identity;
+		this.#clock = o.clock ?? Date.now;
+		this.#maxBatch = o.maxBatch ?? 1000;
+		this.#maxDelay = o.maxDelayMs ?? 5;
+		this.#onCommit = o.onCommit;
+		this.#cache = new HashCache((ix) => this.#store.readHashes(ix));
+	}
+
+	get size(): number {
+		return this.#size;
+	}
+	get checkpoint(): string {
+		return this.#checkpoint;
+	}
+	get registry(): KeyRegistry {
+		return this.#registry;
+	}
+	/** A reader over committed stored hashes (cached). */
+	get hashReader() {
+		return this.#cache.reader();
+	}
+
+	/** Loads the committed head and replays key entries. Call before submitting. */
+	async load(): Promise<void> {
+		const head = await this.#store.head();
+		this.#size = head?.size ?? 0;
+		this.#checkpoint = head?.checkpoint ?? (await this.#id.signCheckpoint(0, await treeHash(0, this.hashReader)));
+		const registry = new KeyRegistry();
+		for (const { index, data } of await this.#store.keyEntries()) {
+			if (index >= this.#size) break;
+			registry.skipTo(index);
+			const e = decodeEntry(data);
+			const v = registry.check(e);
+			if (!v.ok) throw new Error(`entry ${index} was not authorized when appended (${v.code}): the log is corrupt`);
+			registry.apply(e);
+		}
+		registry.skipTo(this.#size);
+		this.#registry = registry;
+	}
+
+	/** Queues a checked submission; resolves once it is durably in the log, or refused. */
+	submit(sub: CheckedSubmission): Promise<SubmitResult> {
+		return new Promise((resolve) => {
+			this.#queue.push({ sub, resolve });
+			if (this.#queue.length >= this.#maxBatch) this.#kick();
+			else if (!this.#timer) this.#timer = setTimeout(() => this.#kick(), this.#maxDelay);
+		});
+	}
+
+	submitMany(subs: CheckedSubmission[]): Promise<SubmitResult[]> {
+		return Promise.all(subs.map((s) => this.submit(s)));
+	}
+
+	/** Resolves when everything queued so far has been committed or refused. */
+	async drain(): Promise<void> {
+		while (this.#queue.length || this.#running) {
+			this.#kick();
+			await this.#running;
+		}
+	}
+
+	#kick(): void {
+		if (this.#timer) {
+			clearTimeout(this.#timer);
+			this.#timer = null;
+		}
+		if (this.#running) return;
+		this.#running = (async () => {
+			while (this.#queue.length) {
+				const batch = this.#queue.splice(0, this.#maxBatch);
+				await this.#commit(batch).catch((e) => this.#failBatch(batch, e));
+			}
+		})().finally(() => {
+			this.#running = null;
+			if (this.#queue.length) this.#kick();
+		});
+	}
+
+	async #failBatch(batch: Pending[], e: unknown): Promise<void> {
+		const message =
+			e instanceof StoreConflictError
+				? 'another sequencer appended to this log; try again'
+				: `the log store is unavailable: ${(e as Error).message}`;
+		for (const p of batch) p.resolve({ status: 'refused', code: 'unavailable', message });
+		// Whatever happened, our view of the head may be stale: reload it before the next batch.
+		await this.load().catch(() => {});
+	}
+
+	async #commit(batch: Pending[]): Promise<void> {
+		const fromSize = this.#size;
+		const existing = await this.#store.findIdentities(batch.map((p) => p.sub.identity));
+		const registry = this.#registry.clone();
+		const pendingIds = new Map<string, number>();
+		const pendingChanges = new Map<string, Set<string>>();
+		const pendingSeq = new Map<string, number>();
+		const accepted: Accepted[] = [];
+		const duplicates: { p: Pending; index: number }[] = [];
+		const now = this.#clock();
+
+		for (const p of batch) {
+			const idHex = toHex(p.sub.identity);
+			const known = existing.get(idHex) ?? pendingIds.get(idHex);
+			if (known !== undefined) {
+				duplicates.push({ p, index: known });
+				continue;
+			}
+			const refusal = registry.check(p.sub.statement);
+			if (!refusal.ok) {
+				p.resolve({ status: 'refused', code: refusal.code, message: refusal.message });
+				continue;
+			}
+			const s = p.sub.statement;
+			if (s.kind === 'edit') {
+				const r = await this.#checkChange(p.sub, pendingChanges, pendingSeq);
+				if (r) {
+					p.resolve({ status: 'refused', ...r });
+					continue;
+				}
+				const c = p.sub.changeInfo!;
+				const key = docKey(s.parcelId, s.part);
+				if (!pendingChanges.has(key)) pendingChanges.set(key, new Set());
+				pendingChanges.get(key)!.add(c.amHash);
+				pendingSeq.set(`${key}\u0000${c.actor}`, c.seq);
+			}
+			registry.apply(s);
+			const index = fromSize + accepted.length;
+			pendingIds.set(idHex, index);
+			accepted.push({ p, index });
+		}
+
+		let newSize = fromSize;
+		const committed: { index: number; entry: Entry }[] = [];
+		if (accepted.length) {
+			const overlay = new Map<number, Uint8Array>();
+			const reader = this.#cache.reader(overlay);
+			const rows: EntryRow[] = [];
+			const changes: ChangeRow[] = [];
+			for (const { p, index } of accepted) {
+				const entry: Entry = { ...p.sub.statement, logTime: now, signature: p.sub.signature };
+				const data = encodeEntry(entry);
+				const base = storedHashCount(index);
+				(await storedHashes(index, leafHash(data), reader)).forEach((h, i) => overlay.set(base + i, h));
+				const s = p.sub.statement;
+				const edit = s.kind === 'edit' ? s : null;
+				rows.push({
+					index,
+					data,
+					identity: p.sub.identity,
+					kind: KIND_CODES[s.kind],
+					author: s.author,
+					parcel: edit?.parcelId ?? null,
+					district: edit ? districtOf(edit.parcelId) : null,
+					part: edit?.part ?? null,
+					changeHash: edit?.changeHash ?? null
+				});
+				if (edit) {
+					const c = p.sub.changeInfo!;
+					changes.push({ hash: edit.changeHash, parcel: edit.parcelId, part: edit.part, amHash: c.amHash, actor: c.actor, seq: c.seq, body: p.sub.change! });
+				}
+				committed.push({ index, entry });
+			}
+			newSize = fromSize + accepted.length;
+			const root = await treeHash(newSize, reader);
+			const note = await this.#id.signCheckpoint(newSize, root);
+			const hashes = [...overlay].map(([index, hash]) => ({ index, hash }));
+			await this.#store.appendBatch({ fromSize, entries: rows, changes, hashes, checkpoint: { size: newSize, checkpoint: note } });
+			// Durable from here on.
+			for (const { index, hash } of hashes) this.#cache.put(index, hash);
+			this.#size = newSize;
+			this.#checkpoint = note;
+			this.#registry = registry;
+		}
+
+		const reader = this.#cache.reader();
+		const answer = async (p: Pending, index: number, duplicate: boolean) => {
+			const proof = await proveRecord(newSize, index, reader);
+			p.resolve({ status: 'accepted', index, duplicate, treeSize: newSize, proof, checkpoint: this.#checkpoint });
+		};
+		for (const { p, index } of accepted) await answer(p, index, false);
+		for (const { p, index } of duplicates) await answer(p, index, true);
+		if (committed.length) this.#onCommit?.(committed);
+	}
+
+	async #checkChange(
+		sub: CheckedSubmission,
+		pendingChanges: Map<string, Set<string>>,
+		pendingSeq: Map<string, number>
+	): Promise<Refusal<StatefulCode> | null> {
+		const s = sub.statement;
+		if (s.kind !== 'edit') return null;
+		const c = sub.changeInfo!;
+		const key = docKey(s.parcelId, s.part);
+		const pending = pendingChanges.get(key);
+		const ask = [c.amHash, ...c.deps.filter((d) => !pending?.has(d))];
+		const known = await this.#store.knownChanges(s.parcelId, s.part, ask);
+		if (known.has(c.amHash) || pending?.has(c.amHash)) {
+			return { code: 'duplicate-change', message: 'this change is already in the document (signed again under another statement)' };
+		}
+		const missing = c.deps.filter((d) => !pending?.has(d) && !known.has(d));
+		if (missing.length) {
+			return { code: 'unknown-dependency', message: `the change depends on ${missing.length} change(s) this ${s.part} document does not have (${missing[0].slice(0, 12)}…); submit those first` };
+		}
+		const last = pendingSeq.get(`${key}\u0000${c.actor}`) ?? (await this.#store.maxSeq(s.parcelId, s.part, c.actor));
+		if (c.seq <= last) {
+			return { code: 'duplicate-seq', message: `actor ${c.actor.slice(0, 12)}… already wrote change ${c.seq} of this document; a second one would break it` };
+		}
+		if (c.seq !== last + 1) {
+			return { code: 'missing-predecessor', message: `change ${c.seq} of actor ${c.actor.slice(0, 12)}… arrived before change ${last + 1}; submit in order` };
+		}
+		return null;
+	}
+}
