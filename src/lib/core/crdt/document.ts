@@ -4,7 +4,7 @@ import { parseParcelId } from '../record/ids';
 import type { PartName } from '../record/parts';
 import type { JsonObject } from '../record/json';
 import { validatePart, type PartValue } from '../record/schema';
-import { checkContext, failure, type ChangeContext, type CrdtFailure } from './result';
+import { checkActor, checkContext, failure, type ChangeContext, type CrdtFailure } from './result';
 import { toPlainPart, type PartDoc, type StoredPart } from './representation';
 import { changeOptions, writeField } from './write';
 
@@ -50,6 +50,7 @@ export function loadPartDoc(
 	source: Uint8Array | readonly Uint8Array[],
 	opts: { actor?: string } = {}
 ): Loaded | CrdtFailure {
+	if (opts.actor !== undefined) checkActor(opts.actor);
 	const init = opts.actor ? { actor: opts.actor } : undefined;
 	if (source instanceof Uint8Array) {
 		try {

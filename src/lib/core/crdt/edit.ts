@@ -38,7 +38,7 @@ export function parsePatch(part: PartName, patch: EditPatch): string[][] | CrdtF
  * Applies `patch` as one change by `ctx.actor` at `ctx.time`. Refuses (document untouched) when
  * the result would have validation problems it did not have before; `change` is null when the
  * patch changes nothing. Like Automerge.change, a successful edit uses `doc` up: carry on with
- * the returned document. Writing a conflicted field with a new value also resolves the conflict.
+ * the returned doc. Writing a conflicted field with a new value also resolves the conflict.
  */
 export function editPart(doc: PartDoc, part: PartName, patch: EditPatch, ctx: ChangeContext): EditResult {
 	checkContext(ctx);

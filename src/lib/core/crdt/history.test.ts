@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Automerge from '@automerge/automerge';
-import { sampleParcel } from '../record/samples';
+import { sampleParcel, sampleValuation } from '../record/samples';
 import { makeActor } from './actors';
 import { createPartDoc, loadPartDoc } from './document';
 import { editPart, type EditPatch } from './edit';
@@ -90,5 +90,31 @@ describe('fieldHistory', () => {
 		expect(fieldHistory(story(), 'parcel', 'buildings.b1').map((e) => e.seq)).toEqual([1, 2, 4]);
 		expect(fieldHistory(story(), 'parcel', 'notes').map((e) => e.after)).toEqual(['Corner plot.', 'Corner plot, shed.']);
 		expect(fieldHistory(story(), 'parcel', 'no..path')).toEqual([]);
+	});
+
+	it('follows a field inside a JSON register', () => {
+		const created = createPartDoc('valuation', 'RIV-000123', sampleValuation(), { actor: alice, time: T0 });
+		if (!created.ok) throw new Error(created.message);
+		let doc = created.doc;
+		for (const [i, patch] of [
+			{ 'assessments.2024.land': 95_000, 'assessments.2024.total': 255_000 },
+			{ 'assessments.2024.assessor': 'B. Field' }
+		].entries()) {
+			const r = editPart(doc, 'valuation', patch, { actor: alice, time: T0 + i + 1 });
+			if (!r.ok) throw new Error(r.message);
+			doc = r.doc;
+		}
+		expect(fieldHistory(doc, 'valuation', 'assessments.2024.land').map((e) => [e.seq, e.before, e.after])).toEqual([
+			[1, null, 90_000],
+			[2, 90_000, 95_000]
+		]);
+		expect(fieldChanges(doc, 'valuation')[2].diffs).toEqual([
+			{
+				path: 'assessments.2024',
+				before: { ...sampleValuation().assessments['2024'], land: 95_000, total: 255_000 },
+				after: { ...sampleValuation().assessments['2024'], land: 95_000, total: 255_000, assessor: 'B. Field' },
+				resolvedConflict: false
+			}
+		]);
 	});
 });

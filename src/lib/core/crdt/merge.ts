@@ -14,7 +14,7 @@ const idOf = (doc: PartDoc): string | null => {
 };
 
 /**
- * Merges `b` into `a` and returns the merged document. Like Automerge.merge, `a` is used up
+ * Merges `b` into `a` and returns the result. Like Automerge.merge, `a` is used up
  * (clone it first to keep it); `b` is not touched. Refuses documents of different parcels.
  */
 export function mergeDocs(a: PartDoc, b: PartDoc): { ok: true; doc: PartDoc } | CrdtFailure {

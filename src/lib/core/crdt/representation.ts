@@ -7,7 +7,7 @@
 //   title.rights.R.share       num from one editor and den from another would be a share nobody wrote
 import * as Automerge from '@automerge/automerge';
 import type { PartName } from '../record/parts';
-import { canonicalJson, isJsonObject, type JsonObject, type JsonValue } from '../record/json';
+import { canonicalJson, getOwn, isJsonObject, type JsonObject, type JsonValue } from '../record/json';
 
 /** Automerge proxies are untyped maps; parts are checked with validatePart, not the type system. */
 export type StoredPart = Record<string, unknown>;
@@ -107,14 +107,17 @@ export function fromStored(part: PartName, segs: readonly string[], value: unkno
 	return null;
 }
 
-/** The plain value at `segs` in a doc or view, or undefined when absent. */
+/** The plain value at `segs` in a doc or view (reaching into JSON registers), or undefined. */
 export function readStored(part: PartName, root: unknown, segs: readonly string[]): JsonValue | undefined {
+	const depth = leafDepth(part, segs);
 	let node: unknown = root;
-	for (const s of segs) {
+	for (const s of segs.slice(0, depth)) {
 		if (!isMapObject(node) || !Object.hasOwn(node, s)) return undefined;
 		node = node[s];
 	}
-	return fromStored(part, segs, node);
+	let value: JsonValue | undefined = fromStored(part, segs.slice(0, depth), node);
+	for (const s of segs.slice(depth)) value = isJsonObject(value) ? getOwn(value, s) : undefined;
+	return value;
 }
 
 export const toPlainPart = (part: PartName, root: unknown): JsonObject => {

@@ -42,7 +42,11 @@ export interface ChangeContext {
 	message?: string;
 }
 
+export function checkActor(actor: string): void {
+	if (!/^[0-9a-f]{48}$/.test(actor)) throw new RangeError('actor must be 24 bytes as 48 lower-case hex digits');
+}
+
 export function checkContext(ctx: ChangeContext): void {
-	if (!/^[0-9a-f]{48}$/.test(ctx.actor)) throw new RangeError('actor must be 24 bytes as 48 lower-case hex digits');
+	checkActor(ctx.actor);
 	if (!Number.isSafeInteger(ctx.time) || ctx.time < 0) throw new RangeError('time must be whole seconds since 1970');
 }

@@ -1,6 +1,6 @@
 // Stored-hash layout of the log's Merkle tree, after Go's golang.org/x/mod/sumdb/tlog and
 // Crosby & Wallach §3.3: every leaf hash and every hash of a *complete* subtree is written once,
-// in append order, so storage is append-only and any root or proof needs ≤ log2(n) reads.
+// in append order, so storage is append-only; a root needs ≤ 1 + log2(n) reads, a proof ~2·log2(n).
 import { emptyTreeRoot, isHash, leafHash, nodeHash } from './hashing';
 import { isCount, largestPow2AtMost, requireCount, shr, trailingZeros } from './integers';
 import { LogError } from './result';
@@ -30,7 +30,7 @@ export function storedHashIndex(level: number, n: number): number {
 /** Inverse of storedHashIndex. */
 export function splitStoredHashIndex(index: number): { level: number; n: number } {
 	requireCount(index, 'stored hash index');
-	// storedHashIndex(0, n) < 2n, so the leaf written just before `index` is in [index/2, index/2 + log2(index)].
+	// storedHashIndex(0, n) < 2n, so the leaf that wrote `index` is in [index/2, index/2 + log2(index)].
 	let n = shr(index, 1);
 	let indexN = storedHashIndex(0, n);
 	for (;;) {

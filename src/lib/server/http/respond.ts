@@ -1,0 +1,87 @@
+// One place that maps error codes to HTTP statuses, and the JSON error body every API uses:
+// { "error": { "code": "...", "message": "..." } }.
+import { json } from '@sveltejs/kit';
+
+const STATUS: Record<string, number> = {
+	malformed: 400,
+	'bad-request': 400,
+	'bad-json': 400,
+	'not-found': 404,
+	'unsupported-media-type': 415,
+	'too-large': 413,
+	'bad-change': 422,
+	'claimed-time-in-future': 422,
+	'bad-signature': 403,
+	'foreign-actor': 403,
+	'unknown-key': 403,
+	'revoked-key': 403,
+	'part-not-allowed': 403,
+	'district-not-granted': 403,
+	'not-a-registrar': 403,
+	'not-signed-in': 401,
+	forbidden: 403,
+	'unknown-dependency': 409,
+	'missing-predecessor': 409,
+	'duplicate-seq': 409,
+	'duplicate-change': 409,
+	'already-revoked': 409,
+	'bad-genesis': 409,
+	unavailable: 503
+};
+
+export const statusOf = (code: string): number => STATUS[code] ?? 400;
+
+export function errorResponse(code: string, message: string, status = statusOf(code), headers?: HeadersInit): Response {
+	return json({ error: { code, message } }, { status, headers });
+}
+
+/** Thrown inside handlers; `handle` in hooks.server.ts turns it into errorResponse. */
+export class HttpError extends Error {
+	constructor(
+		readonly code: string,
+		message: string,
+		readonly status = statusOf(code)
+	) {
+		super(message);
+	}
+}
+
+/** Reads a JSON body with a size limit and a content-type check; throws HttpError otherwise. */
+export async function readJson(request: Request, maxBytes: number): Promise<unknown> {
+	const type = request.headers.get('content-type') ?? '';
+	if (!/^application\/json\b/i.test(type)) {
+		throw new HttpError('unsupported-media-type', `send application/json, not ${JSON.stringify(type || 'nothing')}`);
+	}
+	const declared = Number(request.headers.get('content-length') ?? '0');
+	if (declared > maxBytes) throw new HttpError('too-large', `body of ${declared} bytes is above ${maxBytes}`);
+	const reader = request.body?.getReader();
+	if (!reader) throw new HttpError('bad-json', 'empty body');
+	const chunks: Uint8Array[] = [];
+	let total = 0;
+	for (;;) {
+		const { done, value } = await reader.read();
+		if (done) break;
+		total += value.length;
+		if (total > maxBytes) {
+			await reader.cancel();
+			throw new HttpError('too-large', `body is above ${maxBytes} bytes`);
+		}
+		chunks.push(value);
+	}
+	try {
+		return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+	} catch (e) {
+		throw new HttpError('bad-json', `body is not JSON: ${(e as Error).message}`);
+	}
+}
+
+/** Parses a non-negative integer query parameter; throws HttpError naming it otherwise. */
+export function intParam(url: URL, name: string, fallback?: number): number {
+	const raw = url.searchParams.get(name);
+	if (raw === null) {
+		if (fallback !== undefined) return fallback;
+		throw new HttpError('bad-request', `query parameter ${name} is required`);
+	}
+	if (!/^(0|[1-9][0-9]{0,15})$/.test(raw)) throw new HttpError('bad-request', `${name} must be a non-negative integer`);
+	return Number(raw);
+}
