@@ -1,7 +1,7 @@
 // The log's own key: signs checkpoints as C2SP signed notes. Kept in a file of the data folder
 // (mode 0600), never in the database, so a database dump or replica cannot sign.
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { fromHex, toHex } from '../core/bytes';
 import { formatVerifierKey, isValidKeyName, parseVerifierKey, type NoteVerifierKey } from '../core/log/note';
 import { openCheckpoint, signCheckpoint, type Checkpoint } from '../core/log/checkpoint';
@@ -15,9 +15,11 @@ export interface LogIdentity {
 	signCheckpoint(size: number, root: Uint8Array): Promise<string>;
 	/** Verifies a checkpoint note with the log key; throws with the reason when it does not. */
 	openCheckpoint(note: string): Promise<Checkpoint>;
+	/** HMAC key for sessions, derived from the log key so every app server holding it agrees. */
+	sessionSecret: Uint8Array;
 }
 
-export function logIdentity(origin: string, signer: Signer): LogIdentity {
+export function logIdentity(origin: string, signer: Signer, sessionSecret: Uint8Array = randomBytes(32)): LogIdentity {
 	if (!isValidKeyName(origin)) throw new Error(`origin ${JSON.stringify(origin)} must be one word without spaces or "+", e.g. county.example/parcels`);
 	const verifierKey = formatVerifierKey(origin, signer.publicKey);
 	const parsed = parseVerifierKey(verifierKey);
@@ -26,6 +28,7 @@ export function logIdentity(origin: string, signer: Signer): LogIdentity {
 		origin,
 		verifierKey,
 		key: parsed.value,
+		sessionSecret,
 		signCheckpoint: (size, root) => signCheckpoint({ origin, size, root }, origin, signer),
 		async openCheckpoint(note) {
 			const r = await openCheckpoint(note, parsed.value, nodeVerifier);
@@ -43,7 +46,7 @@ interface KeyFile {
 export function createLogKeyFile(path: string, origin: string): LogIdentity {
 	if (existsSync(path)) throw new Error(`${path} already exists: this data folder already has a log key`);
 	const secret = randomBytes(32);
-	const identity = logIdentity(origin, nodeSigner(secret));
+	const identity = logIdentity(origin, nodeSigner(secret), deriveSessionSecret(secret));
 	const file: KeyFile = { origin, secretKey: toHex(secret) };
 	writeFileSync(path, JSON.stringify(file, null, 2) + '\n', { mode: 0o600 });
 	chmodSync(path, 0o600);
@@ -53,5 +56,9 @@ export function createLogKeyFile(path: string, origin: string): LogIdentity {
 export function readLogKeyFile(path: string): LogIdentity {
 	if (!existsSync(path)) throw new Error(`no log key at ${path}: run \`npm run cli -- init --origin <name>\` first`);
 	const file = JSON.parse(readFileSync(path, 'utf8')) as KeyFile;
-	return logIdentity(file.origin, nodeSigner(fromHex(file.secretKey)));
+	const secret = fromHex(file.secretKey);
+	return logIdentity(file.origin, nodeSigner(secret), deriveSessionSecret(secret));
 }
+
+const deriveSessionSecret = (logSecret: Uint8Array): Uint8Array =>
+	createHash('sha256').update('parcel-ledger/v1 session key\n').update(logSecret).digest();

@@ -96,10 +96,11 @@ describe('fieldHistory', () => {
 		const created = createPartDoc('valuation', 'RIV-000123', sampleValuation(), { actor: alice, time: T0 });
 		if (!created.ok) throw new Error(created.message);
 		let doc = created.doc;
-		for (const [i, patch] of [
+		const patches: EditPatch[] = [
 			{ 'assessments.2024.land': 95_000, 'assessments.2024.total': 255_000 },
 			{ 'assessments.2024.assessor': 'B. Field' }
-		].entries()) {
+		];
+		for (const [i, patch] of patches.entries()) {
 			const r = editPart(doc, 'valuation', patch, { actor: alice, time: T0 + i + 1 });
 			if (!r.ok) throw new Error(r.message);
 			doc = r.doc;

@@ -30,8 +30,8 @@ export const isoTimestamp = v.pipe(
 	}, 'must be a timestamp as YYYY-MM-DDThh:mm[:ss]Z or with an offset')
 );
 
-export const text = (max: number) => v.pipe(v.string(), v.maxLength(max, `must be at most ${max} characters`));
-export const name = (max = 200) =>
+export const maxText = (max: number) => v.pipe(v.string(), v.maxLength(max, `must be at most ${max} characters`));
+export const nonEmptyText = (max = 200) =>
 	v.pipe(
 		v.string(),
 		v.check((s) => s.trim().length > 0, 'must not be empty'),

@@ -3,7 +3,7 @@
 import * as v from 'valibot';
 import { PARCEL_ID_PATTERN } from './ids';
 import { geometrySchema } from './geometry';
-import { count, isoTimestamp, localKey, measure, name, positiveCount, sha256Key, text } from './formats';
+import { count, isoTimestamp, localKey, measure, nonEmptyText, positiveCount, sha256Key, maxText } from './formats';
 
 export const PARCEL_STATUSES = ['active', 'retired', 'pending'] as const;
 
@@ -13,7 +13,7 @@ export const parcelIdSchema = v.pipe(
 );
 
 export const buildingSchema = v.strictObject({
-	use: name(100),
+	use: nonEmptyText(100),
 	floors: count,
 	/** Often unknown for old buildings, so optional. */
 	yearBuilt: v.optional(v.pipe(count, v.minValue(1000, 'must be a four-digit year'), v.maxValue(9999, 'must be a four-digit year'))),
@@ -23,7 +23,7 @@ export const buildingSchema = v.strictObject({
 
 /** Metadata of a photo; the image itself is a blob addressed by the SHA-256 that keys it. */
 export const photoSchema = v.strictObject({
-	caption: text(500),
+	caption: maxText(500),
 	takenAt: isoTimestamp,
 	width: positiveCount,
 	height: positiveCount,
@@ -33,20 +33,20 @@ export const photoSchema = v.strictObject({
 export const parcelSchema = v.strictObject({
 	id: parcelIdSchema,
 	/** Assessor's parcel number: the tax office's own key, may be '' while pending. */
-	apn: text(40),
+	apn: maxText(40),
 	status: v.picklist(PARCEL_STATUSES, 'must be active, retired or pending'),
-	addressLine: text(200),
-	locality: text(100),
-	postcode: text(20),
+	addressLine: maxText(200),
+	locality: maxText(100),
+	postcode: maxText(20),
 	geometry: geometrySchema,
 	/** m², as recorded in the legal description (not computed from the geometry). */
 	recordedArea: measure,
-	landUse: text(100),
-	zoning: text(100),
+	landUse: maxText(100),
+	zoning: maxText(100),
 	buildings: v.record(localKey, buildingSchema),
 	photos: v.record(sha256Key, photoSchema),
 	/** Public notes: Automerge text, so several editors' notes merge. */
-	notes: text(20_000)
+	notes: maxText(20_000)
 });
 
 export type Building = v.InferOutput<typeof buildingSchema>;

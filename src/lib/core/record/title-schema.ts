@@ -3,7 +3,7 @@
 import * as v from 'valibot';
 import type { Issue } from './issues';
 import { isJsonObject, type JsonObject } from './json';
-import { count, isoDate, localKey, name, positiveCount, sha256Key, text } from './formats';
+import { count, isoDate, localKey, nonEmptyText, positiveCount, sha256Key, maxText } from './formats';
 import { parcelIdSchema } from './parcel-schema';
 
 export const PARTY_KINDS = ['person', 'organization'] as const;
@@ -11,7 +11,7 @@ export const RIGHT_TYPES = ['ownership', 'lease', 'mortgage', 'easement', 'restr
 export type RightType = (typeof RIGHT_TYPES)[number];
 
 export const partySchema = v.strictObject({
-	name: name(200),
+	name: nonEmptyText(200),
 	kind: v.picklist(PARTY_KINDS, 'must be person or organization')
 });
 
@@ -34,8 +34,8 @@ export const rightSchema = v.strictObject({
 
 /** A scanned deed, plan or order; its bytes are a blob addressed by the SHA-256 that keys it. */
 export const sourceSchema = v.strictObject({
-	kind: name(100),
-	title: text(300),
+	kind: nonEmptyText(100),
+	title: maxText(300),
 	date: isoDate,
 	/** bytes */
 	size: count

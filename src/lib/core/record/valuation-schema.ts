@@ -2,7 +2,7 @@
 import * as v from 'valibot';
 import type { Issue } from './issues';
 import { isJsonObject } from './json';
-import { isoDate, money, name, yearKey } from './formats';
+import { isoDate, money, nonEmptyText, yearKey } from './formats';
 import { parcelIdSchema } from './parcel-schema';
 
 export const assessmentSchema = v.strictObject({
@@ -11,7 +11,7 @@ export const assessmentSchema = v.strictObject({
 	/** Must equal land + improvements (checked by `valuationRules`). */
 	total: money,
 	/** The assessor's name as it appears on the notice. */
-	assessor: name(200),
+	assessor: nonEmptyText(200),
 	date: isoDate
 });
 

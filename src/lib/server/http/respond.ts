@@ -85,3 +85,8 @@ export function intParam(url: URL, name: string, fallback?: number): number {
 	if (!/^(0|[1-9][0-9]{0,15})$/.test(raw)) throw new HttpError('bad-request', `${name} must be a non-negative integer`);
 	return Number(raw);
 }
+
+/** A binary response. (TypeScript's BodyInit wants an ArrayBuffer-backed view; ours all are.) */
+export function bytesResponse(bytes: Uint8Array, headers: Record<string, string>): Response {
+	return new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': 'application/octet-stream', ...headers } });
+}

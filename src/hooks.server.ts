@@ -1,0 +1,29 @@
+import type { Handle, ServerInit } from '@sveltejs/kit';
+import { runtime } from '$lib/server/runtime';
+import { SESSION_COOKIE } from '$lib/server/sessions';
+
+// Open and verify the log before serving anything; a log that fails verification is not served.
+export const init: ServerInit = async () => {
+	try {
+		const { ledger, config } = await runtime();
+		console.log(
+			`[parcel-ledger] log ${ledger.origin}: ${ledger.sequencer.size} entries verified (${config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`})`
+		);
+	} catch (e) {
+		console.error(`[parcel-ledger] refusing to serve: ${(e as Error).message}`);
+		process.exit(1);
+	}
+};
+
+export const handle: Handle = async ({ event, resolve }) => {
+	event.locals.editor = null;
+	const token = event.cookies.get(SESSION_COOKIE);
+	if (token) {
+		const { sessions, ledger } = await runtime();
+		const key = sessions.sessionKey(token, Date.now());
+		const record = key ? ledger.sequencer.registry.get(key) : undefined;
+		// A revoked key's session ends at once, whatever its cookie says.
+		if (record && record.revokedAt === null) event.locals.editor = record;
+	}
+	return resolve(event);
+};

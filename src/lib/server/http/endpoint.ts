@@ -1,0 +1,33 @@
+// Wraps API handlers so every failure becomes a JSON error with the right status: our HttpError,
+// a RangeError from argument checks (400), and a store that cannot be reached (503).
+import type { RequestEvent } from '@sveltejs/kit';
+import { errorResponse, HttpError } from './respond';
+import { runtime, type Runtime } from '../runtime';
+
+type Handler = (event: RequestEvent, rt: Runtime) => Promise<Response> | Response;
+
+const UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006', 'SQLITE_BUSY']);
+
+export function isUnavailable(e: unknown): boolean {
+	const err = e as { code?: string; message?: string };
+	return (
+		(typeof err?.code === 'string' && UNAVAILABLE.has(err.code)) ||
+		/Connection terminated|connect ECONNREFUSED|the database system is (starting up|shutting down)/i.test(err?.message ?? '')
+	);
+}
+
+export function endpoint(handler: Handler): (event: RequestEvent) => Promise<Response> {
+	return async (event) => {
+		try {
+			return await handler(event, await runtime());
+		} catch (e) {
+			if (e instanceof HttpError) return errorResponse(e.code, e.message, e.status);
+			if (e instanceof RangeError) return errorResponse('bad-request', e.message, 400);
+			if (isUnavailable(e)) {
+				return errorResponse('unavailable', 'the log store is unreachable; try again shortly', 503, { 'retry-after': '2' });
+			}
+			console.error(`[api] ${event.request.method} ${event.url.pathname}:`, e);
+			return errorResponse('internal', 'internal error; the operator has the details in the server log', 500);
+		}
+	};
+}

@@ -1,0 +1,36 @@
+// Entries as JSON for readers (docs/protocol.md "Reading entries"): the exact entry bytes in
+// base64 — what a verifier hashes — plus the decoded fields for convenience.
+import { toBase64, toHex } from '../../core/bytes';
+import { decodeEntry } from '../../core/log/entry';
+import type { StoredEntry } from '../store/types';
+
+export interface EntryJson {
+	index: number;
+	entry: string;
+	kind: 'edit' | 'grant' | 'revoke';
+	author: string;
+	claimedTime: number;
+	logTime: number;
+	parcel?: string;
+	part?: string;
+	changeHash?: string;
+	grantee?: string;
+	role?: string;
+	name?: string;
+	districts?: string[];
+	revoked?: string;
+	reason?: string;
+}
+
+export function entryJson({ index, data }: StoredEntry): EntryJson {
+	const e = decodeEntry(data);
+	const base = { index, entry: toBase64(data), kind: e.kind, author: toHex(e.author), claimedTime: e.claimedTime, logTime: e.logTime };
+	switch (e.kind) {
+		case 'edit':
+			return { ...base, parcel: e.parcelId, part: e.part, changeHash: toHex(e.changeHash) };
+		case 'grant':
+			return { ...base, grantee: toHex(e.grantee), role: e.role, name: e.name, districts: e.districts };
+		case 'revoke':
+			return { ...base, revoked: toHex(e.revoked), reason: e.reason };
+	}
+}

@@ -1,0 +1,63 @@
+// POST /api/edits and POST /api/keys: parse the batch, check and sequence it, answer per item.
+// Status: 200 when every item was accepted, the item's own 4xx when every item was refused with
+// one code, 207 when results are mixed (docs/protocol.md "Submitting edits").
+import { json } from '@sveltejs/kit';
+import { toBase64 } from '../../core/bytes';
+import type { Submission } from '../../core/log/submission';
+import type { Ledger, ItemResult } from '../ledger';
+import { EditBatch, KeyBatch, parseWire, toSubmission, type EditItem, type KeyItem } from './wire';
+import { HttpError, readJson, statusOf } from './respond';
+
+export const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+type WireItemResult =
+	| { status: 'accepted'; index: number; duplicate: boolean; inclusionProof: { leafIndex: number; treeSize: number; hashes: string[] } }
+	| { status: 'refused'; code: string; message: string };
+
+function toWire(r: ItemResult): WireItemResult {
+	if (r.status === 'refused') return { status: 'refused', code: r.code, message: r.message };
+	return {
+		status: 'accepted',
+		index: r.index,
+		duplicate: r.duplicate,
+		inclusionProof: { leafIndex: r.index, treeSize: r.treeSize, hashes: r.proof.map(toBase64) }
+	};
+}
+
+export async function handleSubmissions(request: Request, ledger: Ledger, kind: 'edits' | 'keys'): Promise<Response> {
+	const body = await readJson(request, MAX_BODY_BYTES);
+	const items: (EditItem | KeyItem)[] = [];
+	if (kind === 'edits') {
+		const parsed = parseWire(EditBatch, body);
+		if (!parsed.ok) throw new HttpError(/edits: Invalid length/.test(parsed.message) ? 'too-large' : 'malformed', parsed.message);
+		items.push(...parsed.value.edits);
+	} else {
+		const parsed = parseWire(KeyBatch, body);
+		if (!parsed.ok) throw new HttpError('malformed', parsed.message);
+		items.push(...parsed.value.entries);
+	}
+
+	// Items that do not even decode are refused in place; the rest go through the ledger.
+	const results: (WireItemResult | null)[] = [];
+	const subs: Submission[] = [];
+	const slots: number[] = [];
+	items.forEach((item, i) => {
+		const s = toSubmission(item);
+		if (s.ok) {
+			slots.push(i);
+			subs.push(s.value);
+			results.push(null);
+		} else {
+			results.push({ status: 'refused', code: 'malformed', message: `item ${i}: ${s.message}` });
+		}
+	});
+	const done = await ledger.submit(subs);
+	done.forEach((r, k) => (results[slots[k]] = toWire(r)));
+	const final = results as WireItemResult[];
+
+	const refused = final.filter((r) => r.status === 'refused') as Extract<WireItemResult, { status: 'refused' }>[];
+	const codes = new Set(refused.map((r) => r.code));
+	const status = refused.length === 0 ? 200 : refused.length === final.length && codes.size === 1 ? statusOf(refused[0].code) : refused.length === final.length ? 400 : 207;
+	const error = refused.length === final.length ? { code: codes.size === 1 ? refused[0].code : 'refused', message: refused[0].message } : undefined;
+	return json({ checkpoint: ledger.sequencer.checkpoint, results: final, ...(error ? { error } : {}) }, { status });
+}

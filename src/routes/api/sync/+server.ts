@@ -1,0 +1,40 @@
+import { json } from '@sveltejs/kit';
+import { toBase64, toHex } from '$lib/core/bytes';
+import { DISTRICT_PATTERN } from '$lib/core/record/ids';
+import { endpoint } from '$lib/server/http/endpoint';
+import { HttpError, intParam } from '$lib/server/http/respond';
+import { entryJson } from '$lib/server/http/entries-json';
+import { mayReadPrivate } from '$lib/server/http/access';
+
+const MAX_LIMIT = 2000;
+
+/**
+ * GET /api/sync?districts=RIV,NORTH&since=N&limit=L — the entries a field device follows (edits
+ * of its districts and every key entry) from index N, with their change bodies in one response.
+ * Private-part bodies are included only for a signed-in editor of that district.
+ */
+export const GET = endpoint(async ({ url, locals }, { ledger }) => {
+	const districts = (url.searchParams.get('districts') ?? '').split(',').filter(Boolean);
+	if (!districts.length || districts.some((d) => !DISTRICT_PATTERN.test(d))) {
+		throw new HttpError('bad-request', 'districts must be a comma-separated list like RIV,NORTH');
+	}
+	const since = intParam(url, 'since', 0);
+	const limit = Math.min(intParam(url, 'limit', 500), MAX_LIMIT);
+	const size = ledger.sequencer.size;
+	const checkpoint = ledger.sequencer.checkpoint;
+	const stored = (await ledger.store.entriesForDistricts(districts, since, limit)).filter((e) => e.index < size);
+	const entries = stored.map(entryJson);
+	const changes: Record<string, string> = {};
+	const withheld: string[] = [];
+	for (const e of entries) {
+		if (e.kind !== 'edit' || !e.changeHash) continue;
+		if (e.part === 'private' && !mayReadPrivate(locals.editor, e.parcel!)) {
+			withheld.push(e.changeHash);
+			continue;
+		}
+		const c = await ledger.store.readChange(Uint8Array.from(Buffer.from(e.changeHash, 'hex')));
+		if (c) changes[toHex(c.hash)] = toBase64(c.body);
+	}
+	const next = stored.length === limit ? stored[stored.length - 1].index + 1 : null;
+	return json({ treeSize: size, checkpoint, since, next, entries, changes, withheld });
+});
