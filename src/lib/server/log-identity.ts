@@ -43,9 +43,9 @@ interface KeyFile {
 	secretKey: string;
 }
 
-export function createLogKeyFile(path: string, origin: string): LogIdentity {
+/** Writes a new log key file; `secret` only for the deterministic demo county. */
+export function createLogKeyFile(path: string, origin: string, secret: Uint8Array = randomBytes(32)): LogIdentity {
 	if (existsSync(path)) throw new Error(`${path} already exists: this data folder already has a log key`);
-	const secret = randomBytes(32);
 	const identity = logIdentity(origin, nodeSigner(secret), deriveSessionSecret(secret));
 	const file: KeyFile = { origin, secretKey: toHex(secret) };
 	writeFileSync(path, JSON.stringify(file, null, 2) + '\n', { mode: 0o600 });

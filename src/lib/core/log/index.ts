@@ -60,3 +60,12 @@ export {
 	type OpenedCheckpoint
 } from './checkpoint';
 export { LogError, type Failure, type LogErrorCode, type Result, type Verdict } from './result';
+export {
+	MAX_LISTED_FAILURES,
+	auditLog,
+	auditSummary,
+	type AuditDeps,
+	type AuditFailure,
+	type AuditFailureCode,
+	type AuditReport
+} from './audit';

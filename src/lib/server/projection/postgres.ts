@@ -1,0 +1,261 @@
+// PostgreSQL projection (node-postgres), on the log's pool. Search: a `search` column holding
+// ' w1 w2 …' (the words of types.ts `searchWords`), each query word matched as LIKE '% word%'
+// and served by a pg_trgm GIN index; bbox: a GiST index on box(...) for candidates, then exact
+// comparisons, because box && tolerates 1e-6 (PostgreSQL's FPle) and SQLite does not.
+import type pg from 'pg';
+import type { Geometry } from '../../core/record/geometry';
+import type { JsonObject } from '../../core/record/json';
+import {
+	checkLimit,
+	checkSearchQuery,
+	queryWords,
+	searchWords,
+	type BBox,
+	type ParcelRow,
+	type ParcelSummary,
+	type ProjectionStore,
+	type SearchQuery,
+	type SearchResult
+} from './types';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS parcels (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  district TEXT COLLATE "C" NOT NULL,
+  apn TEXT NOT NULL,
+  status TEXT NOT NULL,
+  address_line TEXT NOT NULL,
+  locality TEXT NOT NULL,
+  postcode TEXT NOT NULL,
+  land_use TEXT NOT NULL,
+  zoning TEXT NOT NULL,
+  recorded_area DOUBLE PRECISION,
+  owners JSONB NOT NULL,
+  total_value DOUBLE PRECISION,
+  value_year TEXT,
+  geometry JSONB,
+  min_lon DOUBLE PRECISION, min_lat DOUBLE PRECISION, max_lon DOUBLE PRECISION, max_lat DOUBLE PRECISION,
+  record JSONB NOT NULL,
+  last_index BIGINT NOT NULL,
+  edit_count INTEGER NOT NULL,
+  search TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS parcels_by_district ON parcels (district, id);
+CREATE INDEX IF NOT EXISTS parcels_search ON parcels USING gin (search gin_trgm_ops);
+CREATE INDEX IF NOT EXISTS parcels_bbox ON parcels USING gist (box(point(min_lon, min_lat), point(max_lon, max_lat)))
+  WHERE min_lon IS NOT NULL;
+CREATE TABLE IF NOT EXISTS projection_state (id INTEGER PRIMARY KEY CHECK (id = 1), size BIGINT NOT NULL);
+INSERT INTO projection_state (id, size) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
+`;
+
+const COLUMNS: [string, string][] = [
+	['id', 'text'],
+	['district', 'text'],
+	['apn', 'text'],
+	['status', 'text'],
+	['address_line', 'text'],
+	['locality', 'text'],
+	['postcode', 'text'],
+	['land_use', 'text'],
+	['zoning', 'text'],
+	['recorded_area', 'double precision'],
+	['owners', 'jsonb'],
+	['total_value', 'double precision'],
+	['value_year', 'text'],
+	['geometry', 'jsonb'],
+	['min_lon', 'double precision'],
+	['min_lat', 'double precision'],
+	['max_lon', 'double precision'],
+	['max_lat', 'double precision'],
+	['record', 'jsonb'],
+	['last_index', 'bigint'],
+	['edit_count', 'integer'],
+	['search', 'text']
+];
+
+// One statement per batch: the rows travel as one JSON array.
+const UPSERT = `
+INSERT INTO parcels (${COLUMNS.map(([c]) => c).join(', ')})
+SELECT ${COLUMNS.map(([c, t]) => (t === 'jsonb' ? `NULLIF(x.${c}, 'null'::jsonb)` : `x.${c}`)).join(', ')}
+FROM jsonb_to_recordset($1::jsonb) AS x(${COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ')})
+ON CONFLICT (id) DO UPDATE SET ${COLUMNS.filter(([c]) => c !== 'id').map(([c]) => `${c} = excluded.${c}`).join(', ')}
+WHERE parcels.last_index <= excluded.last_index`;
+
+const SUMMARY_COLUMNS = `id, district, apn, status, address_line, locality, postcode, land_use, zoning, recorded_area,
+  owners, total_value, value_year, min_lon, min_lat, max_lon, max_lat, last_index, edit_count`;
+const FULL_COLUMNS = `${SUMMARY_COLUMNS}, geometry, record`;
+
+type Row = Record<string, unknown>;
+
+/** A LIKE pattern for "some word starts with `word`"; backslash is LIKE's default escape. */
+export const likeWordPrefix = (word: string): string => `% ${word.replace(/[\\%_]/g, '\\$&')}%`;
+
+function summary(r: Row): ParcelSummary {
+	const bbox: BBox | null =
+		r.min_lon === null ? null : [r.min_lon as number, r.min_lat as number, r.max_lon as number, r.max_lat as number];
+	return {
+		id: r.id as string,
+		district: r.district as string,
+		apn: r.apn as string,
+		status: r.status as string,
+		addressLine: r.address_line as string,
+		locality: r.locality as string,
+		postcode: r.postcode as string,
+		landUse: r.land_use as string,
+		zoning: r.zoning as string,
+		recordedArea: r.recorded_area as number | null,
+		owners: r.owners as string[],
+		totalValue: r.total_value as number | null,
+		valueYear: r.value_year as string | null,
+		bbox,
+		lastIndex: Number(r.last_index), // BIGINT arrives as a string unless a parser is set
+		editCount: r.edit_count as number
+	};
+}
+
+const fullRow = (r: Row): ParcelRow => ({
+	...summary(r),
+	geometry: (r.geometry as Geometry | null) ?? null,
+	record: r.record as JsonObject
+});
+
+function dbRow(row: ParcelRow): Row {
+	const [min_lon, min_lat, max_lon, max_lat] = row.bbox ?? [null, null, null, null];
+	return {
+		id: row.id,
+		district: row.district,
+		apn: row.apn,
+		status: row.status,
+		address_line: row.addressLine,
+		locality: row.locality,
+		postcode: row.postcode,
+		land_use: row.landUse,
+		zoning: row.zoning,
+		recorded_area: row.recordedArea,
+		owners: row.owners,
+		total_value: row.totalValue,
+		value_year: row.valueYear,
+		geometry: row.geometry,
+		min_lon,
+		min_lat,
+		max_lon,
+		max_lat,
+		record: row.record,
+		last_index: row.lastIndex,
+		edit_count: row.editCount,
+		search: ` ${searchWords(row).join(' ')}`
+	};
+}
+
+/** One row per id (the largest lastIndex, the later on a tie: what sequential upserts give), sorted by id. */
+function latestPerId(rows: ParcelRow[]): ParcelRow[] {
+	const byId = new Map<string, ParcelRow>();
+	for (const row of rows) {
+		const kept = byId.get(row.id);
+		if (!kept || row.lastIndex >= kept.lastIndex) byId.set(row.id, row);
+	}
+	// Sorted, so that concurrent batches lock rows in one order and cannot deadlock.
+	return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+export class PostgresProjectionStore implements ProjectionStore {
+	readonly kind = 'postgres';
+	readonly pool: pg.Pool;
+
+	constructor(pool: pg.Pool) {
+		this.pool = pool;
+	}
+
+	async #q(text: string, values: unknown[] = []): Promise<Row[]> {
+		return (await this.pool.query(text, values)).rows;
+	}
+
+	async migrate(): Promise<void> {
+		const client = await this.pool.connect();
+		try {
+			// Serialize concurrent migrations from several app servers.
+			await client.query('SELECT pg_advisory_lock(7240002)');
+			try {
+				await client.query('CREATE EXTENSION IF NOT EXISTS pg_trgm');
+			} catch (e) {
+				const db = (await client.query('SELECT current_database() AS db')).rows[0].db as string;
+				throw new Error(
+					`cannot enable pg_trgm (${(e as Error).message}): as a superuser, run \`CREATE EXTENSION pg_trgm;\` in database ${db}`
+				);
+			}
+			await client.query(SCHEMA);
+		} finally {
+			await client.query('SELECT pg_advisory_unlock(7240002)').catch(() => {});
+			client.release();
+		}
+	}
+
+	async projectedSize(): Promise<number> {
+		const [r] = await this.#q('SELECT size FROM projection_state WHERE id = 1');
+		return Number(r.size);
+	}
+
+	async saveParcels(rows: ParcelRow[], projectedSize: number): Promise<void> {
+		if (!Number.isSafeInteger(projectedSize) || projectedSize < 0) throw new RangeError('projectedSize must be a whole number ≥ 0');
+		const client = await this.pool.connect();
+		try {
+			await client.query('BEGIN');
+			const unique = latestPerId(rows);
+			if (unique.length > 0) await client.query(UPSERT, [JSON.stringify(unique.map(dbRow))]);
+			await client.query('UPDATE projection_state SET size = GREATEST(size, $1) WHERE id = 1', [projectedSize]);
+			await client.query('COMMIT');
+		} catch (e) {
+			await client.query('ROLLBACK').catch(() => {});
+			throw e;
+		} finally {
+			client.release();
+		}
+	}
+
+	async getParcel(id: string): Promise<ParcelRow | null> {
+		const [r] = await this.#q(`SELECT ${FULL_COLUMNS} FROM parcels WHERE id = $1`, [id]);
+		return r ? fullRow(r) : null;
+	}
+
+	async search(q: SearchQuery): Promise<SearchResult> {
+		checkSearchQuery(q);
+		const text = queryWords(q.text);
+		if (text !== null && text.length === 0) return { rows: [], total: 0 };
+		const where = ['TRUE'];
+		const params: unknown[] = [];
+		const param = (v: unknown) => `$${params.push(v)}`;
+		for (const word of text ?? []) where.push(`search LIKE ${param(likeWordPrefix(word))}`);
+		if (q.district !== undefined) where.push(`district = ${param(q.district)}`);
+		if (q.bbox) {
+			const [minLon, minLat, maxLon, maxLat] = q.bbox.map(param);
+			where.push(
+				'min_lon IS NOT NULL',
+				`box(point(min_lon, min_lat), point(max_lon, max_lat)) && box(point(${minLon}, ${minLat}), point(${maxLon}, ${maxLat}))`,
+				`min_lon <= ${maxLon} AND max_lon >= ${minLon} AND min_lat <= ${maxLat} AND max_lat >= ${minLat}`
+			);
+		}
+		const filter = where.join(' AND ');
+		const [{ n }] = await this.#q(`SELECT count(*) AS n FROM parcels WHERE ${filter}`, params);
+		const total = Number(n);
+		if (total === 0) return { rows: [], total };
+		const rows = await this.#q(
+			`SELECT ${SUMMARY_COLUMNS} FROM parcels WHERE ${filter} ORDER BY id LIMIT ${param(q.limit)} OFFSET ${param(q.offset)}`,
+			params
+		);
+		return { rows: rows.map(summary), total };
+	}
+
+	async districts(): Promise<{ district: string; parcels: number }[]> {
+		const rows = await this.#q('SELECT district, count(*) AS n FROM parcels GROUP BY district ORDER BY district');
+		return rows.map((r) => ({ district: r.district as string, parcels: Number(r.n) }));
+	}
+
+	async listParcels(district: string, afterId: string | null, limit: number): Promise<ParcelRow[]> {
+		checkLimit(limit, 10_000);
+		const rows = await this.#q(
+			`SELECT ${FULL_COLUMNS} FROM parcels WHERE district = $1 AND id > $2 ORDER BY id LIMIT $3`,
+			[district, afterId ?? '', limit]
+		);
+		return rows.map(fullRow);
+	}
+}

@@ -1,0 +1,245 @@
+// The projector: keeps the projection (search rows) up to date with the log, after commits and
+// off the request path. It reads entries from the projected size on, and re-projects every
+// parcel whose PUBLIC parts changed from that parcel's public changes, one parcel at a time
+// (Automerge's wasm memory makes holding many documents costly on Node 20). It never reads a
+// `private` change body: private entries are only seen as "a private part changed", and ignored.
+import * as Automerge from '@automerge/automerge';
+import * as v from 'valibot';
+import { toHex } from '../../core/bytes';
+import { decodeEntry } from '../../core/log/entry';
+import { loadPartDoc } from '../../core/crdt/document';
+import { publicView } from '../../core/crdt/merge';
+import type { PartDoc } from '../../core/crdt/representation';
+import { districtOf } from '../../core/record/ids';
+import { geometrySchema, type Geometry, type Position } from '../../core/record/geometry';
+import { getOwn, isJsonObject, type JsonObject, type JsonValue } from '../../core/record/json';
+import type { LogStore } from '../store/types';
+import type { BBox, ParcelRow, ProjectionStore } from './types';
+
+const PUBLIC = ['parcel', 'valuation', 'title'] as const;
+type PublicPart = (typeof PUBLIC)[number];
+const isPublic = (part: string): part is PublicPart => (PUBLIC as readonly string[]).includes(part);
+
+export interface ProjectorOptions {
+	log: LogStore;
+	projection: ProjectionStore;
+	/** Parcels per saved batch (one transaction). Default 100. */
+	batchParcels?: number;
+	/** Entries read per chunk. Default 2,000. */
+	chunkEntries?: number;
+	/** How long `schedule` waits, so that a burst of commits costs one catch-up. Default 250 ms. */
+	debounceMs?: number;
+	/** Where `schedule` reports failures. Default console.error. */
+	onError?: (error: unknown) => void;
+}
+
+export interface CatchUpProgress {
+	/** Entries projected so far in this catch-up, of `total`. */
+	done: number;
+	total: number;
+	/** Parcels (re)projected so far. */
+	parcels: number;
+}
+
+export class Projector {
+	readonly #log: LogStore;
+	readonly #projection: ProjectionStore;
+	readonly #batch: number;
+	readonly #chunk: number;
+	readonly #debounceMs: number;
+	readonly #onError: (error: unknown) => void;
+	/** Catch-ups run one after another; this is the tail of the queue, and never rejects. */
+	#tail: Promise<void> = Promise.resolve();
+	#running = 0;
+	#scheduled: Promise<void> | null = null;
+
+	constructor(o: ProjectorOptions) {
+		this.#log = o.log;
+		this.#projection = o.projection;
+		this.#batch = Math.max(1, o.batchParcels ?? 100);
+		this.#chunk = Math.max(1, o.chunkEntries ?? 2000);
+		this.#debounceMs = o.debounceMs ?? 250;
+		this.#onError = o.onError ?? ((e) => console.error('[projection] catch-up failed:', e));
+	}
+
+	/** Projects entries [projectedSize, log size) and resolves with the projected size reached. */
+	catchUp(progress?: (p: CatchUpProgress) => void): Promise<number> {
+		this.#running++;
+		const run = this.#tail.then(() => this.#catchUp(progress));
+		const settled = run.then(
+			() => {},
+			() => {}
+		);
+		this.#tail = settled;
+		void settled.then(() => this.#running--);
+		return run;
+	}
+
+	/** A catch-up soon (debounced). Never throws; failures go to `onError` and the next call retries. */
+	schedule(): void {
+		if (this.#scheduled) return;
+		this.#scheduled = new Promise<void>((resolve) => {
+			const timer = setTimeout(() => {
+				this.#scheduled = null;
+				this.catchUp().then(
+					() => resolve(),
+					(e: unknown) => {
+						this.#onError(e);
+						resolve();
+					}
+				);
+			}, this.#debounceMs);
+			timer.unref?.();
+		});
+	}
+
+	/** Resolves once nothing is scheduled or running. */
+	async idle(): Promise<void> {
+		while (this.#scheduled || this.#running > 0) await (this.#scheduled ?? this.#tail);
+	}
+
+	async #catchUp(progress?: (p: CatchUpProgress) => void): Promise<number> {
+		const start = await this.#projection.projectedSize();
+		const target = (await this.#log.head())?.size ?? 0;
+		if (start >= target) return start;
+		// A parcel is projected at most once per catch-up, from every public change below `target`.
+		const done = new Set<string>();
+		for (let from = start; from < target; from += this.#chunk) {
+			const to = Math.min(target, from + this.#chunk);
+			const entries = await this.#log.readEntries(from, to);
+			if (entries.length !== to - from) throw new Error(`log entries ${from}…${to - 1} are incomplete`);
+			const dirty = new Set<string>();
+			for (const { data } of entries) {
+				const e = decodeEntry(data);
+				if (e.kind === 'edit' && isPublic(e.part) && !done.has(e.parcelId)) dirty.add(e.parcelId);
+			}
+			const ids = [...dirty].sort();
+			if (ids.length === 0) await this.#projection.saveParcels([], to);
+			for (let i = 0; i < ids.length; i += this.#batch) {
+				const group = ids.slice(i, i + this.#batch);
+				const rows: ParcelRow[] = [];
+				for (const id of group) {
+					const row = await projectParcel(this.#log, id, target);
+					if (row) rows.push(row);
+					done.add(id);
+				}
+				// Only the chunk's last batch moves the projected size: a crash before it redoes the chunk.
+				await this.#projection.saveParcels(rows, i + this.#batch >= ids.length ? to : from);
+			}
+			progress?.({ done: to - start, total: target - start, parcels: done.size });
+		}
+		return target;
+	}
+}
+
+/**
+ * The row of one parcel from its public changes below `end`, or null when it has no usable
+ * `parcel` part. Private changes are dropped by their part name, unread.
+ */
+export async function projectParcel(log: LogStore, parcelId: string, end: number): Promise<ParcelRow | null> {
+	const indexOf = new Map<string, number>();
+	for (const stored of await log.entriesOfParcel(parcelId)) {
+		if (stored.index >= end) break;
+		const e = decodeEntry(stored.data);
+		if (e.kind === 'edit' && isPublic(e.part)) indexOf.set(toHex(e.changeHash), stored.index);
+	}
+	const bodies: Record<PublicPart, Uint8Array[]> = { parcel: [], valuation: [], title: [] };
+	let lastIndex = -1;
+	let editCount = 0;
+	for (const change of await log.changesOfParcel(parcelId)) {
+		if (!isPublic(change.part)) continue;
+		const index = indexOf.get(toHex(change.hash));
+		if (index === undefined) continue; // logged at or after `end`
+		bodies[change.part].push(change.body);
+		lastIndex = Math.max(lastIndex, index);
+		editCount++;
+	}
+	const docs: Partial<Record<PublicPart, PartDoc>> = {};
+	try {
+		for (const part of PUBLIC) {
+			if (bodies[part].length === 0) continue;
+			const loaded = loadPartDoc(bodies[part]); // one batch: one by one is ~70× slower
+			if (!loaded.ok) {
+				console.warn(`[projection] ${parcelId} ${part}: ${loaded.message}`);
+				continue;
+			}
+			// A part that names another parcel is not this parcel's (the server does not read bodies).
+			if (idOf(loaded.doc) === parcelId) docs[part] = loaded.doc;
+			else Automerge.free(loaded.doc);
+		}
+		if (!docs.parcel) return null;
+		const view = publicView({ parcel: docs.parcel, valuation: docs.valuation, title: docs.title });
+		if (!view.ok) throw new Error(`${parcelId}: ${view.message}`); // cannot happen: ids were checked
+		return parcelRow(parcelId, withoutNul(view.value) as JsonObject, lastIndex, editCount);
+	} finally {
+		for (const doc of Object.values(docs)) Automerge.free(doc);
+	}
+}
+
+function idOf(doc: PartDoc): string | null {
+	const id = doc.id;
+	return Automerge.isImmutableString(id) ? id.val : null;
+}
+
+/** PostgreSQL text and jsonb refuse U+0000, which an Automerge string may hold; drop it everywhere. */
+function withoutNul(x: JsonValue): JsonValue {
+	if (typeof x === 'string') return x.includes('\0') ? x.replaceAll('\0', '') : x;
+	if (Array.isArray(x)) return x.map(withoutNul);
+	if (isJsonObject(x)) return Object.fromEntries(Object.entries(x).map(([k, val]) => [k.replaceAll('\0', ''), withoutNul(val)]));
+	return x;
+}
+
+const str = (x: JsonValue | undefined): string => (typeof x === 'string' ? x : '');
+const num = (x: JsonValue | undefined): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+const map = (x: JsonValue | undefined): JsonObject => (isJsonObject(x) ? x : {});
+const byKey = (o: JsonObject) => Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+
+/** Fields are read defensively: a merge (or a hostile client) can leave any field missing or mistyped. */
+export function parcelRow(id: string, record: JsonObject, lastIndex: number, editCount: number): ParcelRow {
+	const parties = map(getOwn(record, 'parties'));
+	const owners: string[] = [];
+	for (const [, right] of byKey(map(getOwn(record, 'rights')))) {
+		if (!isJsonObject(right) || right.type !== 'ownership' || getOwn(right, 'end') !== undefined) continue;
+		const holder = typeof right.holder === 'string' ? getOwn(parties, right.holder) : undefined;
+		const name = isJsonObject(holder) ? str(getOwn(holder, 'name')) : '';
+		if (name && !owners.includes(name)) owners.push(name);
+	}
+	const years = byKey(map(getOwn(record, 'assessments'))).filter(([year]) => /^[0-9]{4}$/.test(year));
+	const latest = years.at(-1);
+	const parsed = v.safeParse(geometrySchema, getOwn(record, 'geometry'));
+	const geometry = parsed.success ? parsed.output : null;
+	return {
+		id,
+		district: districtOf(id) ?? '',
+		apn: str(getOwn(record, 'apn')),
+		status: str(getOwn(record, 'status')),
+		addressLine: str(getOwn(record, 'addressLine')),
+		locality: str(getOwn(record, 'locality')),
+		postcode: str(getOwn(record, 'postcode')),
+		landUse: str(getOwn(record, 'landUse')),
+		zoning: str(getOwn(record, 'zoning')),
+		recordedArea: num(getOwn(record, 'recordedArea')),
+		owners,
+		totalValue: latest ? num(getOwn(map(latest[1]), 'total')) : null,
+		valueYear: latest ? latest[0] : null,
+		geometry,
+		bbox: geometry ? bboxOf(geometry) : null,
+		record,
+		lastIndex,
+		editCount
+	};
+}
+
+export function bboxOf(g: Geometry): BBox {
+	const polygons: Position[][][] = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
+	const b: BBox = [Infinity, Infinity, -Infinity, -Infinity];
+	for (const polygon of polygons)
+		for (const ring of polygon)
+			for (const [lon, lat] of ring) {
+				b[0] = Math.min(b[0], lon);
+				b[1] = Math.min(b[1], lat);
+				b[2] = Math.max(b[2], lon);
+				b[3] = Math.max(b[3], lat);
+			}
+	return b;
+}

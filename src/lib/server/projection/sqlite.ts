@@ -1,0 +1,229 @@
+// SQLite projection, in the log's own database file (the Database the SqliteLogStore opened, so
+// WAL with synchronous=FULL applies here too). Search: FTS5 over the words of types.ts
+// `searchWords`, queried word by word as quoted prefix terms; bbox: an R*Tree for candidates,
+// then the exact REAL columns, because R*Tree keeps 32-bit floats rounded outwards.
+import type Database from 'better-sqlite3';
+import type { Geometry } from '../../core/record/geometry';
+import type { JsonObject } from '../../core/record/json';
+import {
+	checkLimit,
+	checkSearchQuery,
+	queryWords,
+	searchWords,
+	type BBox,
+	type ParcelRow,
+	type ParcelSummary,
+	type ProjectionStore,
+	type SearchQuery,
+	type SearchResult
+} from './types';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS parcels (
+  rid INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  district TEXT NOT NULL,
+  apn TEXT NOT NULL,
+  status TEXT NOT NULL,
+  address_line TEXT NOT NULL,
+  locality TEXT NOT NULL,
+  postcode TEXT NOT NULL,
+  land_use TEXT NOT NULL,
+  zoning TEXT NOT NULL,
+  recorded_area REAL,
+  owners TEXT NOT NULL,
+  total_value REAL,
+  value_year TEXT,
+  geometry TEXT,
+  min_lon REAL, min_lat REAL, max_lon REAL, max_lat REAL,
+  record TEXT NOT NULL,
+  last_index INTEGER NOT NULL,
+  edit_count INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS parcels_by_district ON parcels (district, id);
+CREATE VIRTUAL TABLE IF NOT EXISTS parcels_fts USING fts5(words, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3');
+CREATE VIRTUAL TABLE IF NOT EXISTS parcels_rtree USING rtree(rid, min_lon, max_lon, min_lat, max_lat);
+CREATE TABLE IF NOT EXISTS projection_state (id INTEGER PRIMARY KEY CHECK (id = 1), size INTEGER NOT NULL);
+INSERT OR IGNORE INTO projection_state (id, size) VALUES (1, 0);
+`;
+
+const SUMMARY_COLUMNS = `id, district, apn, status, address_line, locality, postcode, land_use, zoning, recorded_area,
+  owners, total_value, value_year, min_lon, min_lat, max_lon, max_lat, last_index, edit_count`;
+
+type Row = Record<string, unknown>;
+
+/** An FTS5 string literal: double quotes doubled (FTS5 §3.1), so no input is ever syntax. */
+export const ftsPrefixTerm = (word: string): string => `"${word.replaceAll('"', '""')}"*`;
+
+function summary(r: Row): ParcelSummary {
+	const bbox: BBox | null =
+		r.min_lon === null ? null : [r.min_lon as number, r.min_lat as number, r.max_lon as number, r.max_lat as number];
+	return {
+		id: r.id as string,
+		district: r.district as string,
+		apn: r.apn as string,
+		status: r.status as string,
+		addressLine: r.address_line as string,
+		locality: r.locality as string,
+		postcode: r.postcode as string,
+		landUse: r.land_use as string,
+		zoning: r.zoning as string,
+		recordedArea: r.recorded_area as number | null,
+		owners: JSON.parse(r.owners as string) as string[],
+		totalValue: r.total_value as number | null,
+		valueYear: r.value_year as string | null,
+		bbox,
+		lastIndex: r.last_index as number,
+		editCount: r.edit_count as number
+	};
+}
+
+function fullRow(r: Row): ParcelRow {
+	return {
+		...summary(r),
+		geometry: r.geometry === null ? null : (JSON.parse(r.geometry as string) as Geometry),
+		record: JSON.parse(r.record as string) as JsonObject
+	};
+}
+
+export class SqliteProjectionStore implements ProjectionStore {
+	readonly kind = 'sqlite';
+	readonly db: Database.Database;
+	#stmts: ReturnType<typeof prepare> | null = null;
+	#searches = new Map<string, { rows: Database.Statement; count: Database.Statement }>();
+
+	constructor(db: Database.Database) {
+		this.db = db;
+	}
+
+	get #s() {
+		if (!this.#stmts) throw new Error('SqliteProjectionStore: call migrate() first');
+		return this.#stmts;
+	}
+
+	async migrate(): Promise<void> {
+		this.db.exec(SCHEMA);
+		this.#stmts = prepare(this.db);
+	}
+
+	async projectedSize(): Promise<number> {
+		return this.#s.size.get() as number;
+	}
+
+	async saveParcels(rows: ParcelRow[], projectedSize: number): Promise<void> {
+		if (!Number.isSafeInteger(projectedSize) || projectedSize < 0) throw new RangeError('projectedSize must be a whole number ≥ 0');
+		const s = this.#s;
+		this.db.transaction(() => {
+			for (const row of rows) {
+				const [minLon, minLat, maxLon, maxLat] = row.bbox ?? [null, null, null, null];
+				const saved = s.upsert.get({
+					id: row.id,
+					district: row.district,
+					apn: row.apn,
+					status: row.status,
+					address_line: row.addressLine,
+					locality: row.locality,
+					postcode: row.postcode,
+					land_use: row.landUse,
+					zoning: row.zoning,
+					recorded_area: row.recordedArea,
+					owners: JSON.stringify(row.owners),
+					total_value: row.totalValue,
+					value_year: row.valueYear,
+					geometry: row.geometry === null ? null : JSON.stringify(row.geometry),
+					min_lon: minLon,
+					min_lat: minLat,
+					max_lon: maxLon,
+					max_lat: maxLat,
+					record: JSON.stringify(row.record),
+					last_index: row.lastIndex,
+					edit_count: row.editCount
+				}) as { rid: number } | undefined;
+				if (!saved) continue; // the stored row is newer (monotonic contract)
+				s.deleteWords.run(saved.rid);
+				s.insertWords.run(saved.rid, searchWords(row).join(' '));
+				s.deleteBox.run(saved.rid);
+				if (row.bbox) s.insertBox.run(saved.rid, minLon, maxLon, minLat, maxLat);
+			}
+			s.advance.run(projectedSize);
+		})();
+	}
+
+	async getParcel(id: string): Promise<ParcelRow | null> {
+		const r = this.#s.get.get(id) as Row | undefined;
+		return r ? fullRow(r) : null;
+	}
+
+	async search(q: SearchQuery): Promise<SearchResult> {
+		checkSearchQuery(q);
+		const text = queryWords(q.text);
+		if (text !== null && text.length === 0) return { rows: [], total: 0 };
+		const key = `${text ? 't' : ''}${q.district !== undefined ? 'd' : ''}${q.bbox ? 'b' : ''}`;
+		const stmts = this.#searchStatements(key);
+		const [minLon, minLat, maxLon, maxLat] = q.bbox ?? [0, 0, 0, 0];
+		const params = {
+			...(text ? { match: text.map(ftsPrefixTerm).join(' ') } : {}),
+			...(q.district !== undefined ? { district: q.district } : {}),
+			...(q.bbox ? { minLon, minLat, maxLon, maxLat } : {})
+		};
+		const total = stmts.count.get(params) as number;
+		const rows = total === 0 ? [] : (stmts.rows.all({ ...params, limit: q.limit, offset: q.offset }) as Row[]);
+		return { rows: rows.map(summary), total };
+	}
+
+	async districts(): Promise<{ district: string; parcels: number }[]> {
+		return this.#s.districts.all() as { district: string; parcels: number }[];
+	}
+
+	async listParcels(district: string, afterId: string | null, limit: number): Promise<ParcelRow[]> {
+		checkLimit(limit, 10_000);
+		return (this.#s.list.all(district, afterId ?? '', limit) as Row[]).map(fullRow);
+	}
+
+	/** One prepared pair per combination of filters (at most eight). */
+	#searchStatements(key: string) {
+		let stmts = this.#searches.get(key);
+		if (!stmts) {
+			const where = ['1 = 1'];
+			if (key.includes('t')) where.push('p.rid IN (SELECT rowid FROM parcels_fts WHERE parcels_fts MATCH @match)');
+			if (key.includes('d')) where.push('p.district = @district');
+			if (key.includes('b')) {
+				where.push(
+					`p.rid IN (SELECT rid FROM parcels_rtree
+					   WHERE min_lon <= @maxLon AND max_lon >= @minLon AND min_lat <= @maxLat AND max_lat >= @minLat)`,
+					'p.min_lon <= @maxLon AND p.max_lon >= @minLon AND p.min_lat <= @maxLat AND p.max_lat >= @minLat'
+				);
+			}
+			const filter = where.join(' AND ');
+			stmts = {
+				rows: this.db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM parcels p WHERE ${filter} ORDER BY p.id LIMIT @limit OFFSET @offset`),
+				count: this.db.prepare(`SELECT count(*) FROM parcels p WHERE ${filter}`).pluck()
+			};
+			this.#searches.set(key, stmts);
+		}
+		return stmts;
+	}
+}
+
+function prepare(db: Database.Database) {
+	const columns = `id, district, apn, status, address_line, locality, postcode, land_use, zoning, recorded_area, owners,
+	  total_value, value_year, geometry, min_lon, min_lat, max_lon, max_lat, record, last_index, edit_count`;
+	const names = columns.split(',').map((c) => c.trim());
+	return {
+		size: db.prepare('SELECT size FROM projection_state WHERE id = 1').pluck(),
+		advance: db.prepare('UPDATE projection_state SET size = max(size, ?) WHERE id = 1'),
+		upsert: db.prepare(
+			`INSERT INTO parcels (${columns}) VALUES (${names.map((n) => `@${n}`).join(', ')})
+			 ON CONFLICT (id) DO UPDATE SET ${names.filter((n) => n !== 'id').map((n) => `${n} = excluded.${n}`).join(', ')}
+			 WHERE excluded.last_index >= parcels.last_index
+			 RETURNING rid`
+		),
+		deleteWords: db.prepare('DELETE FROM parcels_fts WHERE rowid = ?'),
+		insertWords: db.prepare('INSERT INTO parcels_fts (rowid, words) VALUES (?, ?)'),
+		deleteBox: db.prepare('DELETE FROM parcels_rtree WHERE rid = ?'),
+		insertBox: db.prepare('INSERT INTO parcels_rtree (rid, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)'),
+		get: db.prepare('SELECT * FROM parcels WHERE id = ?'),
+		districts: db.prepare('SELECT district, count(*) AS parcels FROM parcels GROUP BY district ORDER BY district'),
+		list: db.prepare('SELECT * FROM parcels WHERE district = ? AND id > ? ORDER BY id LIMIT ?')
+	};
+}

@@ -1,0 +1,128 @@
+// The read model: one row per parcel, derived from the log's PUBLIC parts only, for search,
+// listings and exports. It can always be rebuilt from the log; the log stays the only truth.
+// Two implementations (SQLite, PostgreSQL) pass one conformance suite (conformance.ts).
+import type { Geometry } from '../../core/record/geometry';
+import type { JsonObject } from '../../core/record/json';
+
+/** [minLon, minLat, maxLon, maxLat] in degrees (WGS 84), as in GeoJSON (RFC 7946 §5). */
+export type BBox = [number, number, number, number];
+
+export interface ParcelRow {
+	id: string;
+	district: string;
+	apn: string;
+	status: string;
+	addressLine: string;
+	locality: string;
+	postcode: string;
+	landUse: string;
+	zoning: string;
+	recordedArea: number | null;
+	/** Names of the parties holding an open-ended (no `end`) ownership right, in right-key order. */
+	owners: string[];
+	/** Total of the latest year's assessment, and that year. */
+	totalValue: number | null;
+	valueYear: string | null;
+	/** Null when the parcel part holds no valid Polygon/MultiPolygon. */
+	geometry: Geometry | null;
+	bbox: BBox | null;
+	/** The merged public view (crdt/merge.ts publicView): never anything from `private`. */
+	record: JsonObject;
+	/** Index of the last log entry that touched one of this parcel's public parts. */
+	lastIndex: number;
+	/** How many edits (log entries) of public parts the row reflects. */
+	editCount: number;
+}
+
+/** What a search returns per parcel: everything but the heavy JSON. */
+export type ParcelSummary = Omit<ParcelRow, 'record' | 'geometry'>;
+
+export interface SearchQuery {
+	/**
+	 * Words; each must be a prefix of some word of the parcel id, APN, address line, locality,
+	 * postcode or an owner's name (case- and accent-insensitive). Blank means no text filter;
+	 * text with no letters or digits matches nothing. Operators and quotes are plain text.
+	 */
+	text?: string;
+	district?: string;
+	/** Parcels whose bbox intersects this one (touching counts); parcels without geometry never match. */
+	bbox?: BBox;
+	/** 1 … MAX_SEARCH_LIMIT */
+	limit: number;
+	offset: number;
+}
+
+export interface SearchResult {
+	/** Ordered by parcel id (binary order). */
+	rows: ParcelSummary[];
+	/** Matches in all, ignoring limit and offset. */
+	total: number;
+}
+
+/**
+ * Contract:
+ * - Every method may be called concurrently, from several processes on one database.
+ * - `saveParcels` is all or nothing: rows and projected size commit in one transaction, durable
+ *   when the promise resolves. If it rejects, nothing changed.
+ * - Monotonic: a saved row never replaces one with a larger `lastIndex`, and the projected size
+ *   never decreases, so a slow projector cannot undo a faster one's work.
+ * - Methods throw RangeError for malformed arguments (limits, bboxes), as misuse, not data.
+ */
+export interface ProjectionStore {
+	readonly kind: 'sqlite' | 'postgres';
+	/** Creates the schema when missing. Idempotent. */
+	migrate(): Promise<void>;
+	/** The log size the projection reflects: every entry below it has been projected (0 at first). */
+	projectedSize(): Promise<number>;
+	/** Upserts rows (by id) and records `projectedSize`, in one transaction. */
+	saveParcels(rows: ParcelRow[], projectedSize: number): Promise<void>;
+	getParcel(id: string): Promise<ParcelRow | null>;
+	search(query: SearchQuery): Promise<SearchResult>;
+	/** Every district with its parcel count, ordered by district. */
+	districts(): Promise<{ district: string; parcels: number }[]>;
+	/** Rows of a district with id > afterId (null: from the start), ordered by id: pages for exports. */
+	listParcels(district: string, afterId: string | null, limit: number): Promise<ParcelRow[]>;
+}
+
+export const MAX_SEARCH_LIMIT = 500;
+/** Query words beyond this are ignored: a search box, not a document. */
+export const MAX_QUERY_WORDS = 16;
+
+/** Lower-case, accents removed, split on anything that is not a letter or digit. */
+export function words(text: string): string[] {
+	return text
+		.normalize('NFKD')
+		.replace(/\p{M}+/gu, '')
+		.toLowerCase()
+		.split(/[^\p{L}\p{N}]+/u)
+		.filter((w) => w.length > 0);
+}
+
+/**
+ * The words a row is found by, distinct and in first-seen order. Both stores index exactly
+ * these and match query words against them by prefix, so they agree on every query.
+ */
+export function searchWords(row: ParcelRow): string[] {
+	const fields = [row.id, row.apn, row.addressLine, row.locality, row.postcode, ...row.owners];
+	return [...new Set(fields.flatMap(words))];
+}
+
+/** Null for "no text filter"; [] for text that can match nothing. */
+export function queryWords(text: string | undefined): string[] | null {
+	if (text === undefined || text.trim() === '') return null;
+	return [...new Set(words(text))].slice(0, MAX_QUERY_WORDS);
+}
+
+export function checkLimit(limit: number, max = MAX_SEARCH_LIMIT): void {
+	if (!Number.isSafeInteger(limit) || limit < 1 || limit > max) throw new RangeError(`limit must be a whole number in 1…${max}`);
+}
+
+export function checkSearchQuery(q: SearchQuery): void {
+	checkLimit(q.limit);
+	if (!Number.isSafeInteger(q.offset) || q.offset < 0) throw new RangeError('offset must be a whole number ≥ 0');
+	if (q.bbox !== undefined) {
+		const b = q.bbox;
+		if (!Array.isArray(b) || b.length !== 4 || !b.every(Number.isFinite)) throw new RangeError('bbox must be four finite numbers');
+		if (b[0] > b[2] || b[1] > b[3]) throw new RangeError('bbox must be [minLon, minLat, maxLon, maxLat] with min ≤ max');
+	}
+}
