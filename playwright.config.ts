@@ -1,6 +1,8 @@
 import { defineConfig } from '@playwright/test';
+import { resolve } from 'node:path';
 
 const port = Number(process.env.E2E_PORT ?? 4173);
+export const dataDir = resolve(process.env.E2E_DATA_DIR ?? '.tmp/e2e-data');
 
 export default defineConfig({
 	testDir: 'tests',
@@ -25,10 +27,10 @@ export default defineConfig({
 		}
 	},
 	webServer: {
-		command: `node build/index.js`,
+		command: `node scripts/e2e-server.mjs`,
 		url: `http://127.0.0.1:${port}/`,
 		reuseExistingServer: false,
 		timeout: 120_000,
-		env: { PORT: String(port), HOST: '127.0.0.1', ORIGIN: `http://127.0.0.1:${port}` }
+		env: { PORT: String(port), HOST: '127.0.0.1', ORIGIN: `http://127.0.0.1:${port}`, E2E_DATA_DIR: dataDir }
 	}
 });

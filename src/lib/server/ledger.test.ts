@@ -9,7 +9,8 @@ import { signEdit, signKeyEntry } from '../core/signing/submit';
 import { makeActor } from '../core/crdt/actors';
 import { sampleParcel, sampleTitle, sampleValuation } from '../core/record/samples';
 import { nodeVerifier } from './ed25519';
-import { editChange, genesisChange, newEditor, ORIGIN, sqliteFixture, type Fixture } from './testing/fixture';
+import { editChange, genesisChange, ledgerFixture, newEditor, ORIGIN, type Fixture, type StoreKind } from './testing/fixture';
+import { skipPostgres } from './store/postgres/test-database';
 import type { ItemResult } from './ledger';
 
 function accepted(r: ItemResult) {
@@ -23,10 +24,12 @@ async function snapshot(f: Fixture) {
 	return JSON.stringify({ head, entries: entries.map((e) => [e.index, toHex(e.data)]) });
 }
 
-describe('ledger: sequencing signed edits', () => {
+const kinds: StoreKind[] = skipPostgres() ? ['sqlite'] : ['sqlite', 'postgres'];
+
+describe.each(kinds)('ledger on %s: sequencing signed edits', (kind) => {
 	let f: Fixture;
 	beforeEach(async () => {
-		f = await sqliteFixture();
+		f = await ledgerFixture(kind);
 	});
 	afterEach(async () => {
 		await f.cleanup();
@@ -93,12 +96,12 @@ describe('ledger: sequencing signed edits', () => {
 	});
 });
 
-describe('ledger: every refusal changes nothing', () => {
+describe.each(kinds)('ledger on %s: every refusal changes nothing', (kind) => {
 	let f: Fixture;
 	const id = 'RIV-000100';
 	let parcelGenesis: ReturnType<typeof genesisChange<'parcel'>>;
 	beforeEach(async () => {
-		f = await sqliteFixture();
+		f = await ledgerFixture(kind);
 		parcelGenesis = genesisChange(f.assessor, 'parcel', id, sampleParcel(id));
 		accepted((await f.ledger.submit([await f.edit(f.assessor, id, 'parcel', parcelGenesis.change)]))[0]);
 	});

@@ -1,6 +1,7 @@
 // One conformance suite for every ProjectionStore: an implementation's test file is a few lines
 // that call runProjectionConformance (as automerge-repo's runStorageAdapterTests does).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Polygon } from '../../core/record/geometry';
 import { squareGeometry } from '../../core/record/samples';
 import { bboxOf } from './projector';
 import type { BBox, ParcelRow, ParcelSummary, ProjectionStore } from './types';
@@ -37,6 +38,7 @@ export function makeRow(id: string, over: Partial<ParcelRow> = {}): ParcelRow {
 	};
 }
 
+const polygonAt = (lon: number, lat: number) => (squareGeometry(lon, lat) as Polygon).coordinates;
 const summaryOf = ({ record: _r, geometry: _g, ...rest }: ParcelRow): ParcelSummary => rest;
 
 export function runProjectionConformance(name: string, setup: () => Promise<ProjectionFixture>, skip = false): void {
@@ -68,7 +70,7 @@ export function runProjectionConformance(name: string, setup: () => Promise<Proj
 			const a = makeRow('RIV-1');
 			const b = makeRow('RIV-2', { geometry: null, bbox: null, recordedArea: null, totalValue: null, valueYear: null, owners: [] });
 			const c = makeRow('NORTH-7', {
-				geometry: { type: 'MultiPolygon', coordinates: [squareGeometry(10.25, -33.5).coordinates, squareGeometry(11, -33).coordinates] }
+				geometry: { type: 'MultiPolygon', coordinates: [polygonAt(10.25, -33.5), polygonAt(11, -33)] }
 			});
 			c.bbox = bboxOf(c.geometry!);
 			await p.saveParcels([a, b, c], 42);

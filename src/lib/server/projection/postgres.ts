@@ -8,6 +8,7 @@ import type { JsonObject } from '../../core/record/json';
 import {
 	checkLimit,
 	checkSearchQuery,
+	MAX_LIST_LIMIT,
 	queryWords,
 	searchWords,
 	type BBox,
@@ -251,7 +252,7 @@ export class PostgresProjectionStore implements ProjectionStore {
 	}
 
 	async listParcels(district: string, afterId: string | null, limit: number): Promise<ParcelRow[]> {
-		checkLimit(limit, 10_000);
+		checkLimit(limit, MAX_LIST_LIMIT);
 		const rows = await this.#q(
 			`SELECT ${FULL_COLUMNS} FROM parcels WHERE district = $1 AND id > $2 ORDER BY id LIMIT $3`,
 			[district, afterId ?? '', limit]

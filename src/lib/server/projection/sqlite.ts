@@ -8,6 +8,7 @@ import type { JsonObject } from '../../core/record/json';
 import {
 	checkLimit,
 	checkSearchQuery,
+	MAX_LIST_LIMIT,
 	queryWords,
 	searchWords,
 	type BBox,
@@ -176,7 +177,7 @@ export class SqliteProjectionStore implements ProjectionStore {
 	}
 
 	async listParcels(district: string, afterId: string | null, limit: number): Promise<ParcelRow[]> {
-		checkLimit(limit, 10_000);
+		checkLimit(limit, MAX_LIST_LIMIT);
 		return (this.#s.list.all(district, afterId ?? '', limit) as Row[]).map(fullRow);
 	}
 

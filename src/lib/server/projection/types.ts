@@ -80,11 +80,12 @@ export interface ProjectionStore {
 	search(query: SearchQuery): Promise<SearchResult>;
 	/** Every district with its parcel count, ordered by district. */
 	districts(): Promise<{ district: string; parcels: number }[]>;
-	/** Rows of a district with id > afterId (null: from the start), ordered by id: pages for exports. */
+	/** Rows of a district with id > afterId (null: from the start), ordered by id: pages for exports. limit 1 … MAX_LIST_LIMIT. */
 	listParcels(district: string, afterId: string | null, limit: number): Promise<ParcelRow[]>;
 }
 
 export const MAX_SEARCH_LIMIT = 500;
+export const MAX_LIST_LIMIT = 10_000;
 /** Query words beyond this are ignored: a search box, not a document. */
 export const MAX_QUERY_WORDS = 16;
 

@@ -20,6 +20,8 @@ import { initLog } from '../init-log';
 import type { Ledger } from '../ledger';
 import { SqliteLogStore } from '../store/sqlite/log-store';
 import type { LogStore } from '../store/types';
+import { PostgresLogStore } from '../store/postgres/log-store';
+import { createTestDatabase } from '../store/postgres/test-database';
 
 export const ORIGIN = 'test.parcel-ledger.example/log';
 
@@ -43,6 +45,21 @@ export interface Fixture {
 	logSigner: Signer;
 	edit(e: Editor, parcelId: string, part: PartName, change: Uint8Array): Promise<Submission>;
 	cleanup(): Promise<void>;
+}
+
+export type StoreKind = 'sqlite' | 'postgres';
+
+/** A fixture on a fresh store of the given kind (PostgreSQL: a new database on PG_TEST_URL). */
+export async function ledgerFixture(kind: StoreKind, opts: { maxDelayMs?: number } = {}): Promise<Fixture> {
+	if (kind === 'sqlite') return sqliteFixture(opts);
+	const db = await createTestDatabase();
+	const f = await sqliteFixture({ ...opts, store: new PostgresLogStore(db.url) });
+	const cleanup = f.cleanup;
+	f.cleanup = async () => {
+		await cleanup();
+		await db.drop();
+	};
+	return f;
 }
 
 export async function sqliteFixture(opts: { maxDelayMs?: number; store?: LogStore } = {}): Promise<Fixture> {

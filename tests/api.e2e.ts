@@ -1,0 +1,141 @@
+// The log's HTTP API against the real build and a real SQLite demo county.
+import { expect, test } from '@playwright/test';
+import { fromBase64, utf8 } from '../src/lib/core/bytes';
+import { openCheckpoint } from '../src/lib/core/log/checkpoint';
+import { parseVerifierKey } from '../src/lib/core/log/note';
+import { verifyInclusion, verifyConsistency } from '../src/lib/core/log/proof';
+import { leafHash } from '../src/lib/core/log/hashing';
+import { decodeEntryBundle, checkEntryBundle } from '../src/lib/core/log/entry-bundle';
+import { nobleVerifier } from '../src/lib/core/signing/ed25519';
+import { signInStatement } from '../src/lib/server/sessions';
+import { demoKey } from './support/demo';
+import { signedEdit } from './support/edits';
+
+async function checkpoint(request: import('@playwright/test').APIRequestContext) {
+	const key = parseVerifierKey((await (await request.get('/log/key')).text()).trim());
+	if (!key.ok) throw new Error(key.message);
+	const note = await (await request.get('/log/checkpoint')).text();
+	const opened = await openCheckpoint(note, key.value, nobleVerifier);
+	if (!opened.ok) throw new Error(opened.message);
+	return opened.value.checkpoint;
+}
+
+test.describe('log API', () => {
+	test('an accepted edit is durable, proven, and returned again on resubmission', async ({ request }) => {
+		const ava = demoKey('assessor-ava');
+		const before = await checkpoint(request);
+		const edit = await signedEdit(request, ava.signer, 'RIV-000005', 'parcel', { notes: 'Checked from the API test.' });
+		const res = await request.post('/api/edits', { data: { edits: [edit] } });
+		expect(res.status()).toBe(200);
+		const body = await res.json();
+		const [r] = body.results;
+		expect(r.status).toBe('accepted');
+		const after = await checkpoint(request);
+		expect(after.size).toBeGreaterThan(before.size);
+		const [entry] = (await (await request.get(`/api/log/entries?start=${r.index}&end=${r.index + 1}`)).json()).entries;
+		const proof = r.inclusionProof;
+		const cpAtAck = await openCheckpoint(body.checkpoint, parseVerifierKey((await (await request.get('/log/key')).text()).trim()).value!, nobleVerifier);
+		expect(cpAtAck.ok).toBe(true);
+		const root = cpAtAck.ok ? cpAtAck.value.checkpoint.root : new Uint8Array();
+		expect(verifyInclusion(leafHash(fromBase64(entry.entry)), r.index, proof.treeSize, proof.hashes.map(fromBase64), root)).toEqual({ ok: true });
+		// The log only grew: consistency from before to after.
+		const cons = await (await request.get(`/api/log/proof/consistency?first=${before.size}&second=${after.size}`)).json();
+		expect(verifyConsistency(before.size, after.size, before.root, after.root, cons.hashes.map(fromBase64))).toEqual({ ok: true });
+
+		const again = await request.post('/api/edits', { data: { edits: [edit] } });
+		expect(again.status()).toBe(200);
+		const [r2] = (await again.json()).results;
+		expect(r2).toMatchObject({ status: 'accepted', index: r.index, duplicate: true });
+		expect((await checkpoint(request)).size).toBe(after.size);
+	});
+
+	test('bad input gets a 4xx JSON error naming the problem and changes nothing', async ({ request }) => {
+		const size = (await checkpoint(request)).size;
+		const cases: [() => Promise<import('@playwright/test').APIResponse>, number, RegExp][] = [
+			[() => request.post('/api/edits', { headers: { 'content-type': 'application/xml' }, data: Buffer.from('<edits/>') }), 415, /application\/json/],
+			[() => request.post('/api/edits', { headers: { 'content-type': 'application/json' }, data: Buffer.from('{"edits": [') }), 400, /not JSON/],
+			[() => request.post('/api/edits', { data: { edits: [] } }), 400, /at least one/],
+			[() => request.post('/api/edits', { data: { edits: [{ parcel: 'RIV-1' }] } }), 400, /edits\.0\./],
+			[() => request.post('/api/edits', { data: { edits: [{}], extra: 1 } }), 400, /extra|Invalid key/i],
+			[() => request.post('/api/edits', { headers: { 'content-type': 'application/json' }, data: Buffer.from('['.repeat(5000)) }), 400, /not JSON|edits/],
+			[() => request.post('/api/edits', { headers: { 'content-type': 'application/json' }, data: Buffer.alloc(33 * 1024 * 1024, 120) }), 413, /above/],
+			[() => request.get('/api/log/proof/inclusion?index=-1'), 400, /index/],
+			[() => request.get(`/api/log/proof/inclusion?index=${size + 5}&size=${size}`), 400, /index/],
+			[() => request.get('/log/tile/0/0001.p/0'), 400, /./],
+			[() => request.get('/log/tile/0/999'), 404, /does not exist/],
+			[() => request.get('/api/changes/nothex'), 400, /SHA-256/]
+		];
+		for (const [call, status, message] of cases) {
+			const res = await call();
+			expect(res.status(), await res.text()).toBe(status);
+			const body = await res.json();
+			expect(body.error.message).toMatch(message);
+			expect(typeof body.error.code).toBe('string');
+		}
+		expect((await checkpoint(request)).size).toBe(size);
+	});
+
+	test('per-item refusals: registrar-only part, unknown key, mixed batch', async ({ request }) => {
+		const ava = demoKey('assessor-ava');
+		const size = (await checkpoint(request)).size;
+		const title = await signedEdit(request, ava.signer, 'RIV-000006', 'title', { 'parties.p1.name': 'Mallory' });
+		const refused = await request.post('/api/edits', { data: { edits: [title] } });
+		expect(refused.status()).toBe(403);
+		const body = await refused.json();
+		expect(body.results[0]).toMatchObject({ status: 'refused', code: 'part-not-allowed' });
+		expect(body.error.message).toMatch(/registrars/);
+		expect((await checkpoint(request)).size).toBe(size);
+
+		const good = await signedEdit(request, ava.signer, 'RIV-000006', 'parcel', { notes: 'Mixed batch, good half.' });
+		const mixed = await request.post('/api/edits', { data: { edits: [good, title] } });
+		expect(mixed.status()).toBe(207);
+		const m = await mixed.json();
+		expect(m.results.map((r: { status: string }) => r.status)).toEqual(['accepted', 'refused']);
+		expect((await checkpoint(request)).size).toBe(size + 1);
+
+		const cy = demoKey('assessor-cy'); // revoked in the demo history
+		const revoked = await signedEdit(request, cy.signer, 'EAST-000004', 'parcel', { notes: 'After revocation' });
+		const rr = await request.post('/api/edits', { data: { edits: [revoked] } });
+		expect(rr.status()).toBe(403);
+		expect((await rr.json()).results[0]).toMatchObject({ code: 'revoked-key' });
+	});
+
+	test('tiles and entry bundles hash to the signed checkpoint', async ({ request }) => {
+		const cp = await checkpoint(request);
+		const width = Math.min(256, cp.size);
+		const full = cp.size >= 256;
+		const tile = new Uint8Array(await (await request.get(full ? '/log/tile/0/000' : `/log/tile/0/000.p/${width}`)).body());
+		const bundleRes = await request.get(full ? '/log/tile/entries/000' : `/log/tile/entries/000.p/${width}`);
+		expect(bundleRes.headers()['cache-control']).toContain(full ? 'immutable' : 'max-age=60');
+		const entries = decodeEntryBundle(new Uint8Array(await bundleRes.body()), width);
+		expect(entries.ok).toBe(true);
+		if (entries.ok) expect(checkEntryBundle(entries.value, tile)).toEqual({ ok: true });
+	});
+
+	test('private change bodies only for a signed-in editor of the district', async ({ request }) => {
+		const { entries } = await (await request.get('/api/parcels/RIV-000002/entries')).json();
+		const priv = entries.find((e: { part?: string }) => e.part === 'private');
+		const pub = entries.find((e: { part?: string }) => e.part === 'parcel');
+		expect((await request.get(`/api/changes/${pub.changeHash}`)).status()).toBe(200);
+		const denied = await request.get(`/api/changes/${priv.changeHash}`);
+		expect(denied.status()).toBe(403);
+		expect((await denied.json()).error.code).toBe('forbidden');
+
+		const reg = demoKey('registrar');
+		const { nonce } = await (await request.post('/api/session/nonce')).json();
+		const origin = (await (await request.get('/log/key')).text()).trim().split('+')[0];
+		const signature = Buffer.from(await reg.signer.sign(signInStatement(origin, nonce))).toString('base64');
+		const bad = await request.post('/api/session', { data: { publicKey: reg.publicKey, nonce, signature: Buffer.from(new Uint8Array(64)).toString('base64') } });
+		expect(bad.status()).toBe(403);
+		const ok = await request.post('/api/session', { data: { publicKey: reg.publicKey, nonce, signature } });
+		expect(ok.status()).toBe(200);
+		expect(ok.headers()['set-cookie']).toMatch(/HttpOnly/i);
+		expect(ok.headers()['set-cookie']).toMatch(/SameSite=Strict/i);
+		const allowed = await request.get(`/api/changes/${priv.changeHash}`);
+		expect(allowed.status()).toBe(200);
+		expect((await allowed.body()).length).toBeGreaterThan(50);
+		await request.delete('/api/session');
+		expect((await request.get(`/api/changes/${priv.changeHash}`)).status()).toBe(403);
+		expect(utf8('x').length).toBe(1);
+	});
+});
