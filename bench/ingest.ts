@@ -1,0 +1,111 @@
+// bench/ingest: durable signed edits per second through the real ledger (stateless checks,
+// sequencer, store commit with fsync), beside raw node:crypto Ed25519 verifications per second
+// on one core, measured in the same run. Target: ratio ≥ 0.8 on SQLite, ≥ 0.5 on PostgreSQL.
+//   node --import tsx bench/ingest.ts [--edits N] [--pg URL]
+import { randomBytes, generateKeyPairSync, sign, verify } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createPartDoc } from '../src/lib/core/crdt/document';
+import { makeActor } from '../src/lib/core/crdt/actors';
+import { sampleParcel } from '../src/lib/core/record/samples';
+import { signEdit, signKeyEntry } from '../src/lib/core/signing/submit';
+import type { Submission } from '../src/lib/core/log/submission';
+import { nodeSigner } from '../src/lib/server/ed25519';
+import { initLog } from '../src/lib/server/init-log';
+import { logIdentity } from '../src/lib/server/log-identity';
+import { SqliteLogStore } from '../src/lib/server/store/sqlite/log-store';
+import { PostgresLogStore } from '../src/lib/server/store/postgres/log-store';
+import type { LogStore } from '../src/lib/server/store/types';
+// @ts-expect-error: plain ES module
+import { startThrowawayPostgres } from '../scripts/lib/postgres.mjs';
+
+const ORIGIN = 'bench.parcel-ledger.example/log';
+
+export function rawVerifyRate(n = 20_000): number {
+	const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+	const msgs = Array.from({ length: 256 }, () => randomBytes(150));
+	const sigs = msgs.map((m) => sign(null, m, privateKey));
+	const t = performance.now();
+	for (let i = 0; i < n; i++) verify(null, msgs[i & 255], publicKey, sigs[i & 255]);
+	return n / ((performance.now() - t) / 1000);
+}
+
+async function makeEdits(n: number) {
+	const registrar = nodeSigner(randomBytes(32));
+	const assessor = nodeSigner(randomBytes(32));
+	const actor = makeActor(assessor.publicKey, randomBytes(8));
+	const subs: Submission[] = [];
+	for (let i = 0; i < n; i++) {
+		const id = `RIV-${String(i).padStart(7, '0')}`;
+		const g = createPartDoc('parcel', id, sampleParcel(id), { actor, time: 1_767_225_600 });
+		if (!g.ok) throw new Error(g.message);
+		subs.push(await signEdit({ origin: ORIGIN, signer: assessor, parcelId: id, part: 'parcel', change: g.change, claimedTime: Date.now() }));
+	}
+	return { registrar, assessor, subs };
+}
+
+export async function ingestRate(store: LogStore, edits: Awaited<ReturnType<typeof makeEdits>>): Promise<{ rate: number; rssMb: number }> {
+	const identity = logIdentity(ORIGIN, nodeSigner(randomBytes(32)));
+	const ledger = await initLog({ store, identity, registrar: edits.registrar, registrarName: 'Bench Registrar' });
+	const grant = await signKeyEntry({ origin: ORIGIN, signer: edits.registrar, body: { kind: 'grant', grantee: edits.assessor.publicKey, role: 'assessor', name: 'Bench Assessor', districts: ['RIV'] }, claimedTime: Date.now() });
+	await ledger.submit([grant]);
+	let peak = process.memoryUsage().rss;
+	const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+	const t = performance.now();
+	// Clients send batches of 500; several are in flight at once, as several tablets would be.
+	const chunks = [];
+	for (let i = 0; i < edits.subs.length; i += 500) chunks.push(edits.subs.slice(i, i + 500));
+	let next = 0;
+	const worker = async () => {
+		while (next < chunks.length) {
+			const results = await ledger.submit(chunks[next++]);
+			for (const r of results) if (r.status !== 'accepted') throw new Error(`refused: ${r.code}: ${r.message}`);
+		}
+	};
+	await Promise.all([worker(), worker(), worker(), worker()]);
+	const seconds = (performance.now() - t) / 1000;
+	clearInterval(timer);
+	await ledger.sequencer.drain();
+	await store.close();
+	return { rate: edits.subs.length / seconds, rssMb: peak / 2 ** 20 };
+}
+
+export async function benchIngest(o: { edits: number; pg?: string | null }) {
+	const edits = await makeEdits(o.edits);
+	const verifyRate = rawVerifyRate();
+	const rows: { name: string; value: number; unit: string; limit: number; ratio: number; target: string; ok: boolean }[] = [];
+	const dir = mkdtempSync(join(tmpdir(), 'pl-bench-'));
+	try {
+		const sqlite = await ingestRate(new SqliteLogStore(join(dir, 'bench.db')), edits);
+		rows.push({ name: 'ingest SQLite (durable edits/s)', value: sqlite.rate, unit: '/s', limit: verifyRate, ratio: sqlite.rate / verifyRate, target: '≥ 0.8', ok: sqlite.rate / verifyRate >= 0.8 });
+		rows.push({ name: 'peak RSS during SQLite ingest', value: sqlite.rssMb, unit: 'MiB', limit: NaN, ratio: NaN, target: '', ok: true });
+		let pgUrl = o.pg ?? null;
+		let pg: { url: string; stop(): void } | null = null;
+		if (pgUrl === null) {
+			pg = await startThrowawayPostgres();
+			pgUrl = pg!.url;
+		}
+		try {
+			const p = await ingestRate(new PostgresLogStore(pgUrl!), edits);
+			rows.push({ name: 'ingest PostgreSQL (durable edits/s)', value: p.rate, unit: '/s', limit: verifyRate, ratio: p.rate / verifyRate, target: '≥ 0.5', ok: p.rate / verifyRate >= 0.5 });
+		} finally {
+			pg?.stop();
+		}
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+	return { verifyRate, rows };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+	const { values } = parseArgs({ options: { edits: { type: 'string' }, pg: { type: 'string' } } });
+	const n = Number(values.edits ?? 20_000);
+	const { verifyRate, rows } = await benchIngest({ edits: n, pg: values.pg ?? process.env.PG_TEST_URL ?? null });
+	console.log(`raw node:crypto Ed25519 verify, one core: ${verifyRate.toFixed(0)}/s`);
+	for (const r of rows) {
+		const ratio = Number.isNaN(r.ratio) ? '' : `  ratio ${r.ratio.toFixed(2)} (target ${r.target}) ${r.ok ? 'met' : 'MISSED'}`;
+		console.log(`${r.name}: ${r.value.toFixed(0)} ${r.unit}${ratio}`);
+	}
+}
