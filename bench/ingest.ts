@@ -32,7 +32,7 @@ export function rawVerifyRate(n = 20_000): number {
 	return n / ((performance.now() - t) / 1000);
 }
 
-async function makeEdits(n: number) {
+export async function makeEdits(n: number) {
 	const registrar = nodeSigner(randomBytes(32));
 	const assessor = nodeSigner(randomBytes(32));
 	const actor = makeActor(assessor.publicKey, randomBytes(8));

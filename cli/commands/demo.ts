@@ -5,6 +5,8 @@ import { createLogKeyFile } from '../../src/lib/server/log-identity';
 import { initLog } from '../../src/lib/server/init-log';
 import { logKeyPath, openStore } from '../../src/lib/server/open-store';
 import { demoKeys, demoLogSecret, seedDemoCounty } from '../../src/lib/server/demo/seed';
+import { openProjection } from '../../src/lib/server/projection/open';
+import { Projector } from '../../src/lib/server/projection/projector';
 import { log, parse } from '../args';
 import { writeKeyFile } from '../key-file';
 
@@ -36,6 +38,9 @@ export async function demo(args: string[]): Promise<void> {
 	});
 	process.stdout.write('\n');
 	await ledger.sequencer.drain();
+	const projector = new Projector({ log: store, projection: await openProjection(store) });
+	await projector.catchUp(({ done, total }) => process.stdout.write(`\r[demo] projecting entries ${done}/${total}`));
+	process.stdout.write('\n');
 	await store.close();
 
 	const dir = join(config.dataDir, 'demo');

@@ -1,14 +1,20 @@
 // The process-wide server state, opened once on start (hooks.server.ts `init`): the configured
-// store, the log key, the verified ledger. A store that fails verification stops the process.
+// store, the log key, the verified ledger, the parcel projection. A store that fails
+// verification stops the process.
 import { readConfig, type ServerConfig } from './config';
 import { Ledger } from './ledger';
 import { readLogKeyFile } from './log-identity';
 import { logKeyPath, openStore } from './open-store';
+import { openProjection } from './projection/open';
+import { Projector } from './projection/projector';
+import type { ProjectionStore } from './projection/types';
 import { SessionStore } from './sessions';
 
 export interface Runtime {
 	config: ServerConfig;
 	ledger: Ledger;
+	projection: ProjectionStore;
+	projector: Projector;
 	sessions: SessionStore;
 }
 
@@ -22,6 +28,10 @@ export function runtime(): Promise<Runtime> {
 async function openRuntime(config: ServerConfig): Promise<Runtime> {
 	const identity = readLogKeyFile(logKeyPath(config));
 	const store = await openStore(config);
-	const ledger = await Ledger.open({ store, identity });
-	return { config, ledger, sessions: new SessionStore(identity.sessionSecret) };
+	const projection = await openProjection(store);
+	const projector = new Projector({ log: store, projection });
+	// Projection happens after commits, debounced, never on the request path.
+	const ledger = await Ledger.open({ store, identity, onCommit: () => projector.schedule() });
+	projector.schedule();
+	return { config, ledger, projection, projector, sessions: new SessionStore(identity.sessionSecret) };
 }

@@ -42,6 +42,16 @@ describe('entry vectors (docs/protocol.md)', () => {
 	}
 });
 
+describe('docs/protocol.md', () => {
+	it('quotes every entry vector verbatim', () => {
+		const docs = Object.values(import.meta.glob<string>('/docs/protocol.md', { query: '?raw', import: 'default', eager: true })).join('');
+		for (const v of ENTRY_VECTORS) {
+			expect(docs).toContain(v.statement);
+			expect(docs).toContain(v.entry);
+		}
+	});
+});
+
 describe('entry decoding is strict', () => {
 	const good = fromHex(ENTRY_VECTORS[2].entry);
 
