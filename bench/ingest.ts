@@ -13,6 +13,7 @@ import { sampleParcel } from '../src/lib/core/record/samples';
 import { signEdit, signKeyEntry } from '../src/lib/core/signing/submit';
 import type { Submission } from '../src/lib/core/log/submission';
 import { nodeSigner } from '../src/lib/server/ed25519';
+import { CheckPool } from '../src/lib/server/check-pool';
 import { initLog } from '../src/lib/server/init-log';
 import { logIdentity } from '../src/lib/server/log-identity';
 import { SqliteLogStore } from '../src/lib/server/store/sqlite/log-store';
@@ -48,7 +49,8 @@ export async function makeEdits(n: number) {
 
 export async function ingestRate(store: LogStore, edits: Awaited<ReturnType<typeof makeEdits>>): Promise<{ rate: number; rssMb: number }> {
 	const identity = logIdentity(ORIGIN, nodeSigner(randomBytes(32)));
-	const ledger = await initLog({ store, identity, registrar: edits.registrar, registrarName: 'Bench Registrar' });
+	const checkPool = new CheckPool();
+	const ledger = await initLog({ store, identity, registrar: edits.registrar, registrarName: 'Bench Registrar', checkPool });
 	const grant = await signKeyEntry({ origin: ORIGIN, signer: edits.registrar, body: { kind: 'grant', grantee: edits.assessor.publicKey, role: 'assessor', name: 'Bench Assessor', districts: ['RIV'] }, claimedTime: Date.now() });
 	await ledger.submit([grant]);
 	let peak = process.memoryUsage().rss;
@@ -69,6 +71,7 @@ export async function ingestRate(store: LogStore, edits: Awaited<ReturnType<type
 	clearInterval(timer);
 	await ledger.sequencer.drain();
 	await store.close();
+	await checkPool.close();
 	return { rate: edits.subs.length / seconds, rssMb: peak / 2 ** 20 };
 }
 

@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CheckPool } from './check-pool';
 import { randomBytes } from 'node:crypto';
 import { toHex } from '../core/bytes';
 import { verifyInclusion } from '../core/log/proof';
@@ -24,12 +25,20 @@ async function snapshot(f: Fixture) {
 	return JSON.stringify({ head, entries: entries.map((e) => [e.index, toHex(e.data)]) });
 }
 
-const kinds: StoreKind[] = skipPostgres() ? ['sqlite'] : ['sqlite', 'postgres'];
+// Every store, and SQLite once more with the worker-thread check pool the server uses.
+type Setup = { name: string; kind: StoreKind; pool: boolean };
+const kinds: Setup[] = [
+	{ name: 'sqlite', kind: 'sqlite', pool: false },
+	{ name: 'sqlite with worker checks', kind: 'sqlite', pool: true },
+	...(skipPostgres() ? [] : [{ name: 'postgres', kind: 'postgres' as const, pool: false }])
+];
+const pool = new CheckPool(2);
+afterAll(() => pool.close());
 
-describe.each(kinds)('ledger on %s: sequencing signed edits', (kind) => {
+describe.each(kinds)('ledger on $name: sequencing signed edits', ({ kind, pool: usePool }) => {
 	let f: Fixture;
 	beforeEach(async () => {
-		f = await ledgerFixture(kind);
+		f = await ledgerFixture(kind, { checkPool: usePool ? pool : undefined });
 	});
 	afterEach(async () => {
 		await f.cleanup();
@@ -96,12 +105,12 @@ describe.each(kinds)('ledger on %s: sequencing signed edits', (kind) => {
 	});
 });
 
-describe.each(kinds)('ledger on %s: every refusal changes nothing', (kind) => {
+describe.each(kinds)('ledger on $name: every refusal changes nothing', ({ kind, pool: usePool }) => {
 	let f: Fixture;
 	const id = 'RIV-000100';
 	let parcelGenesis: ReturnType<typeof genesisChange<'parcel'>>;
 	beforeEach(async () => {
-		f = await ledgerFixture(kind);
+		f = await ledgerFixture(kind, { checkPool: usePool ? pool : undefined });
 		parcelGenesis = genesisChange(f.assessor, 'parcel', id, sampleParcel(id));
 		accepted((await f.ledger.submit([await f.edit(f.assessor, id, 'parcel', parcelGenesis.change)]))[0]);
 	});

@@ -1,6 +1,15 @@
 // The server's log service: stateless checks, then the sequencer; proofs, tiles and entries for
 // readers. One instance per process; `openLedger` refuses a store that fails verification.
-import { checkSubmission, type Submission, type SubmissionCode, type Refusal } from '../core/log/submission';
+import {
+	finishSubmission,
+	heavyCheck,
+	prepareSubmission,
+	type Prepared,
+	type Refusal,
+	type Submission,
+	type SubmissionCode
+} from '../core/log/submission';
+import type { CheckPool } from './check-pool';
 import { proveRecord, proveTree } from '../core/log/proof';
 import { readTileData, type Tile } from '../core/log/tiles';
 import { encodeEntryBundle } from '../core/log/entry-bundle';
@@ -22,6 +31,8 @@ export interface LedgerOptions {
 	/** Skip the full recomputation on open (tests that reopen many times). Default: verify. */
 	verify?: boolean;
 	onCommit?: (entries: { index: number; entry: Entry }[]) => void;
+	/** Worker threads for decoding and signature checks; without one they run in this thread. */
+	checkPool?: CheckPool;
 }
 
 export class Ledger {
@@ -29,8 +40,10 @@ export class Ledger {
 	readonly identity: LogIdentity;
 	readonly sequencer: Sequencer;
 	readonly #clock: () => number;
+	readonly #pool?: CheckPool;
 
 	private constructor(o: LedgerOptions) {
+		this.#pool = o.checkPool;
 		this.store = o.store;
 		this.identity = o.identity;
 		this.#clock = o.clock ?? Date.now;
@@ -63,13 +76,18 @@ export class Ledger {
 	/** Checks each submission, then sequences those that pass; results in the order given. */
 	async submit(subs: Submission[]): Promise<ItemResult[]> {
 		const now = this.#clock();
-		const checked = await Promise.all(
-			subs.map((s) => checkSubmission(s, { origin: this.origin, verifier: nodeVerifier, now }))
-		);
+		const prepared = subs.map((s) => prepareSubmission(s, { origin: this.origin, now }));
+		const ready = prepared.flatMap((p) => (p.ok ? [p.value] : []));
+		const heavy = this.#pool
+			? await this.#pool.check(ready)
+			: await Promise.all(ready.map((p) => heavyCheck(p, nodeVerifier)));
+		const byPrepared = new Map<Prepared, (typeof heavy)[number]>(ready.map((p, i) => [p, heavy[i]]));
 		return Promise.all(
-			checked.map((c): Promise<ItemResult> =>
-				c.ok ? this.sequencer.submit(c.value) : Promise.resolve({ status: 'refused', ...c.refusal })
-			)
+			prepared.map((p): Promise<ItemResult> => {
+				if (!p.ok) return Promise.resolve({ status: 'refused', ...p.refusal });
+				const c = finishSubmission(p.value, byPrepared.get(p.value)!);
+				return c.ok ? this.sequencer.submit(c.value) : Promise.resolve({ status: 'refused', ...c.refusal });
+			})
 		);
 	}
 

@@ -1,6 +1,8 @@
 // The process-wide server state, opened once on start (hooks.server.ts `init`): the configured
 // store, the log key, the verified ledger, the parcel projection. A store that fails
 // verification stops the process.
+import { availableParallelism } from 'node:os';
+import { CheckPool } from './check-pool';
 import { readConfig, type ServerConfig } from './config';
 import { Ledger } from './ledger';
 import { readLogKeyFile } from './log-identity';
@@ -31,7 +33,9 @@ async function openRuntime(config: ServerConfig): Promise<Runtime> {
 	const projection = await openProjection(store);
 	const projector = new Projector({ log: store, projection });
 	// Projection happens after commits, debounced, never on the request path.
-	const ledger = await Ledger.open({ store, identity, onCommit: () => projector.schedule() });
+	// Decoding and signature checks run in worker threads when there is more than one core.
+	const checkPool = availableParallelism() > 1 ? new CheckPool() : undefined;
+	const ledger = await Ledger.open({ store, identity, checkPool, onCommit: () => projector.schedule() });
 	projector.schedule();
 	return { config, ledger, projection, projector, sessions: new SessionStore(identity.sessionSecret) };
 }

@@ -47,7 +47,7 @@ export interface CheckedSubmission extends Submission {
 
 export type CheckResult = { ok: true; value: CheckedSubmission } | { ok: false; refusal: Refusal<SubmissionCode> };
 
-const refuse = (code: SubmissionCode, message: string): CheckResult => ({ ok: false, refusal: { code, message } });
+const refuse = (code: SubmissionCode, message: string): { ok: false; refusal: Refusal<SubmissionCode> } => ({ ok: false, refusal: { code, message } });
 
 export interface CheckDeps {
 	origin: string;
@@ -56,7 +56,26 @@ export interface CheckDeps {
 	now: number;
 }
 
-export async function checkSubmission(sub: Submission, deps: CheckDeps): Promise<CheckResult> {
+/** A submission whose cheap checks passed, with the statement bytes its signature covers. */
+export interface Prepared {
+	sub: Submission;
+	statement: Uint8Array;
+}
+
+/**
+ * The expensive, pure part of the checks: hashing and decoding the change, verifying the
+ * signature. The server runs it in worker threads (src/lib/server/check-pool.ts) with the same
+ * meaning; `finishSubmission` interprets the result identically either way.
+ */
+export interface HeavyResult {
+	/** SHA-256 of the change bytes in hex; null for entries without a change. */
+	changeHash: string | null;
+	decoded: ChangeInfo | { error: string } | null;
+	signatureOk: boolean;
+}
+
+/** Phase 1, cheap: encoding, size bounds and the clock. */
+export function prepareSubmission(sub: Submission, deps: Omit<CheckDeps, 'verifier'>): { ok: true; value: Prepared } | { ok: false; refusal: Refusal<SubmissionCode> } {
 	const s = sub.statement;
 	let statement: Uint8Array;
 	try {
@@ -71,30 +90,57 @@ export async function checkSubmission(sub: Submission, deps: CheckDeps): Promise
 	if (s.claimedTime > deps.now + MAX_CLOCK_SKEW_MS) {
 		return refuse('claimed-time-in-future', `claimed time ${new Date(s.claimedTime).toISOString()} is ahead of the log's clock`);
 	}
-
-	let changeInfo: ChangeInfo | null = null;
 	if (s.kind === 'edit') {
-		const change = sub.change;
-		if (!change || change.length === 0) return refuse('malformed', 'an edit needs its change bytes');
-		if (change.length > MAX_CHANGE_BYTES) return refuse('too-large', `change is ${change.length} bytes, above ${MAX_CHANGE_BYTES}`);
-		if (toHex(changeHash(change)) !== toHex(s.changeHash)) {
-			return refuse('bad-change', 'the change hash in the statement is not SHA-256 of the change bytes');
-		}
-		try {
-			const d = decodeChange(change);
-			changeInfo = { amHash: d.hash, actor: d.actor, seq: d.seq, deps: [...d.deps] };
-		} catch (e) {
-			return refuse('bad-change', `not an Automerge change: ${(e as Error).message}`);
-		}
-		if (!actorBelongsTo(changeInfo.actor, s.author)) {
-			return refuse('foreign-actor', `change actor ${changeInfo.actor.slice(0, 16)}… is not derived from the signing key`);
-		}
+		if (!sub.change || sub.change.length === 0) return refuse('malformed', 'an edit needs its change bytes');
+		if (sub.change.length > MAX_CHANGE_BYTES) return refuse('too-large', `change is ${sub.change.length} bytes, above ${MAX_CHANGE_BYTES}`);
 	} else if (sub.change) {
 		return refuse('malformed', `a ${s.kind} entry carries no change`);
 	}
+	if (sub.signature.length !== 64) return refuse('bad-signature', 'a signature is 64 bytes');
+	return { ok: true, value: { sub, statement } };
+}
 
-	if (!(await deps.verifier.verify(sub.signature, statement, s.author))) {
-		return refuse('bad-signature', 'the signature does not verify over the statement');
+/** Phase 2 in this thread (browser, CLI, tests). */
+export async function heavyCheck(p: Prepared, verifier: SignatureVerifier): Promise<HeavyResult> {
+	const change = p.sub.change;
+	let decoded: HeavyResult['decoded'] = null;
+	if (change) {
+		try {
+			const d = decodeChange(change);
+			decoded = { amHash: d.hash, actor: d.actor, seq: d.seq, deps: [...d.deps] };
+		} catch (e) {
+			decoded = { error: (e as Error).message };
+		}
 	}
-	return { ok: true, value: { ...sub, identity: sha256(statement), changeInfo, checked: true } };
+	return {
+		changeHash: change ? toHex(changeHash(change)) : null,
+		decoded,
+		signatureOk: await verifier.verify(p.sub.signature, p.statement, p.sub.statement.author)
+	};
+}
+
+/** Phase 3, cheap: interpret the heavy results in a fixed order of refusals. */
+export function finishSubmission(p: Prepared, h: HeavyResult): CheckResult {
+	const s = p.sub.statement;
+	let changeInfo: ChangeInfo | null = null;
+	if (s.kind === 'edit') {
+		if (h.changeHash !== toHex(s.changeHash)) {
+			return refuse('bad-change', 'the change hash in the statement is not SHA-256 of the change bytes');
+		}
+		if (!h.decoded || 'error' in h.decoded) {
+			return refuse('bad-change', `not an Automerge change: ${h.decoded && 'error' in h.decoded ? h.decoded.error : 'no change'}`);
+		}
+		changeInfo = h.decoded;
+		if (!actorBelongsTo(changeInfo.actor, s.author)) {
+			return refuse('foreign-actor', `change actor ${changeInfo.actor.slice(0, 16)}… is not derived from the signing key`);
+		}
+	}
+	if (!h.signatureOk) return refuse('bad-signature', 'the signature does not verify over the statement');
+	return { ok: true, value: { ...p.sub, identity: sha256(p.statement), changeInfo, checked: true } };
+}
+
+export async function checkSubmission(sub: Submission, deps: CheckDeps): Promise<CheckResult> {
+	const prepared = prepareSubmission(sub, deps);
+	if (!prepared.ok) return prepared;
+	return finishSubmission(prepared.value, await heavyCheck(prepared.value, deps.verifier));
 }

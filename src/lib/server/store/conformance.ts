@@ -121,6 +121,10 @@ export function runLogStoreConformance(name: string, setup: () => Promise<StoreF
 			expect(await s.maxSeq('RIV-0', 'parcel', 'bb'.repeat(24))).toBe(0);
 			expect((await s.entriesOfParcel('RIV-1')).map((e) => e.index)).toEqual([1, 4]);
 			expect((await s.changesOfParcel('RIV-2')).map((c) => c.seq)).toEqual([3]);
+			const many = await s.changesOfParcels(['RIV-1', 'RIV-2'], 5);
+			expect(many.map((c) => [c.index, c.parcel, c.seq])).toEqual([[1, 'RIV-1', 2], [2, 'RIV-2', 3], [4, 'RIV-1', 5]]);
+			expect((await s.changesOfParcels(['RIV-1'], 4)).map((c) => c.index)).toEqual([1]);
+			expect(await s.changesOfParcels([], 10)).toEqual([]);
 			expect((await s.entriesForDistricts(['NORTH'], 0, 10)).map((e) => e.index)).toEqual([5]);
 			expect((await s.entriesForDistricts(['RIV'], 2, 2)).map((e) => e.index)).toEqual([2, 3]);
 		});

@@ -50,6 +50,11 @@ export interface ChangeRow {
 	body: Uint8Array;
 }
 
+export interface IndexedChangeRow extends ChangeRow {
+	/** Index of the entry that names this change. */
+	index: number;
+}
+
 export interface AppendBatch {
 	fromSize: number;
 	entries: EntryRow[];
@@ -91,6 +96,11 @@ export interface LogStore {
 	readChange(hash: Uint8Array): Promise<ChangeRow | null>;
 	/** All changes of one parcel (every part), in log order. */
 	changesOfParcel(parcel: string): Promise<ChangeRow[]>;
+	/**
+	 * Changes of several parcels (every part) whose entries are below `end`, in log order, each
+	 * with its entry's index: one query for a snapshot page (GET /api/snapshot).
+	 */
+	changesOfParcels(parcels: string[], end: number): Promise<IndexedChangeRow[]>;
 
 	/** Entries naming a parcel, in index order. */
 	entriesOfParcel(parcel: string): Promise<StoredEntry[]>;

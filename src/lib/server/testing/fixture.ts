@@ -20,6 +20,7 @@ import { initLog } from '../init-log';
 import type { Ledger } from '../ledger';
 import { SqliteLogStore } from '../store/sqlite/log-store';
 import type { LogStore } from '../store/types';
+import type { CheckPool } from '../check-pool';
 import { PostgresLogStore } from '../store/postgres/log-store';
 import { createTestDatabase } from '../store/postgres/test-database';
 
@@ -50,7 +51,7 @@ export interface Fixture {
 export type StoreKind = 'sqlite' | 'postgres';
 
 /** A fixture on a fresh store of the given kind (PostgreSQL: a new database on PG_TEST_URL). */
-export async function ledgerFixture(kind: StoreKind, opts: { maxDelayMs?: number } = {}): Promise<Fixture> {
+export async function ledgerFixture(kind: StoreKind, opts: { maxDelayMs?: number; checkPool?: CheckPool } = {}): Promise<Fixture> {
 	if (kind === 'sqlite') return sqliteFixture(opts);
 	const db = await createTestDatabase();
 	const f = await sqliteFixture({ ...opts, store: new PostgresLogStore(db.url) });
@@ -62,7 +63,7 @@ export async function ledgerFixture(kind: StoreKind, opts: { maxDelayMs?: number
 	return f;
 }
 
-export async function sqliteFixture(opts: { maxDelayMs?: number; store?: LogStore } = {}): Promise<Fixture> {
+export async function sqliteFixture(opts: { maxDelayMs?: number; store?: LogStore; checkPool?: CheckPool } = {}): Promise<Fixture> {
 	const dir = mkdtempSync(join(tmpdir(), 'pl-ledger-'));
 	const store = opts.store ?? new SqliteLogStore(join(dir, 'log.db'));
 	const logSigner = nodeSigner(randomBytes(32));
@@ -75,6 +76,7 @@ export async function sqliteFixture(opts: { maxDelayMs?: number; store?: LogStor
 		identity,
 		clock: () => clock.now,
 		maxDelayMs: opts.maxDelayMs ?? 1,
+		checkPool: opts.checkPool,
 		registrar: registrar.signer,
 		registrarName: 'Test Registrar'
 	});

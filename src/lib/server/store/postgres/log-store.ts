@@ -10,6 +10,7 @@ import {
 	type AppendBatch,
 	type ChangeRow,
 	type Head,
+	type IndexedChangeRow,
 	type LogMeta,
 	type LogStore,
 	type StoredEntry
@@ -149,6 +150,16 @@ export class PostgresLogStore implements LogStore {
 			[parcel]
 		);
 		return rows.map(changeRow);
+	}
+
+	async changesOfParcels(parcels: string[], end: number): Promise<IndexedChangeRow[]> {
+		if (parcels.length === 0) return [];
+		const rows = await this.#q(
+			`SELECT e.idx, c.* FROM entries e JOIN changes c ON c.hash = e.change_hash
+			 WHERE e.parcel = ANY($1::text[]) AND e.idx < $2 ORDER BY e.idx`,
+			[parcels, end]
+		);
+		return rows.map((r) => ({ ...changeRow(r), index: Number(r.idx) }));
 	}
 
 	async entriesOfParcel(parcel: string): Promise<StoredEntry[]> {

@@ -29,6 +29,5 @@ CREATE TABLE IF NOT EXISTS changes (
   UNIQUE (parcel, part, am_hash),
   UNIQUE (parcel, part, actor, seq)
 );
-CREATE INDEX IF NOT EXISTS changes_by_parcel ON changes (parcel);
 CREATE TABLE IF NOT EXISTS checkpoints (size BIGINT PRIMARY KEY, note TEXT NOT NULL);
 `;

@@ -11,6 +11,7 @@ import {
 	type AppendBatch,
 	type ChangeRow,
 	type Head,
+	type IndexedChangeRow,
 	type LogMeta,
 	type LogStore,
 	type StoredEntry
@@ -124,6 +125,12 @@ export class SqliteLogStore implements LogStore {
 		return (this.#s.changesOfParcel.all(parcel) as Row[]).map(changeRow);
 	}
 
+	async changesOfParcels(parcels: string[], end: number): Promise<IndexedChangeRow[]> {
+		if (parcels.length === 0) return [];
+		const rows = this.#s.changesOfParcels.all(JSON.stringify(parcels), end) as Row[];
+		return rows.map((r) => ({ ...changeRow(r), index: r.idx as number }));
+	}
+
 	async entriesOfParcel(parcel: string): Promise<StoredEntry[]> {
 		return (this.#s.entriesOfParcel.all(parcel) as Row[]).map(entryRow);
 	}
@@ -171,6 +178,10 @@ function prepare(db: Database.Database) {
 		change: db.prepare('SELECT * FROM changes WHERE hash = ?'),
 		changesOfParcel: db.prepare(
 			'SELECT c.* FROM entries e JOIN changes c ON c.hash = e.change_hash WHERE e.parcel = ? ORDER BY e.idx'
+		),
+		changesOfParcels: db.prepare(
+			`SELECT e.idx, c.* FROM entries e JOIN changes c ON c.hash = e.change_hash
+			 WHERE e.parcel IN (SELECT value FROM json_each(?)) AND e.idx < ? ORDER BY e.idx`
 		),
 		entriesOfParcel: db.prepare('SELECT idx, data FROM entries WHERE parcel = ? ORDER BY idx'),
 		entriesForDistricts: db.prepare(
