@@ -2,7 +2,7 @@
 // Playwright, and ends with one line `N passed, N failed, N skipped` over both runners.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { ensureChromium } from './lib/chromium.mjs';
+import { ensureChromium, ensureGdal } from './lib/chromium.mjs';
 import { startThrowawayPostgres } from './lib/postgres.mjs';
 
 const CI = !!process.env.CI && process.env.CI !== 'false';
@@ -63,6 +63,7 @@ try {
 
 	if (only !== 'unit') {
 		env.CHROMIUM_PATH = ensureChromium();
+		ensureGdal();
 		if (run('build', 'npx', ['vite', 'build', '--logLevel', 'warn'], env) !== 0) {
 			results.push({ name: 'build', passed: 0, failed: 1, skipped: 0 });
 		} else {

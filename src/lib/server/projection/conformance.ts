@@ -78,6 +78,14 @@ export function runProjectionConformance(name: string, setup: () => Promise<Proj
 			expect(await p.getParcel('RIV-1')).toEqual(a);
 			expect(await p.getParcel('RIV-2')).toEqual(b);
 			expect(await p.getParcel('NORTH-7')).toEqual(c);
+			expect(await p.getParcels(['NORTH-7', 'NOPE-1', 'RIV-1'])).toEqual([c, a]);
+			expect(await p.getParcels([])).toEqual([]);
+			const boxes = [a, b, c].flatMap((r) => (r.bbox ? [r.bbox] : []));
+			expect(await p.extent()).toEqual(
+				boxes.length
+					? [Math.min(...boxes.map((x) => x[0])), Math.min(...boxes.map((x) => x[1])), Math.max(...boxes.map((x) => x[2])), Math.max(...boxes.map((x) => x[3]))]
+					: null
+			);
 			const other = await f.reopen();
 			expect(await other.projectedSize()).toBe(42);
 			expect(await other.getParcel('RIV-1')).toEqual(a);

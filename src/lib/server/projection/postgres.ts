@@ -218,6 +218,19 @@ export class PostgresProjectionStore implements ProjectionStore {
 		return r ? fullRow(r) : null;
 	}
 
+	async extent(): Promise<BBox | null> {
+		const [r] = await this.#q('SELECT min(min_lon) a, min(min_lat) b, max(max_lon) c, max(max_lat) d FROM parcels WHERE min_lon IS NOT NULL');
+		return r?.a == null ? null : [Number(r.a), Number(r.b), Number(r.c), Number(r.d)];
+	}
+
+	async getParcels(ids: string[]): Promise<ParcelRow[]> {
+		checkLimit(Math.max(1, ids.length), MAX_LIST_LIMIT);
+		if (!ids.length) return [];
+		const rows = await this.#q(`SELECT ${FULL_COLUMNS} FROM parcels WHERE id = ANY($1::text[])`, [ids]);
+		const byId = new Map(rows.map((r) => [r.id as string, fullRow(r)]));
+		return ids.flatMap((id) => byId.get(id) ?? []);
+	}
+
 	async search(q: SearchQuery): Promise<SearchResult> {
 		checkSearchQuery(q);
 		const text = queryWords(q.text);

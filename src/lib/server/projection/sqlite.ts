@@ -155,6 +155,19 @@ export class SqliteProjectionStore implements ProjectionStore {
 		return r ? fullRow(r) : null;
 	}
 
+	async extent(): Promise<BBox | null> {
+		const r = this.db.prepare('SELECT min(min_lon) a, min(min_lat) b, max(max_lon) c, max(max_lat) d FROM parcels WHERE min_lon IS NOT NULL').get() as Record<string, number | null>;
+		return r.a === null ? null : [r.a, r.b!, r.c!, r.d!];
+	}
+
+	async getParcels(ids: string[]): Promise<ParcelRow[]> {
+		checkLimit(Math.max(1, ids.length), MAX_LIST_LIMIT);
+		return ids.flatMap((id) => {
+			const r = this.#s.get.get(id) as Row | undefined;
+			return r ? [fullRow(r)] : [];
+		});
+	}
+
 	async search(q: SearchQuery): Promise<SearchResult> {
 		checkSearchQuery(q);
 		const text = queryWords(q.text);

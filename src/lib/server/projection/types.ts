@@ -77,6 +77,10 @@ export interface ProjectionStore {
 	/** Upserts rows (by id) and records `projectedSize`, in one transaction. */
 	saveParcels(rows: ParcelRow[], projectedSize: number): Promise<void>;
 	getParcel(id: string): Promise<ParcelRow | null>;
+	/** The bounding box of every parcel with geometry, or null when there is none. */
+	extent(): Promise<BBox | null>;
+	/** Full rows for these ids, in the order asked; unknown ids are left out. At most MAX_LIST_LIMIT. */
+	getParcels(ids: string[]): Promise<ParcelRow[]>;
 	search(query: SearchQuery): Promise<SearchResult>;
 	/** Every district with its parcel count, ordered by district. */
 	districts(): Promise<{ district: string; parcels: number }[]>;
