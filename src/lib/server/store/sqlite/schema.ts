@@ -1,5 +1,7 @@
 // SQLite schema for the log and its indexes. Entries and change bodies are stored once;
 // everything else (hashes, checkpoints) is derived but kept, so proofs need no recomputation.
+// `changes` is a rowid table on purpose: its rows hold whole change bodies, and a WITHOUT ROWID
+// table with rows that large inserted ~4× slower here (81 vs 21 µs a row).
 export const SQLITE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS head (id INTEGER PRIMARY KEY CHECK (id = 1), size INTEGER NOT NULL);
@@ -20,7 +22,8 @@ CREATE INDEX IF NOT EXISTS entries_by_district ON entries (district, idx) WHERE 
 CREATE INDEX IF NOT EXISTS entries_keys ON entries (idx) WHERE kind IN (2, 3);
 CREATE TABLE IF NOT EXISTS hashes (id INTEGER PRIMARY KEY, hash BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS changes (
-  hash BLOB PRIMARY KEY,
+  id INTEGER PRIMARY KEY,
+  hash BLOB NOT NULL UNIQUE,
   parcel TEXT NOT NULL,
   part TEXT NOT NULL,
   am_hash TEXT NOT NULL,
@@ -29,6 +32,6 @@ CREATE TABLE IF NOT EXISTS changes (
   body BLOB NOT NULL,
   UNIQUE (parcel, part, am_hash),
   UNIQUE (parcel, part, actor, seq)
-) WITHOUT ROWID;
+);
 CREATE TABLE IF NOT EXISTS checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL);
 `;
