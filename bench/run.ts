@@ -1,0 +1,49 @@
+// `npm run bench [-- --scale 1m]`: every figure that matters, each beside a limit measured in the
+// same run, as one markdown table (also written to bench/last-run.md for docs/performance.md).
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { benchIngest } from './ingest';
+import { benchProofs } from './proofs';
+import { benchTiles } from './tiles';
+import { markdownTable, type BenchRow } from './table';
+
+const { values } = parseArgs({ options: { scale: { type: 'string' }, only: { type: 'string' } } });
+const big = values.scale === '1m';
+const only = values.only?.split(',');
+const want = (name: string) => !only || only.includes(name);
+const rows: BenchRow[] = [];
+const started = Date.now();
+const step = async (name: string, fn: () => Promise<BenchRow[]>) => {
+	if (!want(name)) return;
+	process.stderr.write(`[bench] ${name} …\n`);
+	const t = Date.now();
+	try {
+		rows.push(...(await fn()));
+	} catch (e) {
+		rows.push({ name: `${name}: FAILED — ${(e as Error).message}`, value: NaN, unit: '' });
+	}
+	process.stderr.write(`[bench] ${name} done in ${((Date.now() - t) / 1000).toFixed(0)} s\n`);
+};
+
+const dataDir = resolve('.tmp/bench-data');
+const ensureServerInputs = () => {
+	if (!existsSync('build/handler.js')) spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+	if (!existsSync(join(dataDir, 'log-key.json'))) {
+		spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'demo', '--parcels', '3000'], { stdio: 'inherit', env: { ...process.env, DATA_DIR: dataDir } });
+	}
+};
+
+await step('ingest', () => benchIngest({ edits: big ? 100_000 : 20_000, pg: process.env.PG_TEST_URL ?? null }));
+await step('proofs', () => benchProofs(big ? 1 << 22 : 1 << 20));
+await step('tiles', async () => {
+	ensureServerInputs();
+	return benchTiles({ dataDir });
+});
+
+const header = `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}. Run ${new Date().toISOString()} in ${((Date.now() - started) / 1000).toFixed(0)} s${big ? ' (--scale 1m)' : ''}.`;
+const table = `${header}\n\n${markdownTable(rows)}\n`;
+console.log(table);
+writeFileSync('bench/last-run.md', table);
