@@ -33,6 +33,8 @@ export interface LedgerOptions {
 	onCommit?: (entries: { index: number; entry: Entry }[]) => void;
 	/** Worker threads for decoding and signature checks; without one they run in this thread. */
 	checkPool?: CheckPool;
+	/** Open without sequencing, until the sequencer lease is won (see cluster/). */
+	paused?: boolean;
 }
 
 export class Ledger {
@@ -53,7 +55,8 @@ export class Ledger {
 			clock: this.#clock,
 			maxBatch: o.maxBatch,
 			maxDelayMs: o.maxDelayMs,
-			onCommit: o.onCommit
+			onCommit: o.onCommit,
+			paused: o.paused
 		});
 	}
 

@@ -21,7 +21,8 @@ export type StatefulCode =
 	| 'missing-predecessor'
 	| 'duplicate-seq'
 	| 'duplicate-change'
-	| 'unavailable';
+	| 'unavailable'
+	| 'not-leader';
 
 export type SubmitResult =
 	| { status: 'accepted'; index: number; duplicate: boolean; treeSize: number; proof: Uint8Array[]; checkpoint: string }
@@ -38,6 +39,8 @@ export interface SequencerOptions {
 	maxDelayMs?: number;
 	/** Called after each durable commit with the new entries (for projections). */
 	onCommit?: (entries: { index: number; entry: Entry }[]) => void;
+	/** Start without sequencing until `resume` (an app server that must first win the lease). */
+	paused?: boolean;
 }
 
 interface Pending {
@@ -49,6 +52,12 @@ interface Accepted {
 	p: Pending;
 	index: number;
 }
+
+const NOT_LEADER: SubmitResult = {
+	status: 'refused',
+	code: 'not-leader',
+	message: 'this server does not sequence the log right now; try again shortly'
+};
 
 const docKey = (parcel: string, part: string) => `${parcel}\u0000${part}`;
 
@@ -66,8 +75,10 @@ export class Sequencer {
 	#queue: Pending[] = [];
 	#timer: ReturnType<typeof setTimeout> | null = null;
 	#running: Promise<void> | null = null;
+	#paused: boolean;
 
 	constructor(o: SequencerOptions) {
+		this.#paused = o.paused ?? false;
 		this.#store = o.store;
 		this.#id = o.identity;
 		this.#clock = o.clock ?? Date.now;
@@ -109,8 +120,26 @@ export class Sequencer {
 		this.#registry = registry;
 	}
 
+	/** Whether this sequencer may append (it holds the lease). */
+	get active(): boolean {
+		return !this.#paused;
+	}
+
+	/** Stop appending at once (the lease is lost): queued submissions are answered 'not-leader'. */
+	pause(): void {
+		this.#paused = true;
+		for (const p of this.#queue.splice(0)) p.resolve(NOT_LEADER);
+	}
+
+	/** Reload the head from the store, then append again (the lease was won). */
+	async resume(): Promise<void> {
+		await this.load();
+		this.#paused = false;
+	}
+
 	/** Queues a checked submission; resolves once it is durably in the log, or refused. */
 	submit(sub: CheckedSubmission): Promise<SubmitResult> {
+		if (this.#paused) return Promise.resolve(NOT_LEADER);
 		return new Promise((resolve) => {
 			this.#queue.push({ sub, resolve });
 			if (this.#queue.length >= this.#maxBatch) this.#kick();
@@ -158,6 +187,10 @@ export class Sequencer {
 	}
 
 	async #commit(batch: Pending[]): Promise<void> {
+		if (this.#paused) {
+			for (const p of batch) p.resolve(NOT_LEADER);
+			return;
+		}
 		const fromSize = this.#size;
 		const existing = await this.#store.findIdentities(batch.map((p) => p.sub.identity));
 		const registry = this.#registry.clone();

@@ -30,4 +30,6 @@ CREATE TABLE IF NOT EXISTS changes (
   UNIQUE (parcel, part, actor, seq)
 );
 CREATE TABLE IF NOT EXISTS checkpoints (size BIGINT PRIMARY KEY, note TEXT NOT NULL);
+-- Which app server sequences (cluster/lease.ts): advertised for forwarding, guarded by an advisory lock.
+CREATE TABLE IF NOT EXISTS sequencer_lease (id INTEGER PRIMARY KEY CHECK (id = 1), url TEXT NOT NULL, since TIMESTAMPTZ NOT NULL);
 `;
