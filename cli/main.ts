@@ -6,6 +6,8 @@ import { init } from './commands/init';
 import { grant, keygen, revoke } from './commands/keys';
 import { serve } from './commands/serve';
 import { verify } from './commands/verify';
+import { backup, restore } from './commands/backup';
+import { verifyExtractCommand } from './commands/verify-extract';
 
 const HELP = `Parcel Ledger operator commands (data folder: DATA_DIR, default ./data; DATABASE_URL for PostgreSQL)
 
@@ -18,11 +20,19 @@ const HELP = `Parcel Ledger operator commands (data folder: DATA_DIR, default ./
   edit --key FILE --parcel ID --part parcel|valuation|title|private --set field=value … [--server URL]
   verify URL [--key VERIFIER_KEY] [--changes]
         audit a running log: checkpoint, tiles, every entry, signature and grant; exit 1 on any failure
+  verify --local [--key VERIFIER_KEY]
+        the same audit of the data folder's (or DATABASE_URL's) store in place, e.g. a restored backup
+  backup --out FILE [--format sqlite|ndjson] [--key VERIFIER_KEY]
+        a consistent copy of the log store, taken while the server runs (not the log key)
+  restore --from FILE [--key VERIFIER_KEY]
+        a backup into an empty data folder or database; verified before it commits
+  verify-extract FILE [--key VERIFIER_KEY]
+        check a parcel extract offline (proofs, signatures, changes, record); exit 1 if it does not verify
   serve [--port N]              serve the built app on this data folder
 
 Writes go to --server URL when given, else straight to the local data folder (with no server running on it).`;
 
-const commands: Record<string, (args: string[]) => Promise<void>> = { init, demo, keygen, grant, revoke, edit, verify, serve };
+const commands: Record<string, (args: string[]) => Promise<void>> = { init, demo, keygen, grant, revoke, edit, verify, 'verify-extract': verifyExtractCommand, backup, restore, serve };
 
 const [name, ...args] = process.argv.slice(2);
 if (!name || name === 'help' || name === '--help' || name === '-h') {

@@ -1,6 +1,7 @@
 import type { Handle, ServerInit } from '@sveltejs/kit';
 import { runtime } from '$lib/server/runtime';
 import { SESSION_COOKIE } from '$lib/server/sessions';
+import { withSecurityHeaders } from '$lib/server/http/security-headers';
 
 // Open and verify the log before serving anything; a log that fails verification is not served.
 export const init: ServerInit = async () => {
@@ -25,5 +26,5 @@ export const handle: Handle = async ({ event, resolve }) => {
 		// A revoked key's session ends at once, whatever its cookie says.
 		if (record && record.revokedAt === null) event.locals.editor = record;
 	}
-	return resolve(event);
+	return withSecurityHeaders(await resolve(event), event.url);
 };

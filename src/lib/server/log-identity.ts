@@ -38,6 +38,27 @@ export function logIdentity(origin: string, signer: Signer, sessionSecret: Uint8
 	};
 }
 
+/**
+ * An identity that can only verify: for auditing a store or a backup with nothing but the
+ * verifier key (`<origin>+<key id>+<base64>`). Signing throws.
+ */
+export function verifierIdentity(verifierKey: string): LogIdentity {
+	const parsed = parseVerifierKey(verifierKey);
+	if (!parsed.ok) throw new Error(`not a verifier key: ${parsed.message}`);
+	return {
+		origin: parsed.value.name,
+		verifierKey,
+		key: parsed.value,
+		sessionSecret: new Uint8Array(32),
+		signCheckpoint: () => Promise.reject(new Error('this log identity can only verify; the log key is not here')),
+		async openCheckpoint(note) {
+			const r = await openCheckpoint(note, parsed.value, nodeVerifier);
+			if (!r.ok) throw new Error(`${r.code}: ${r.message}`);
+			return r.value.checkpoint;
+		}
+	};
+}
+
 interface KeyFile {
 	origin: string;
 	secretKey: string;

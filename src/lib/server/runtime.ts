@@ -11,6 +11,7 @@ import { openProjection } from './projection/open';
 import { Projector } from './projection/projector';
 import type { ProjectionStore } from './projection/types';
 import { SessionStore } from './sessions';
+import { faultsFromEnv } from './store/faults';
 
 export interface Runtime {
 	config: ServerConfig;
@@ -35,7 +36,9 @@ async function openRuntime(config: ServerConfig): Promise<Runtime> {
 	// Projection happens after commits, debounced, never on the request path.
 	// Decoding and signature checks run in worker threads when there is more than one core.
 	const checkPool = availableParallelism() > 1 ? new CheckPool() : undefined;
-	const ledger = await Ledger.open({ store, identity, checkPool, onCommit: () => projector.schedule() });
+	// Test-only crash points (PARCEL_LEDGER_CRASH_POINT); without that variable this is `store` itself.
+	const logStore = faultsFromEnv(store);
+	const ledger = await Ledger.open({ store: logStore, identity, checkPool, onCommit: () => projector.schedule() });
 	projector.schedule();
 	return { config, ledger, projection, projector, sessions: new SessionStore(identity.sessionSecret) };
 }

@@ -47,8 +47,8 @@ export interface VerifyProgress {
 
 /** Throws LogIntegrityError with the first disagreement found; returns the verified size. */
 export async function verifyStoredLog(
-	store: LogStore,
-	identity: LogIdentity,
+	store: Pick<LogStore, 'head' | 'readEntries' | 'readHashes'>,
+	identity: Pick<LogIdentity, 'openCheckpoint'>,
 	opts: { chunk?: number; progress?: VerifyProgress } = {}
 ): Promise<number> {
 	const chunk = opts.chunk ?? 5000;

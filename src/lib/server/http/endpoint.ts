@@ -16,18 +16,23 @@ export function isUnavailable(e: unknown): boolean {
 	);
 }
 
+/** The JSON error response for anything a handler threw; `where` names the request in the server log. */
+export function errorToResponse(e: unknown, where: string): Response {
+	if (e instanceof HttpError) return errorResponse(e.code, e.message, e.status);
+	if (e instanceof RangeError) return errorResponse('bad-request', e.message, 400);
+	if (isUnavailable(e)) {
+		return errorResponse('unavailable', 'the log store is unreachable; try again shortly', 503, { 'retry-after': '2' });
+	}
+	console.error(`[api] ${where}:`, e);
+	return errorResponse('internal', 'internal error; the operator has the details in the server log', 500);
+}
+
 export function endpoint(handler: Handler): (event: RequestEvent) => Promise<Response> {
 	return async (event) => {
 		try {
 			return await handler(event, await runtime());
 		} catch (e) {
-			if (e instanceof HttpError) return errorResponse(e.code, e.message, e.status);
-			if (e instanceof RangeError) return errorResponse('bad-request', e.message, 400);
-			if (isUnavailable(e)) {
-				return errorResponse('unavailable', 'the log store is unreachable; try again shortly', 503, { 'retry-after': '2' });
-			}
-			console.error(`[api] ${event.request.method} ${event.url.pathname}:`, e);
-			return errorResponse('internal', 'internal error; the operator has the details in the server log', 500);
+			return errorToResponse(e, `${event.request.method} ${event.url.pathname}`);
 		}
 	};
 }

@@ -26,7 +26,8 @@ const STATUS: Record<string, number> = {
 	'duplicate-change': 409,
 	'already-revoked': 409,
 	'bad-genesis': 409,
-	unavailable: 503
+	unavailable: 503,
+	'not-leader': 503
 };
 
 export const statusOf = (code: string): number => STATUS[code] ?? 400;
@@ -49,7 +50,8 @@ export class HttpError extends Error {
 /** Reads a JSON body with a size limit and a content-type check; throws HttpError otherwise. */
 export async function readJson(request: Request, maxBytes: number): Promise<unknown> {
 	const type = request.headers.get('content-type') ?? '';
-	if (!/^application\/json\b/i.test(type)) {
+	// Exactly application/json, with parameters at most: not application/json-seq, …+x, etc.
+	if (!/^application\/json\s*(;|$)/i.test(type)) {
 		throw new HttpError('unsupported-media-type', `send application/json, not ${JSON.stringify(type || 'nothing')}`);
 	}
 	const declared = Number(request.headers.get('content-length') ?? '0');

@@ -52,12 +52,22 @@ export async function handleSubmissions(request: Request, ledger: Ledger, kind: 
 		}
 	});
 	const done = await ledger.submit(subs);
-	done.forEach((r, k) => (results[slots[k]] = toWire(r)));
+	// One checkpoint for the whole answer, and every proof to its size: a request may have been
+	// sequenced in several batches, and later batches may have committed since (size and
+	// checkpoint are read together, with no await between them).
+	const size = ledger.sequencer.size;
+	const checkpoint = ledger.sequencer.checkpoint;
+	for (const [k, r] of done.entries()) {
+		const same = r.status !== 'accepted' || r.treeSize === size ? r : { ...r, treeSize: size, proof: await ledger.inclusionProof(r.index, size) };
+		results[slots[k]] = toWire(same);
+	}
 	const final = results as WireItemResult[];
 
 	const refused = final.filter((r) => r.status === 'refused') as Extract<WireItemResult, { status: 'refused' }>[];
 	const codes = new Set(refused.map((r) => r.code));
 	const status = refused.length === 0 ? 200 : refused.length === final.length && codes.size === 1 ? statusOf(refused[0].code) : refused.length === final.length ? 400 : 207;
 	const error = refused.length === final.length ? { code: codes.size === 1 ? refused[0].code : 'refused', message: refused[0].message } : undefined;
-	return json({ checkpoint: ledger.sequencer.checkpoint, results: final, ...(error ? { error } : {}) }, { status });
+	// Every item `unavailable`: the store failed and nothing was written; say when to try again.
+	const headers: Record<string, string> = status === 503 ? { 'retry-after': '2' } : {};
+	return json({ checkpoint, results: final, ...(error ? { error } : {}) }, { status, headers });
 }

@@ -44,6 +44,10 @@ export class PostgresLogStore implements LogStore {
 		this.pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
 		// An idle client's connection error (e.g. the server restarted) must not crash the process.
 		this.pool.on('error', () => {});
+		// Nor a checked-out client's between two queries (pg-pool listens only while a client is
+		// idle): the client is then unqueryable, its next query rejects, and the pool drops it on
+		// release. Found by tests/reliability-pg-restart.e2e.ts (pg_ctl stop -m immediate).
+		this.pool.on('connect', (client) => client.on('error', () => {}));
 	}
 
 	async #q(text: string, values: unknown[] = []): Promise<Row[]> {

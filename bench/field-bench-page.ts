@@ -1,0 +1,108 @@
+// The browser side of bench/bootstrap.ts, bundled with the field client's real modules: our
+// bootstrap, a raw Dexie bulkPut of the same rows, offline search and the local save path.
+import { FieldDatabase, type DocRow, type SearchRow } from '../src/lib/client/db';
+import { downloadDistrict, pageRows, type SnapshotPage } from '../src/lib/client/bootstrap';
+import { searchParcels } from '../src/lib/client/search';
+import { saveEdit, type SaveContext } from '../src/lib/client/save';
+import { generateDeviceKey, signerOf } from '../src/lib/client/keys';
+import { tabActor } from '../src/lib/client/tab';
+import { toHex } from '../src/lib/core/bytes';
+
+const ORIGIN = 'bench.parcel-ledger.example/field';
+const fetchJson = (url: string, init?: RequestInit) => fetch(url, init);
+
+async function fresh(name: string): Promise<FieldDatabase> {
+	await new FieldDatabase(name).delete();
+	const db = new FieldDatabase(name);
+	await db.open();
+	return db;
+}
+
+async function bootstrap(name: string, verifierKey: string, pageSize: number): Promise<number> {
+	const db = await fresh(name);
+	const t = performance.now();
+	await downloadDistrict({ db, fetch: fetchJson, log: { origin: ORIGIN, verifierKey, pinnedAt: 0 }, pageSize }, 'BEN');
+	const ms = performance.now() - t;
+	db.close();
+	return ms;
+}
+
+/** Raw Dexie: the same rows, already in memory, bulkPut in the same chunks, one transaction each. */
+async function raw(name: string, pageCount: number, pageSize: number): Promise<number> {
+	const chunks: { rows: SearchRow[]; docs: DocRow[] }[] = [];
+	for (let i = 0; i < pageCount; i++) {
+		const after = i === 0 ? '' : `&after=BEN-${String(i * pageSize - 1).padStart(6, '0')}`;
+		const page = (await (await fetch(`/api/snapshot?district=BEN&limit=${pageSize}${after}`)).json()) as SnapshotPage;
+		chunks.push(pageRows(page));
+	}
+	const db = await fresh(name);
+	const t = performance.now();
+	for (const c of chunks) {
+		await db.transaction('rw', [db.docs, db.parcels], async () => {
+			await db.docs.bulkPut(c.docs);
+			await db.parcels.bulkPut(c.rows);
+		});
+	}
+	const ms = performance.now() - t;
+	db.close();
+	return ms;
+}
+
+const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.ceil(xs.length * 0.95) - 1];
+
+async function search(name: string, queries: string[]): Promise<{ p95: number; median: number; hits: number }> {
+	const db = new FieldDatabase(name);
+	for (const q of queries.slice(0, 20)) await searchParcels(db, q); // warm up
+	const times: number[] = [];
+	let hits = 0;
+	for (const q of queries) {
+		const t = performance.now();
+		hits += (await searchParcels(db, q, { limit: 50 })).length;
+		times.push(performance.now() - t);
+	}
+	db.close();
+	return { p95: p95(times), median: [...times].sort((a, b) => a - b)[times.length >> 1], hits };
+}
+
+async function save(name: string, ids: string[], n: number): Promise<{ p95: number; median: number }> {
+	const db = new FieldDatabase(name);
+	const key = await generateDeviceKey();
+	const ctx: SaveContext = { db, signer: signerOf(key), actor: tabActor(toHex(key.publicKey)), origin: ORIGIN, grant: { role: 'assessor', districts: ['BEN'], revoked: false } };
+	const times: number[] = [];
+	for (let k = 0; k < n + 5; k++) {
+		const id = ids[(k * 104_729) % ids.length];
+		const t = performance.now();
+		const r = await saveEdit(ctx, id, 'parcel', { zoning: `Z${k}`, notes: `bench edit ${k}` }, `zoning → Z${k}`);
+		if (!r.ok) throw new Error(r.message);
+		if (k >= 5) times.push(performance.now() - t); // the first saves warm up Automerge's wasm
+	}
+	db.close();
+	return { p95: p95(times), median: [...times].sort((a, b) => a - b)[times.length >> 1] };
+}
+
+Object.assign(globalThis, { fieldBench: { bootstrap, raw, search, save } });
+
+/** Timings of single IndexedDB reads, to see where a search spends its time. */
+async function probe(name: string, words: string[]): Promise<Record<string, number>> {
+	const db = new FieldDatabase(name);
+	const out: Record<string, number> = {};
+	const time = async (label: string, fn: () => Promise<unknown>) => {
+		await fn();
+		const t = performance.now();
+		for (let i = 0; i < 10; i++) await fn();
+		out[label] = (performance.now() - t) / 10;
+	};
+	for (const w of words) {
+		const r = () => db.parcels.where('words').startsWith(w);
+		await time(`${w}: count`, () => r().count());
+		await time(`${w}: keys≤2000`, () => r().limit(2000).primaryKeys());
+		await time(`${w}: keys all`, () => r().primaryKeys());
+		await time(`${w}: rows≤100`, () => r().limit(100).toArray());
+		await time(`${w}: idxkeys≤2000`, () => r().limit(2000).keys());
+	}
+	await time('bulkGet 100', () => db.parcels.bulkGet(Array.from({ length: 100 }, (_, i) => `BEN-${String(i * 37).padStart(6, '0')}`)));
+	await time('get 1', () => db.parcels.get('BEN-000123'));
+	db.close();
+	return out;
+}
+Object.assign(globalThis, { fieldProbe: probe });

@@ -1,0 +1,94 @@
+// The device's trust in the log: the last checkpoint it verified. A newer checkpoint is accepted
+// only with a consistency proof (RFC 9162 §2.1.4.2) from the stored one; anything else — a bad
+// proof, a smaller tree, another root at the same size — means the log rewrote its history:
+// sync halts, and both checkpoints and the proof are kept as evidence in `alarms`.
+import { openCheckpoint, parseVerifierKey, verifyConsistency, parseConsistencyProofJson } from '../core/log';
+import type { Checkpoint } from '../core/log/checkpoint';
+import { equalBytes } from '../core/bytes';
+import { decodeBase64, encodeBase64 } from './base64';
+import type { FieldDatabase } from './db';
+import { getJson, RequestError, type Fetch } from './http';
+import { browserVerifier } from './crypto';
+import { getState, putState, type CheckpointRecord, type LogRecord } from './state';
+
+export class ForkError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'ForkError';
+	}
+}
+
+export interface TrustDeps {
+	db: FieldDatabase;
+	fetch: Fetch;
+	log: LogRecord;
+}
+
+/** Verifies the note's signature with the pinned key; a bad signature is not a fork, just refused. */
+export async function openTrusted(log: LogRecord, note: string): Promise<Checkpoint> {
+	const key = parseVerifierKey(log.verifierKey);
+	if (!key.ok) throw new Error(`the pinned log key is unusable: ${key.message}`);
+	const opened = await openCheckpoint(note, key.value, await browserVerifier());
+	if (!opened.ok) throw new RequestError('bad-checkpoint', `the server's checkpoint does not verify: ${opened.message}`);
+	return opened.value.checkpoint;
+}
+
+const record = (note: string, cp: Checkpoint): CheckpointRecord => ({
+	note,
+	size: cp.size,
+	root: encodeBase64(cp.root),
+	verifiedAt: Date.now()
+});
+
+/** Whether an unacknowledged fork alarm stops sync. */
+export async function halted(db: FieldDatabase): Promise<boolean> {
+	return (await db.alarms.filter((a) => a.kind === 'fork' && !a.acknowledged).count()) > 0;
+}
+
+async function raise(db: FieldDatabase, trusted: CheckpointRecord, received: string, proof: string[] | null, message: string): Promise<never> {
+	await db.alarms.add({ kind: 'fork', at: Date.now(), message, trusted: trusted.note, received, proof, acknowledged: false });
+	throw new ForkError(message);
+}
+
+/**
+ * Makes `note` the device's trusted checkpoint if it provably extends the stored one. Returns the
+ * checkpoint the device now trusts (the stored one when `note` is older but consistent).
+ */
+export async function advanceCheckpoint(deps: TrustDeps, note: string): Promise<CheckpointRecord> {
+	const cp = await openTrusted(deps.log, note);
+	const stored = await getState(deps.db, 'checkpoint');
+	if (!stored) {
+		const first = record(note, cp);
+		await putState(deps.db, 'checkpoint', first);
+		return first;
+	}
+	const storedRoot = decodeBase64(stored.root);
+	if (cp.size === stored.size) {
+		if (equalBytes(cp.root, storedRoot)) return stored;
+		return raise(deps.db, stored, note, null, `The log signed two different trees of ${cp.size} entries.`);
+	}
+	const [first, second] = cp.size > stored.size ? [stored.size, cp.size] : [cp.size, stored.size];
+	let proofJson: unknown;
+	try {
+		proofJson = await getJson(deps.fetch, `/api/log/proof/consistency?first=${first}&second=${second}`);
+	} catch (e) {
+		if (e instanceof RequestError && e.code === 'offline') throw e;
+		// A log that cannot prove its older tree is inside its newer one has lost or replaced entries.
+		return raise(deps.db, stored, note, null, `The log cannot prove that its tree of ${second} entries extends the tree of ${first} this device verified (${(e as Error).message}).`);
+	}
+	const proof = parseConsistencyProofJson(proofJson);
+	const hashes = proof.ok ? proof.value.hashes : [];
+	const b64 = hashes.map(encodeBase64);
+	if (!proof.ok || proof.value.first !== first || proof.value.second !== second) {
+		return raise(deps.db, stored, note, b64, `The log answered a malformed consistency proof from ${first} to ${second}.`);
+	}
+	const [oldRoot, newRoot] = cp.size > stored.size ? [storedRoot, cp.root] : [cp.root, storedRoot];
+	const verdict = verifyConsistency(first, second, oldRoot, newRoot, hashes);
+	if (!verdict.ok) {
+		return raise(deps.db, stored, note, b64, `The log's tree of ${cp.size} entries is not consistent with the tree of ${stored.size} entries this device verified: ${verdict.message}.`);
+	}
+	if (cp.size < stored.size) return stored; // an older view (a cache), provably a prefix: keep ours
+	const next = record(note, cp);
+	await putState(deps.db, 'checkpoint', next);
+	return next;
+}

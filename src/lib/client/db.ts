@@ -1,0 +1,196 @@
+// The field device's IndexedDB database (Dexie), defined once. Every table the field client
+// keeps, with the indexes that make offline search fast (a multiEntry index of search words).
+import Dexie, { type EntityTable } from 'dexie';
+import type { PartName } from '../core/record/parts';
+import type { Geometry } from '../core/record/geometry';
+import type { EditWire } from '../core/signing/submit';
+import type { JsonValue } from '../core/record/json';
+
+/** The data of one stored part: Automerge.save bytes or concatenated changes, or base64 of those. */
+export type PartData = Uint8Array | string;
+
+/**
+ * A parcel's Automerge documents, one per part, in ONE row: IndexedDB's cost here is per record,
+ * so a 100,000-parcel district is 200,000 records (this and the search row), not 500,000.
+ */
+export interface DocRow {
+	parcelId: string;
+	/**
+	 * Per part: Automerge.save bytes, or concatenated changes; a string is base64 straight from a
+	 * snapshot, decoded only when the parcel is opened (bootstrap does no Automerge or base64 work).
+	 */
+	parts: Partial<Record<PartName, PartData>>;
+	/** Bumped on every write, so a save can tell that another tab wrote in between. */
+	rev: number;
+}
+
+/** The materialized search row of a parcel (public parts only). */
+export interface SearchRow {
+	id: string;
+	district: string;
+	apn: string;
+	status: string;
+	addressLine: string;
+	locality: string;
+	postcode: string;
+	landUse: string;
+	zoning: string;
+	recordedArea: number | null;
+	owners: string[];
+	totalValue: number | null;
+	valueYear: string | null;
+	geometry: Geometry | null;
+	bbox: [number, number, number, number] | null;
+	/** Centre longitude, for "parcels in this map view" (null without geometry). */
+	cx: number | null;
+	cy: number | null;
+	/** Lower-cased, accent-stripped words; searched through `searchIndex` (search-index.ts). */
+	words: string[];
+}
+
+/** A district's search index: sorted distinct words and, per word, the ordinals of its parcels. */
+export interface SearchIndexRow {
+	/** `${district}@${builtAt}`: a rebuilt index has a new key, so tabs see it changed. */
+	key?: string;
+	district: string;
+	/** Parcel ids in id order; an ordinal is a position here. */
+	ids: string[];
+	words: string[];
+	/** Postings of words[i] are postings[starts[i] … starts[i + 1]). */
+	starts: Uint32Array;
+	postings: Uint32Array;
+	builtAt: number;
+}
+
+/** The words of a row changed since its district's index was built (they override the index). */
+export interface SearchDeltaRow {
+	id: string;
+	district: string;
+	words: string[];
+}
+
+export interface OutboxRow {
+	id?: number;
+	parcelId: string;
+	part: PartName;
+	/** SHA-256 of the change (hex): the name the log entry will carry. */
+	changeHash: string;
+	wire: EditWire;
+	createdAt: number;
+	/** What changed, for people: `zoning → R2`. */
+	summary: string;
+	status: 'pending' | 'refused';
+	code?: string;
+	message?: string;
+}
+
+/** An own edit the log accepted and whose inclusion this device verified. */
+export interface SyncedRow {
+	changeHash: string;
+	parcelId: string;
+	part: PartName;
+	summary: string;
+	index: number;
+	/** The checkpoint size the inclusion proof was checked against. */
+	treeSize: number;
+	verifiedAt: number;
+}
+
+export interface ConflictValueRow {
+	value: JsonValue;
+	actor: string;
+	/** The author's name from the log's grants, when known. */
+	author: string;
+}
+
+export interface ConflictRow {
+	/** `${parcelId}|${part}|${path}` */
+	key: string;
+	parcelId: string;
+	part: PartName;
+	path: string;
+	values: ConflictValueRow[];
+	seenAt: number;
+}
+
+/** Evidence of a log that misbehaved. A `fork` halts sync until acknowledged; rows are never deleted. */
+export interface AlarmRow {
+	id?: number;
+	kind: 'fork' | 'bad-entry';
+	at: number;
+	message: string;
+	/** The last checkpoint this device verified (signed note). */
+	trusted: string;
+	/** What the server sent instead (signed note), when there was one. */
+	received: string | null;
+	/** The consistency proof that failed (base64 hashes), when the server gave one. */
+	proof: string[] | null;
+	/** An entry that broke the rules (base64), for kind bad-entry. */
+	entry?: string;
+	acknowledged: boolean;
+}
+
+/** A photo, addressed by the SHA-256 of its (resized JPEG) bytes. Not in the log. */
+export interface BlobRow {
+	hash: string;
+	blob: Blob;
+	type: string;
+	width: number;
+	height: number;
+	bytes: number;
+	parcelId: string;
+	createdAt: number;
+	/** Set once an upload endpoint takes it (a follow-up: blobs are not in the log). */
+	uploadedAt: number | null;
+}
+
+/** A key grant or revocation entry of the log, verified and kept to replay authorization. */
+export interface KeyEntryRow {
+	index: number;
+	/** The entry bytes, base64. */
+	entry: string;
+}
+
+export interface StateRow {
+	key: string;
+	value: unknown;
+}
+
+export class FieldDatabase extends Dexie {
+	docs!: EntityTable<DocRow, 'parcelId'>;
+	parcels!: EntityTable<SearchRow, 'id'>;
+	searchIndex!: EntityTable<SearchIndexRow, 'key'>;
+	searchDelta!: EntityTable<SearchDeltaRow, 'id'>;
+	outbox!: EntityTable<OutboxRow, 'id'>;
+	synced!: EntityTable<SyncedRow, 'changeHash'>;
+	conflicts!: EntityTable<ConflictRow, 'key'>;
+	alarms!: EntityTable<AlarmRow, 'id'>;
+	blobs!: EntityTable<BlobRow, 'hash'>;
+	keyEntries!: EntityTable<KeyEntryRow, 'index'>;
+	state!: EntityTable<StateRow, 'key'>;
+
+	constructor(name = 'parcel-ledger-field') {
+		super(name);
+		this.version(1).stores({
+			docs: 'parcelId',
+			parcels: 'id, district, cx',
+			searchIndex: 'key, district',
+			searchDelta: 'id, district',
+			outbox: '++id, parcelId, status, changeHash',
+			synced: 'changeHash, parcelId, index',
+			conflicts: 'key, parcelId',
+			alarms: '++id, kind',
+			blobs: 'hash, parcelId',
+			keyEntries: 'index',
+			state: 'key'
+		});
+	}
+}
+
+let shared: FieldDatabase | null = null;
+
+/** The page's one database handle. */
+export function fieldDb(): FieldDatabase {
+	shared ??= new FieldDatabase();
+	return shared;
+}

@@ -1,0 +1,111 @@
+// The field app's shared state for every /field screen: the device, the pinned log, the key's
+// grant as replayed from the log, the sync status, alarms and outbox counts, all live across tabs.
+import { getContext, setContext } from 'svelte';
+import { deviceGrant } from './device';
+import { fieldDb, type AlarmRow, type FieldDatabase } from './db';
+import { Live } from './live.svelte';
+import { actorNames, loadRegistry, type KeyRecord } from './registry';
+import { runSync, type SyncOutcome } from './sync';
+import { getState, IDLE_SYNC, type DeviceRecord, type DistrictRecord, type LogRecord, type SyncStatus } from './state';
+import type { Fetch } from './http';
+import type { SaveContext } from './save';
+import { signerOf } from './keys';
+import { tabActor } from './tab';
+
+interface Basics {
+	device: DeviceRecord | null;
+	log: LogRecord | null;
+	grant: KeyRecord | null;
+	districts: Record<string, DistrictRecord>;
+	sync: SyncStatus;
+	names: Map<string, string>;
+	/** False until the first read of the database. */
+	loaded: boolean;
+}
+
+export class FieldApp {
+	readonly db: FieldDatabase;
+	readonly fetch: Fetch;
+	#online = $state(true);
+	#lastOutcome = $state<SyncOutcome | null>(null);
+	readonly basics: Live<Basics>;
+	readonly alarms: Live<AlarmRow[]>;
+	readonly pending: Live<number>;
+	readonly refused: Live<number>;
+
+	constructor(db: FieldDatabase = fieldDb(), f: Fetch = (i, init) => fetch(i, init)) {
+		this.db = db;
+		this.fetch = f;
+		this.#online = typeof navigator === 'undefined' ? true : navigator.onLine;
+		this.basics = new Live<Basics>(
+			async () => {
+				const [device, log, districts, sync, grant, registry] = await Promise.all([
+					getState(db, 'device'),
+					getState(db, 'log'),
+					getState(db, 'districts'),
+					getState(db, 'sync'),
+					deviceGrant(db),
+					loadRegistry(db)
+				]);
+				return { device: device ?? null, log: log ?? null, grant, districts: districts ?? {}, sync: sync ?? IDLE_SYNC, names: actorNames(registry), loaded: true };
+			},
+			{ device: null, log: null, grant: null, districts: {}, sync: IDLE_SYNC, names: new Map(), loaded: false }
+		);
+		this.alarms = new Live(() => db.alarms.orderBy('id').reverse().toArray(), []);
+		this.pending = new Live(() => db.outbox.where('status').equals('pending').count(), 0);
+		this.refused = new Live(() => db.outbox.where('status').equals('refused').count(), 0);
+		$effect(() => {
+			const on = () => {
+				this.#online = true;
+				void this.sync(); // automatic sync on reconnect
+			};
+			const off = () => (this.#online = false);
+			addEventListener('online', on);
+			addEventListener('offline', off);
+			return () => {
+				removeEventListener('online', on);
+				removeEventListener('offline', off);
+			};
+		});
+	}
+
+	get online(): boolean {
+		return this.#online;
+	}
+
+	get lastOutcome(): SyncOutcome | null {
+		return this.#lastOutcome;
+	}
+
+	get haltingAlarm(): AlarmRow | undefined {
+		return this.alarms.current.find((a) => a.kind === 'fork' && !a.acknowledged);
+	}
+
+	/** What the save path needs, or null before setup. */
+	saveContext(): SaveContext | null {
+		const { device, log, grant } = this.basics.current;
+		if (!device || !log) return null;
+		return {
+			db: this.db,
+			signer: signerOf(device.key),
+			actor: tabActor(device.publicKey),
+			origin: log.origin,
+			grant: grant ? { role: grant.role, districts: grant.districts, revoked: grant.revokedAt !== null } : null
+		};
+	}
+
+	async sync(): Promise<SyncOutcome> {
+		const outcome = await runSync(this.db, this.fetch);
+		this.#lastOutcome = outcome;
+		return outcome;
+	}
+
+	async acknowledge(alarm: AlarmRow): Promise<void> {
+		if (alarm.id !== undefined) await this.db.alarms.update(alarm.id, { acknowledged: true });
+	}
+}
+
+const KEY = Symbol('field-app');
+export const provideFieldApp = (app: FieldApp): FieldApp => setContext(KEY, app);
+export const useFieldApp = (): FieldApp => getContext<FieldApp>(KEY);
+export { getState };

@@ -1,0 +1,114 @@
+// The save path: load the part's document with this tab's actor, make one Automerge change,
+// sign it on the device, then write the document, the search row and the outbox row in ONE
+// Dexie transaction. If another tab wrote the document meanwhile, the change is applied on top
+// of that version inside the transaction, so neither tab's edit is lost.
+import * as Automerge from '@automerge/automerge';
+import { toHex } from '../core/bytes';
+import { applyRemoteChanges, toPlain } from '../core/crdt/document';
+import { editPart, type EditPatch } from '../core/crdt/edit';
+import { resolveConflict } from '../core/crdt/conflicts';
+import type { Issue } from '../core/record/issues';
+import type { JsonValue } from '../core/record/json';
+import { districtOf } from '../core/record/ids';
+import { isPublicPart, writeRefusal, type PartName, type Role } from '../core/record/parts';
+import type { Signer } from '../core/signing/ed25519';
+import { editToWire, signEdit } from '../core/signing/submit';
+import type { FieldDatabase } from './db';
+import { loadDoc } from './docs';
+import { emptyRow, updateRow } from './search-row';
+import { deltaOf } from './search-index';
+
+export interface SaveContext {
+	db: FieldDatabase;
+	signer: Signer;
+	/** This tab's actor (tab.ts). */
+	actor: string;
+	origin: string;
+	/** The device key's grant, as replayed from the log; null when not granted (yet). */
+	grant: { role: Role; districts: string[]; revoked: boolean } | null;
+	now?: () => number;
+}
+
+export type SaveResult =
+	| { ok: true; changed: boolean; changeHash: string | null }
+	| { ok: false; code: string; message: string; issues: Issue[] };
+
+const refuse = (code: string, message: string, issues: Issue[] = []): SaveResult => ({ ok: false, code, message, issues });
+
+/** Why this device may not edit `part` of `parcelId`, or null. Checked before anything is signed. */
+export function editRefusal(grant: SaveContext['grant'], parcelId: string, part: PartName): string | null {
+	if (!grant) return 'This device’s key has not been granted by a registrar yet';
+	if (grant.revoked) return 'This device’s key has been revoked';
+	const refusal = writeRefusal(grant.role, part);
+	if (refusal) return `${refusal} (you are ${grant.role === 'assessor' ? 'an assessor' : 'a registrar'})`;
+	const district = districtOf(parcelId);
+	if (!district || !(grant.districts.includes('*') || grant.districts.includes(district))) {
+		return `Your key is not granted district ${district}`;
+	}
+	return null;
+}
+
+type Edit = { kind: 'patch'; patch: EditPatch } | { kind: 'resolve'; path: string; value: JsonValue };
+
+export function saveEdit(ctx: SaveContext, parcelId: string, part: PartName, patch: EditPatch, summary: string): Promise<SaveResult> {
+	return save(ctx, parcelId, part, { kind: 'patch', patch }, summary);
+}
+
+export function saveResolution(ctx: SaveContext, parcelId: string, part: PartName, path: string, value: JsonValue, summary: string): Promise<SaveResult> {
+	return save(ctx, parcelId, part, { kind: 'resolve', path, value }, summary);
+}
+
+async function save(ctx: SaveContext, parcelId: string, part: PartName, edit: Edit, summary: string): Promise<SaveResult> {
+	const refusal = editRefusal(ctx.grant, parcelId, part);
+	if (refusal) return refuse('not-allowed', refusal);
+	const { db } = ctx;
+	const row = await db.docs.get(parcelId);
+	const data = row?.parts[part];
+	if (!row || !data) return refuse('not-on-device', `The ${part} part of ${parcelId} is not on this device`);
+	const loaded = loadDoc(data, ctx.actor);
+	if (!loaded.ok) return refuse('bad-document', loaded.message);
+	const now = (ctx.now ?? Date.now)();
+	const change = { actor: ctx.actor, time: Math.floor(now / 1000) };
+	const r =
+		edit.kind === 'patch'
+			? editPart(loaded.doc, part, edit.patch, change)
+			: resolveConflict(loaded.doc, part, edit.path, edit.value, change);
+	if (!r.ok) {
+		Automerge.free(loaded.doc);
+		return refuse(r.code, r.message, r.issues);
+	}
+	if (!r.change) {
+		Automerge.free(r.doc);
+		return { ok: true, changed: false, changeHash: null };
+	}
+	const sub = await signEdit({ origin: ctx.origin, signer: ctx.signer, parcelId, part, change: r.change, claimedTime: now });
+	const wire = editToWire(sub);
+	const changeHash = sub.statement.kind === 'edit' ? toHex(sub.statement.changeHash) : '';
+	let doc = r.doc;
+	try {
+		await db.transaction('rw', [db.docs, db.parcels, db.searchDelta, db.outbox], async () => {
+			const current = (await db.docs.get(parcelId)) ?? row;
+			const theirData = current.parts[part];
+			if (current.rev !== row.rev && theirData) {
+				// Another tab saved this parcel meanwhile: put our change on top of its version.
+				const theirs = loadDoc(theirData, ctx.actor);
+				if (!theirs.ok) throw new Error(theirs.message);
+				const merged = applyRemoteChanges(theirs.doc, [r.change!]);
+				if (!merged.ok) throw new Error(merged.message);
+				Automerge.free(doc);
+				doc = merged.doc;
+			}
+			await db.docs.put({ parcelId, parts: { ...current.parts, [part]: Automerge.save(doc) }, rev: current.rev + 1 });
+			if (isPublicPart(part)) {
+				const existing = (await db.parcels.get(parcelId)) ?? emptyRow(parcelId);
+				const next = updateRow(existing, part, toPlain(part, doc));
+				await db.parcels.put(next);
+				await db.searchDelta.put(deltaOf(next));
+			}
+			await db.outbox.add({ parcelId, part, changeHash, wire, createdAt: now, summary, status: 'pending' });
+		});
+	} finally {
+		Automerge.free(doc);
+	}
+	return { ok: true, changed: true, changeHash };
+}

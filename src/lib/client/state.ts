@@ -1,0 +1,83 @@
+// Typed records of the `state` table: the device, the pinned log, the last verified checkpoint,
+// downloaded districts and the sync status every tab shows.
+import type { FieldDatabase } from './db';
+import type { StoredKey } from './keys';
+
+export interface DeviceRecord {
+	name: string;
+	/** Hex. */
+	publicKey: string;
+	key: StoredKey;
+	createdAt: number;
+	/** Imported from a key file rather than generated here. */
+	imported: boolean;
+}
+
+/** The log this device follows, pinned at setup. */
+export interface LogRecord {
+	origin: string;
+	/** The note verifier key from GET /log/key. */
+	verifierKey: string;
+	pinnedAt: number;
+}
+
+export interface CheckpointRecord {
+	/** The signed note, exactly as received. */
+	note: string;
+	size: number;
+	/** Base64. */
+	root: string;
+	verifiedAt: number;
+}
+
+export interface DistrictRecord {
+	code: string;
+	status: 'downloading' | 'ready';
+	parcels: number;
+	total: number;
+	bytes: number;
+	/** Resume point of an interrupted download: the last parcel id stored. */
+	after: string | null;
+	/** The log index this district has followed up to (exclusive). */
+	since: number;
+	downloadedAt: number | null;
+}
+
+export interface SyncStatus {
+	running: boolean;
+	phase: string;
+	done: number;
+	total: number;
+	detail: string;
+	at: number;
+	lastSuccess: number | null;
+	lastError: string | null;
+}
+
+interface StateTypes {
+	device: DeviceRecord;
+	log: LogRecord;
+	checkpoint: CheckpointRecord;
+	districts: Record<string, DistrictRecord>;
+	sync: SyncStatus;
+}
+export type StateKey = keyof StateTypes;
+
+export async function getState<K extends StateKey>(db: FieldDatabase, key: K): Promise<StateTypes[K] | undefined> {
+	return (await db.state.get(key))?.value as StateTypes[K] | undefined;
+}
+
+export async function putState<K extends StateKey>(db: FieldDatabase, key: K, value: StateTypes[K]): Promise<void> {
+	await db.state.put({ key, value });
+}
+
+export const IDLE_SYNC: SyncStatus = {
+	running: false,
+	phase: 'idle',
+	done: 0,
+	total: 0,
+	detail: '',
+	at: 0,
+	lastSuccess: null,
+	lastError: null
+};

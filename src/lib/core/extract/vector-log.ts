@@ -1,0 +1,96 @@
+// Extracts from a log held in memory: the test vector of docs/protocol.md "Extracts" and the
+// fixtures of the verifier's tests. Deterministic (RFC 8032 test keys, fixed times).
+import { fromHex, toBase64, toHex, utf8 } from '../bytes';
+import { makeActor } from '../crdt/actors';
+import { createPartDoc } from '../crdt/document';
+import { signCheckpoint } from '../log/checkpoint';
+import { changeHash, decodeEntry, encodeEntry, signStatement, type Statement } from '../log/entry';
+import { ASSESSOR_SECRET, ENTRY_VECTORS, EXAMPLE_CHANGE_TEXT } from '../log/entry.vectors';
+import { formatVerifierKey } from '../log/note';
+import { proveRecord } from '../log/proof';
+import { MemoryHashStore, treeHash } from '../log/tree';
+import { LOG_VECTOR_ORIGIN, LOG_VECTOR_SECRET } from '../log/vectors';
+import { secretKeySigner, type Signer } from '../signing/ed25519';
+import { extractJson, type ExtractItemJson, type ExtractJson } from './format';
+import { isPublicPartName, publicRecordFromChanges, type PublicChanges } from './record';
+
+export interface LogItem {
+	entry: Uint8Array;
+	/** The change an edit entry names (omit it to leave the body out, as for other parcels). */
+	change?: Uint8Array;
+}
+
+export async function signedEntry(origin: string, s: Statement, signer: Signer, logTime: number): Promise<Uint8Array> {
+	return encodeEntry({ ...s, logTime, signature: await signStatement(origin, s, signer) });
+}
+
+/** The extract of `parcel` from a log made of `items`, as the server assembles one. */
+export async function memoryExtract(o: { origin: string; logSigner: Signer; parcel: string; items: LogItem[] }): Promise<ExtractJson> {
+	const store = new MemoryHashStore();
+	for (const it of o.items) store.append(it.entry);
+	const size = store.size;
+	const checkpoint = await signCheckpoint({ origin: o.origin, size, root: await treeHash(size, store.readHashes) }, o.origin, o.logSigner);
+	const prove = async (index: number, entry: Uint8Array): Promise<ExtractItemJson> => ({
+		index,
+		entry: toBase64(entry),
+		inclusionProof: (await proveRecord(size, index, store.readHashes)).map(toBase64)
+	});
+	const entries: ExtractItemJson[] = [];
+	const keys: ExtractItemJson[] = [];
+	const changes: Record<string, string> = {};
+	const byPart: PublicChanges = { parcel: [], valuation: [], title: [] };
+	for (const [index, it] of o.items.entries()) {
+		const e = decodeEntry(it.entry);
+		if (e.kind !== 'edit') keys.push(await prove(index, it.entry));
+		else if (e.parcelId === o.parcel) {
+			entries.push(await prove(index, it.entry));
+			if (isPublicPartName(e.part) && it.change) {
+				changes[toHex(e.changeHash)] = toBase64(it.change);
+				byPart[e.part].push(it.change);
+			}
+		}
+	}
+	const rebuilt = publicRecordFromChanges(o.parcel, byPart);
+	if (!rebuilt.ok) throw new Error(rebuilt.message);
+	const verifierKey = formatVerifierKey(o.origin, o.logSigner.publicKey);
+	return extractJson({ parcel: o.parcel, origin: o.origin, verifierKey, checkpoint, entries, keys, changes, record: rebuilt.record });
+}
+
+export const VECTOR_PARCEL = 'RIV-000123';
+/** Ben Assessor (RFC 8032 TEST 2), granted NORTH and RIV by Ada Registrar in entry 1. */
+export const ben = () => secretKeySigner(fromHex(ASSESSOR_SECRET));
+export const benActor = () => makeActor(ben().publicKey, new Uint8Array(8).fill(1));
+const T = 1767312000000; // 2026-01-02T00:00:00Z
+
+function partChange(part: 'parcel' | 'private', time: number): Uint8Array {
+	const init =
+		part === 'parcel'
+			? { apn: '1-001-001', status: 'active', addressLine: '1 Mill Lane', locality: 'Riverside', postcode: 'DC1 1AA', geometry: { type: 'Polygon', coordinates: [[[5.1, 52.05], [5.1005, 52.05], [5.1005, 52.0505], [5.1, 52.0505], [5.1, 52.05]]] }, recordedArea: 1500, landUse: 'residential', zoning: 'R1', buildings: {}, photos: {}, notes: '' }
+			: { contacts: { p1: { phone: '+44 1632 960000' } }, nationalIds: { p1: 'DEMO-NID-VECTOR' }, internalNotes: '' };
+	const r = createPartDoc(part, VECTOR_PARCEL, init as never, { actor: benActor(), time: Math.floor(time / 1000) });
+	if (!r.ok) throw new Error(r.message);
+	return r.change;
+}
+
+/**
+ * The vector's log, five entries: 0–1 the grants of ENTRY_VECTORS, 2 Ben creating RIV-000123's
+ * parcel part, 3 Ben writing its private part, 4 an edit of another parcel. Log key: TEST 3.
+ */
+export async function vectorLog(): Promise<LogItem[]> {
+	const origin = LOG_VECTOR_ORIGIN;
+	const edit = async (parcelId: string, part: 'parcel' | 'private', change: Uint8Array, at: number) => {
+		const s: Statement = { kind: 'edit', parcelId, part, changeHash: changeHash(change), author: ben().publicKey, claimedTime: at };
+		return { entry: await signedEntry(origin, s, ben(), at + 1000), change };
+	};
+	return [
+		{ entry: fromHex(ENTRY_VECTORS[0].entry) },
+		{ entry: fromHex(ENTRY_VECTORS[1].entry) },
+		await edit(VECTOR_PARCEL, 'parcel', partChange('parcel', T), T),
+		await edit(VECTOR_PARCEL, 'private', partChange('private', T + 60_000), T + 60_000),
+		{ entry: (await edit('RIV-000124', 'parcel', utf8(EXAMPLE_CHANGE_TEXT), T + 120_000)).entry }
+	];
+}
+
+export async function vectorExtract(): Promise<ExtractJson> {
+	return memoryExtract({ origin: LOG_VECTOR_ORIGIN, logSigner: secretKeySigner(fromHex(LOG_VECTOR_SECRET)), parcel: VECTOR_PARCEL, items: await vectorLog() });
+}

@@ -1,0 +1,299 @@
+// Verifies a parcel extract with nothing but its own bytes and a signature verifier: no I/O, no
+// clock. The /verify page (in the browser) and `cli verify-extract` run exactly this.
+import * as Automerge from '@automerge/automerge';
+import { equalBytes, fromUtf8, toBase64, toHex } from '../bytes';
+import { actorBelongsTo } from '../crdt/actors';
+import { KeyRegistry } from '../log/authority';
+import { changeHash, decodeEntry, verifyStatement, type Entry } from '../log/entry';
+import { canonicalJson, type JsonObject, type JsonValue } from '../record/json';
+import type { PartName, Role } from '../record/parts';
+import type { SignatureVerifier } from '../signing/ed25519';
+import { EXTRACT_FORMAT, MAX_EXTRACT_BYTES, parseExtract, type ExtractItem, type ParsedExtract } from './format';
+import { inclusionFailure, openLogCheckpoint } from './proofs';
+import { firstDifference, isPublicPartName, publicRecordFromChanges, type PublicChanges } from './record';
+
+export type ExtractCheckName =
+	| 'format'
+	| 'checkpoint'
+	| 'published-key'
+	| 'inclusion'
+	| 'entries'
+	| 'signatures'
+	| 'changes'
+	| 'authorization'
+	| 'record';
+
+export interface ExtractCheck {
+	name: ExtractCheckName;
+	ok: boolean;
+	detail: string;
+}
+
+export interface ExtractEntrySummary {
+	index: number;
+	part: PartName;
+	author: string;
+	/** From the grant entries in the extract; null when it has none for this key. */
+	authorName: string | null;
+	role: Role | null;
+	claimedTime: number;
+	logTime: number;
+	changeHash: string;
+	/** False for private parts: the extract lists the entry, never the change. */
+	bodyIncluded: boolean;
+}
+
+export interface ExtractReport {
+	/** Every check ran and passed. */
+	ok: boolean;
+	checks: ExtractCheck[];
+	/** The first failed check's detail. */
+	reason?: string;
+	parcel?: string;
+	origin?: string;
+	/** The key the extract carries: compare it with the one the registry publishes. */
+	verifierKey?: string;
+	treeSize?: number;
+	/** The checkpoint's root hash, base64. */
+	root?: string;
+	entries: ExtractEntrySummary[];
+	/** The record rebuilt from the changes; set only when it equals the extract's `record`. */
+	record?: JsonObject;
+}
+
+export interface VerifyExtractOptions {
+	verifier: SignatureVerifier;
+	/** The verifier key the registry publishes, if the user has it: it must equal the extract's. */
+	expectedKey?: string;
+}
+
+type Decoded = { item: ExtractItem; e: Entry };
+
+/** Accepts the file's bytes, its text or the parsed JSON. Never throws on hostile input. */
+export async function verifyExtract(input: unknown, o: VerifyExtractOptions): Promise<ExtractReport> {
+	const report: ExtractReport = { ok: false, checks: [], entries: [] };
+	const add = (name: ExtractCheckName, ok: boolean, detail: string) => report.checks.push({ name, ok, detail });
+	const done = (): ExtractReport => {
+		const bad = report.checks.find((c) => !c.ok);
+		report.ok = report.checks.length > 0 && !bad;
+		if (bad) report.reason = bad.detail;
+		return report;
+	};
+
+	const json = readJson(input);
+	const parsed = json.ok ? parseExtract(json.value) : json;
+	if (!parsed.ok) {
+		add('format', false, `This is not a valid ${EXTRACT_FORMAT} file: ${parsed.message}.`);
+		return done();
+	}
+	const x = parsed.value;
+	Object.assign(report, { parcel: x.parcel, verifierKey: x.verifierKey });
+	add('format', true, `A ${EXTRACT_FORMAT} file for parcel ${x.parcel}: ${plural(x.entries.length, 'entry', 'entries')}, ${plural(x.keys.length, 'key entry', 'key entries')}, ${plural(x.changes.size, 'public change body', 'public change bodies')}.`);
+
+	const opened = await openLogCheckpoint(x.checkpoint, x.verifierKey, o.verifier);
+	if (!opened.ok) {
+		add('checkpoint', false, `The checkpoint is not validly signed by the extract's key: ${opened.message}.`);
+		return done();
+	}
+	const cp = opened.checkpoint;
+	if (cp.origin !== x.origin) {
+		add('checkpoint', false, `The extract names the log ${JSON.stringify(x.origin)}, but its checkpoint is of ${JSON.stringify(cp.origin)}.`);
+		return done();
+	}
+	Object.assign(report, { origin: cp.origin, treeSize: cp.size, root: toBase64(cp.root) });
+	add('checkpoint', true, `The checkpoint of the log ${cp.origin} at size ${cp.size} (root ${toBase64(cp.root)}) is signed by the key ${opened.key.name}+${opened.key.keyId}.`);
+
+	if (o.expectedKey !== undefined && o.expectedKey.trim() !== '') {
+		const expected = o.expectedKey.trim();
+		const same = expected === x.verifierKey;
+		add('published-key', same, same ? 'The extract\'s key is exactly the key you entered.' : `The extract's key ${x.verifierKey} is not the key you entered (${expected}).`);
+	}
+
+	const order = orderProblem(x);
+	const notIncluded = [...x.entries, ...x.keys].map((it) => inclusionFailure(it, cp)).filter((m): m is string => m !== null);
+	if (order || notIncluded.length) {
+		add('inclusion', false, order ?? `${notIncluded.length} entries are not proven to be in the log: ${notIncluded[0]}.`);
+		return done();
+	}
+	add('inclusion', true, `All ${x.entries.length + x.keys.length} entries are in the log at that checkpoint (RFC 9162 inclusion proofs to its root).`);
+
+	const decoded = decodeAll(x);
+	if (!decoded.ok) {
+		add('entries', false, decoded.message);
+		return done();
+	}
+	const { entries, keys } = decoded;
+	add('entries', true, `Every entry is an edit of parcel ${x.parcel}, and every key entry a grant or a revocation.`);
+	report.entries = summaries(entries, keys);
+
+	const badSignatures: number[] = [];
+	for (const { item, e } of [...entries, ...keys]) {
+		let valid = false;
+		try {
+			valid = await verifyStatement(cp.origin, e, e.signature, o.verifier);
+		} catch {
+			// a verifier that throws has rejected the signature
+		}
+		if (!valid) badSignatures.push(item.index);
+	}
+	add(
+		'signatures',
+		badSignatures.length === 0,
+		badSignatures.length ? `The author's signature of entry ${badSignatures[0]} does not verify (${badSignatures.length} in all).` : `All ${entries.length + keys.length} entries are signed by their authors' keys.`
+	);
+
+	const changes = checkChanges(x, entries);
+	add('changes', changes.problem === null, changes.problem ?? changes.summary);
+
+	const unauthorized = authorizationProblem(entries, keys, new Set(badSignatures));
+	add(
+		'authorization',
+		unauthorized === null,
+		unauthorized ?? `Each of the ${entries.length} edits was made by a key that the included key entries show was granted, from the log's first entry on, a role that may write its part in district ${x.parcel.split('-')[0]}, and was not revoked before it.`
+	);
+
+	const rebuilt = publicRecordFromChanges(x.parcel, changes.byPart);
+	if (!rebuilt.ok) add('record', false, `The public record cannot be rebuilt from the changes: ${rebuilt.message}.`);
+	else if (canonicalJson(rebuilt.record) !== canonicalJson(x.record)) {
+		const path = firstDifference(rebuilt.record, x.record) ?? '';
+		add('record', false, `The record differs from what the changes produce at ${path || 'its root'}: the changes give ${show(at(rebuilt.record, path))}, the extract says ${show(at(x.record, path))}.`);
+	} else {
+		report.record = rebuilt.record;
+		add('record', true, `Rebuilding the public documents from the ${plural(changes.count, 'public change')} gives exactly the record in the extract.`);
+	}
+	return done();
+}
+
+function readJson(input: unknown): { ok: true; value: unknown } | { ok: false; message: string } {
+	if (!(input instanceof Uint8Array) && typeof input !== 'string') return { ok: true, value: input };
+	const size = typeof input === 'string' ? input.length : input.length;
+	if (size > MAX_EXTRACT_BYTES) return { ok: false, message: `the file is larger than ${MAX_EXTRACT_BYTES} bytes` };
+	try {
+		return { ok: true, value: JSON.parse(typeof input === 'string' ? input : fromUtf8(input)) };
+	} catch (e) {
+		return { ok: false, message: `it is not JSON (${(e as Error).message})` };
+	}
+}
+
+function orderProblem(x: ParsedExtract): string | null {
+	for (const [list, name] of [[x.entries, 'entries'], [x.keys, 'keys']] as const) {
+		for (let i = 1; i < list.length; i++) {
+			if (list[i].index <= list[i - 1].index) return `The ${name} are not in strictly increasing index order (at ${list[i].index}).`;
+		}
+	}
+	const entryIndexes = new Set(x.entries.map((e) => e.index));
+	const shared = x.keys.find((k) => entryIndexes.has(k.index));
+	return shared ? `Index ${shared.index} is listed both as an edit and as a key entry.` : null;
+}
+
+function decodeAll(x: ParsedExtract): { ok: true; entries: Decoded[]; keys: Decoded[] } | { ok: false; message: string } {
+	const entries: Decoded[] = [];
+	const keys: Decoded[] = [];
+	for (const [list, out] of [[x.entries, entries], [x.keys, keys]] as const) {
+		for (const item of list) {
+			let e: Entry;
+			try {
+				e = decodeEntry(item.bytes);
+			} catch (err) {
+				return { ok: false, message: `Entry ${item.index} does not decode: ${(err as Error).message}.` };
+			}
+			if (out === entries && (e.kind !== 'edit' || e.parcelId !== x.parcel)) {
+				return { ok: false, message: `Entry ${item.index} is not an edit of parcel ${x.parcel}${e.kind === 'edit' ? ` but of ${e.parcelId}` : ''}.` };
+			}
+			if (out === keys && e.kind === 'edit') return { ok: false, message: `Key entry ${item.index} is an edit, not a grant or revocation.` };
+			out.push({ item, e });
+		}
+	}
+	return { ok: true, entries, keys };
+}
+
+function summaries(entries: Decoded[], keys: Decoded[]): ExtractEntrySummary[] {
+	const grants = new Map<string, { name: string; role: Role }>();
+	for (const { e } of keys) if (e.kind === 'grant') grants.set(toHex(e.grantee), { name: e.name, role: e.role });
+	return entries.flatMap(({ item, e }) => {
+		if (e.kind !== 'edit') return [];
+		const author = toHex(e.author);
+		const g = grants.get(author);
+		return [{
+			index: item.index,
+			part: e.part,
+			author,
+			authorName: g?.name ?? null,
+			role: g?.role ?? null,
+			claimedTime: e.claimedTime,
+			logTime: e.logTime,
+			changeHash: toHex(e.changeHash),
+			bodyIncluded: isPublicPartName(e.part)
+		}];
+	});
+}
+
+function checkChanges(x: ParsedExtract, entries: Decoded[]) {
+	const byPart: PublicChanges = { parcel: [], valuation: [], title: [] };
+	const named = new Set<string>();
+	let privateCount = 0;
+	let problem: string | null = null;
+	const note = (p: string) => (problem ??= p);
+	for (const { item, e } of entries) {
+		if (e.kind !== 'edit') continue;
+		const hex = toHex(e.changeHash);
+		if (!isPublicPartName(e.part)) {
+			privateCount++;
+			if (x.changes.has(hex)) note(`The extract carries the body of private entry ${item.index}; private contents never belong in an extract.`);
+			continue;
+		}
+		named.add(hex);
+		const body = x.changes.get(hex);
+		if (!body) {
+			note(`The change of entry ${item.index} (${e.part}) is missing.`);
+			continue;
+		}
+		if (!equalBytes(changeHash(body), e.changeHash)) {
+			note(`The change given for entry ${item.index} has SHA-256 ${toHex(changeHash(body))}, not the entry's ${hex}.`);
+			continue;
+		}
+		let actor: string | null = null;
+		try {
+			actor = Automerge.decodeChange(body).actor;
+		} catch {
+			// reported below
+		}
+		if (actor === null) note(`The change of entry ${item.index} is not an Automerge change.`);
+		else if (!actorBelongsTo(actor, e.author)) note(`The change of entry ${item.index} was made under an actor that does not belong to its signer.`);
+		else byPart[e.part].push(body);
+	}
+	const extra = [...x.changes.keys()].find((hex) => !named.has(hex));
+	if (extra) note(`The extract carries a change (${extra.slice(0, 16)}…) that no public entry names.`);
+	const count = byPart.parcel.length + byPart.valuation.length + byPart.title.length;
+	const summary = `${plural(count, 'public change')} hash (SHA-256) to their entries' change hashes and were made under their signers' actors; ${plural(privateCount, 'private change')} listed without contents.`;
+	return { byPart, count, problem, summary };
+}
+
+function authorizationProblem(entries: Decoded[], keys: Decoded[], badSignatures: Set<number>): string | null {
+	const registry = new KeyRegistry();
+	const all = [...keys, ...entries].sort((a, b) => a.item.index - b.item.index);
+	for (const { item, e } of all) {
+		registry.skipTo(item.index);
+		if (badSignatures.has(item.index)) continue; // an unsigned entry authorizes nothing
+		const verdict = registry.check(e);
+		if (!verdict.ok) return `Entry ${item.index} is not authorized by the included key entries (${verdict.code}): ${verdict.message}.`;
+		registry.apply(e);
+	}
+	return null;
+}
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+function at(value: JsonValue, path: string): JsonValue | undefined {
+	let v: JsonValue | undefined = value;
+	for (const seg of path ? path.split('.') : []) {
+		v = v !== null && typeof v === 'object' && Object.hasOwn(v, seg) ? (v as Record<string, JsonValue>)[seg] : undefined;
+	}
+	return v;
+}
+
+function show(v: JsonValue | undefined): string {
+	if (v === undefined) return 'nothing';
+	const s = JSON.stringify(v);
+	return s.length > 80 ? `${s.slice(0, 77)}…` : s;
+}

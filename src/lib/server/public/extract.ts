@@ -1,0 +1,69 @@
+// Assembles a parcel's extract (docs/protocol.md "Extracts") from the log: its entries below the
+// current checkpoint with inclusion proofs, the key entries that authorized their authors, the
+// PUBLIC change bodies and the record they produce. Private change bodies are never read here.
+import { toBase64, toHex } from '../../core/bytes';
+import { decodeEntry } from '../../core/log/entry';
+import { extractJson, type ExtractItemJson, type ExtractJson } from '../../core/extract/format';
+import { isPublicPartName, publicRecordFromChanges, type PublicChanges } from '../../core/extract/record';
+import type { Ledger } from '../ledger';
+import type { StoredEntry } from '../store/types';
+import { inclusionProofs, parcelLog } from './parcel-log';
+
+/** The extract, or null when the log holds no public parcel part of that parcel. */
+export async function buildExtract(ledger: Ledger, parcelId: string): Promise<ExtractJson | null> {
+	const log = await parcelLog(ledger, parcelId);
+	if (log.entries.length === 0) return null;
+
+	const wanted = new Map<string, (typeof log.entries)[number]>();
+	for (const e of log.entries) if (isPublicPartName(e.entry.part)) wanted.set(toHex(e.entry.changeHash), e);
+	const byPart: PublicChanges = { parcel: [], valuation: [], title: [] };
+	const changes: Record<string, string> = {};
+	for (const c of await ledger.store.changesOfParcel(parcelId)) {
+		if (!isPublicPartName(c.part)) continue; // never touch a private body
+		const hex = toHex(c.hash);
+		if (!wanted.has(hex)) continue; // logged after the checkpoint
+		byPart[c.part].push(c.body);
+		changes[hex] = toBase64(c.body);
+	}
+	const rebuilt = publicRecordFromChanges(parcelId, byPart);
+	if (!rebuilt.ok) return null;
+
+	const keys = await authorizingKeyEntries(ledger, log.entries.map((e) => toHex(e.entry.author)), log.size);
+	const items = async (list: { index: number; data: Uint8Array }[]): Promise<ExtractItemJson[]> => {
+		const proofs = await inclusionProofs(ledger, list.map((e) => e.index), log.size);
+		return list.map((e, i) => ({ index: e.index, entry: toBase64(e.data), inclusionProof: proofs[i] }));
+	};
+	return extractJson({
+		parcel: parcelId,
+		origin: log.origin,
+		verifierKey: log.verifierKey,
+		checkpoint: log.checkpoint,
+		entries: await items(log.entries),
+		keys: await items(keys),
+		changes,
+		record: rebuilt.record
+	});
+}
+
+/**
+ * The grants and revocations of `authors`, then of whoever signed those, until no new key
+ * appears: enough for a verifier to replay every author's authorization back to entry 0.
+ */
+export async function authorizingKeyEntries(ledger: Ledger, authors: string[], size: number): Promise<StoredEntry[]> {
+	const all = (await ledger.store.keyEntries()).filter((e) => e.index < size).map((s) => ({ s, e: decodeEntry(s.data) }));
+	const keys = new Set(authors);
+	const chosen = new Set<number>();
+	for (let grew = true; grew; ) {
+		grew = false;
+		for (const { s, e } of all) {
+			if (chosen.has(s.index)) continue;
+			const subject = e.kind === 'grant' ? toHex(e.grantee) : e.kind === 'revoke' ? toHex(e.revoked) : null;
+			if (subject === null || !keys.has(subject)) continue;
+			chosen.add(s.index);
+			const signer = toHex(e.author);
+			if (!keys.has(signer)) keys.add(signer);
+			grew = true;
+		}
+	}
+	return all.filter(({ s }) => chosen.has(s.index)).map(({ s }) => s);
+}

@@ -1,0 +1,55 @@
+// Search results as GeoJSON (RFC 7946) features of PUBLIC fields only: what the results map
+// draws and what GET /api/parcels returns. Geometry comes from the projection row.
+import type { Geometry } from '../../core/record/geometry';
+import type { BBox, ParcelSummary, ProjectionStore } from '../projection/types';
+
+export interface ParcelFeature {
+	type: 'Feature';
+	id: string;
+	geometry: Geometry | null;
+	properties: {
+		id: string;
+		district: string;
+		apn: string;
+		status: string;
+		addressLine: string;
+		locality: string;
+		postcode: string;
+		landUse: string;
+		zoning: string;
+		recordedArea: number | null;
+		owners: string[];
+		totalValue: number | null;
+		valueYear: string | null;
+		lastIndex: number;
+	};
+}
+
+export interface ParcelFeatureCollection {
+	type: 'FeatureCollection';
+	features: ParcelFeature[];
+}
+
+export function parcelFeature(r: ParcelSummary, geometry: Geometry | null): ParcelFeature {
+	const { id, district, apn, status, addressLine, locality, postcode, landUse, zoning, recordedArea, owners, totalValue, valueYear, lastIndex } = r;
+	return {
+		type: 'Feature',
+		id,
+		geometry,
+		properties: { id, district, apn, status, addressLine, locality, postcode, landUse, zoning, recordedArea, owners, totalValue, valueYear, lastIndex }
+	};
+}
+
+/** Features for a page of results (a page is small: one indexed lookup per row for its polygon). */
+export async function featuresOf(projection: ProjectionStore, rows: ParcelSummary[]): Promise<ParcelFeatureCollection> {
+	const full = await Promise.all(rows.map((r) => projection.getParcel(r.id)));
+	return { type: 'FeatureCollection', features: rows.map((r, i) => parcelFeature(r, full[i]?.geometry ?? null)) };
+}
+
+/** The parcels around a bbox (itself included), for the parcel page's map. */
+export async function surroundings(projection: ProjectionStore, bbox: BBox, limit = 60): Promise<ParcelFeatureCollection> {
+	const [dx, dy] = [Math.max(0.0012, bbox[2] - bbox[0]), Math.max(0.0008, bbox[3] - bbox[1])];
+	const around: BBox = [bbox[0] - dx, bbox[1] - dy, bbox[2] + dx, bbox[3] + dy];
+	const { rows } = await projection.search({ bbox: around, limit, offset: 0 });
+	return featuresOf(projection, rows);
+}

@@ -1,0 +1,101 @@
+// A parcel's public edit history: one row per log entry, with the author's public name and role
+// from the key registry, both times, the index, and for public parts the fields the change wrote
+// (crdt/history.ts over that part's document). A private-part row says only that a private
+// detail changed: its change body is never read here.
+import * as Automerge from '@automerge/automerge';
+import { toHex } from '../../core/bytes';
+import { loadPartDoc } from '../../core/crdt/document';
+import { fieldChanges } from '../../core/crdt/history';
+import { isPublicPartName, PUBLIC_PART_NAMES, type PublicPartName } from '../../core/extract/record';
+import type { PartName, Role } from '../../core/record/parts';
+import type { Ledger } from '../ledger';
+import type { ParcelLog } from './parcel-log';
+import { formatFieldValue } from './values';
+
+export interface FieldChange {
+	path: string;
+	/** Short display text of the value; null when the field did not exist (or was removed). */
+	before: string | null;
+	after: string | null;
+}
+
+export interface HistoryRow {
+	index: number;
+	part: PartName;
+	private: boolean;
+	author: string;
+	authorName: string;
+	authorRole: Role | null;
+	/** Index of the entry that revoked the author's key later, if it was. */
+	authorRevokedAt: number | null;
+	claimedTime: number;
+	logTime: number;
+	changeHash: string;
+	/** Fields this change wrote; empty for the private part. */
+	changes: FieldChange[];
+	/** The change created the part (its first change). */
+	created: boolean;
+}
+
+export async function parcelHistory(ledger: Ledger, log: ParcelLog): Promise<HistoryRow[]> {
+	const diffs = await publicFieldChanges(ledger, log);
+	return log.entries.map(({ index, entry: e }) => {
+		const author = toHex(e.author);
+		const key = ledger.sequencer.registry.get(author);
+		const hash = toHex(e.changeHash);
+		const d = diffs.get(hash);
+		return {
+			index,
+			part: e.part,
+			private: !isPublicPartName(e.part),
+			author,
+			authorName: key?.name ?? `unknown key ${author.slice(0, 12)}…`,
+			authorRole: key?.role ?? null,
+			authorRevokedAt: key?.revokedAt ?? null,
+			claimedTime: e.claimedTime,
+			logTime: e.logTime,
+			changeHash: hash,
+			changes: d?.changes ?? [],
+			created: d?.created ?? false
+		};
+	});
+}
+
+/** SHA-256 hex of each public change → the fields it wrote. One part document at a time. */
+async function publicFieldChanges(ledger: Ledger, log: ParcelLog) {
+	const wanted = new Set(log.entries.filter((e) => isPublicPartName(e.entry.part)).map((e) => toHex(e.entry.changeHash)));
+	const byPart = new Map<PublicPartName, { hash: string; amHash: string; body: Uint8Array }[]>();
+	for (const c of await ledger.store.changesOfParcel(log.parcel)) {
+		if (!isPublicPartName(c.part)) continue; // private bodies stay unread
+		const hash = toHex(c.hash);
+		if (!wanted.has(hash)) continue;
+		const list = byPart.get(c.part) ?? [];
+		list.push({ hash, amHash: c.amHash, body: c.body });
+		byPart.set(c.part, list);
+	}
+	const out = new Map<string, { changes: FieldChange[]; created: boolean }>();
+	for (const part of PUBLIC_PART_NAMES) {
+		const list = byPart.get(part);
+		if (!list) continue;
+		const loaded = loadPartDoc(list.map((c) => c.body));
+		if (!loaded.ok) continue;
+		try {
+			const byAmHash = new Map(fieldChanges(loaded.doc, part).map((s) => [s.hash, s]));
+			for (const c of list) {
+				const s = byAmHash.get(c.amHash);
+				if (!s) continue;
+				out.set(c.hash, {
+					created: s.deps.length === 0,
+					changes: s.diffs.map((d) => ({
+						path: d.path,
+						before: formatFieldValue(d.path, d.before),
+						after: formatFieldValue(d.path, d.after)
+					}))
+				});
+			}
+		} finally {
+			Automerge.free(loaded.doc);
+		}
+	}
+	return out;
+}

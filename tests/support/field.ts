@@ -1,0 +1,103 @@
+// Driving the field app in a real browser, and servers a test can stop, restart and swap:
+// each runs the real build (scripts/serve.mjs) on its own port and data folder.
+import { expect, type Page } from '@playwright/test';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { E2E_DATA_DIR } from './demo';
+
+const ROOT = resolve('.');
+
+/** A private copy of the e2e demo log (SQLite's online backup: consistent while it is served). */
+export async function copyDemoData(): Promise<string> {
+	const dir = mkdtempSync(join(tmpdir(), 'field-e2e-'));
+	cpSync(join(E2E_DATA_DIR, 'log-key.json'), join(dir, 'log-key.json'));
+	cpSync(join(E2E_DATA_DIR, 'demo'), join(dir, 'demo'), { recursive: true });
+	const db = new Database(join(E2E_DATA_DIR, 'ledger.db'), { readonly: true, fileMustExist: true });
+	await db.backup(join(dir, 'ledger.db'));
+	db.close();
+	return dir;
+}
+
+/** A fresh demo county with `parcels` parcels (same log key as every demo, different history). */
+export function seedDemo(parcels: number): string {
+	const dir = mkdtempSync(join(tmpdir(), 'field-demo-'));
+	mkdirSync(dir, { recursive: true });
+	const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dir };
+	delete env.DATABASE_URL;
+	const r = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'demo', '--parcels', String(parcels)], { cwd: ROOT, env, encoding: 'utf8' });
+	if (r.status !== 0) throw new Error(`demo seed failed: ${r.stderr}`);
+	return dir;
+}
+
+export class TestServer {
+	#child: ChildProcess | null = null;
+	constructor(
+		readonly port: number,
+		public dataDir: string
+	) {}
+
+	get url(): string {
+		return `http://127.0.0.1:${this.port}`;
+	}
+
+	async start(): Promise<void> {
+		const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: this.dataDir, PORT: String(this.port), HOST: '127.0.0.1', ORIGIN: this.url };
+		delete env.DATABASE_URL;
+		this.#child = spawn(process.execPath, ['scripts/serve.mjs'], { cwd: ROOT, env, stdio: 'ignore' });
+		for (let i = 0; i < 200; i++) {
+			try {
+				if ((await fetch(`${this.url}/log/checkpoint`)).ok) return;
+			} catch {
+				/* not up yet */
+			}
+			await new Promise((r) => setTimeout(r, 100));
+		}
+		throw new Error(`server on ${this.port} did not start`);
+	}
+
+	async stop(): Promise<void> {
+		const child = this.#child;
+		if (!child || child.exitCode !== null) return;
+		await new Promise<void>((done) => {
+			child.once('exit', () => done());
+			child.kill('SIGTERM');
+		});
+		this.#child = null;
+	}
+}
+
+/** Sets the device up with a demo key file (Field → Set up → Import a key file). */
+export async function importKey(page: Page, keyPath: string, base = ''): Promise<void> {
+	await page.goto(`${base}/field/setup`);
+	await expect(page.getByTestId('verifier-key')).toBeVisible();
+	await page.getByLabel(/import a key file/i).setInputFiles(keyPath);
+	await expect(page.getByTestId('enrolment-code')).toBeVisible();
+}
+
+/** Downloads a district and waits until it is ready and followed. */
+export async function downloadDistrict(page: Page, code: string, base = ''): Promise<void> {
+	await page.goto(`${base}/field/districts`);
+	await page.getByRole('button', { name: `Download district ${code}` }).click();
+	await expect(page.getByRole('row', { name: new RegExp(`^${code}\\b`) }).getByText('Ready')).toBeVisible({ timeout: 60_000 });
+	await expect(page.getByText(/Up to date|Sync: /)).toBeVisible({ timeout: 60_000 });
+}
+
+/** Waits until the service worker controls the page (the shell is cached for offline use). */
+export async function waitForOfflineShell(page: Page): Promise<void> {
+	await page.waitForFunction(async () => {
+		const reg = await navigator.serviceWorker.ready;
+		return !!reg.active && !!navigator.serviceWorker.controller;
+	}, null, { timeout: 30_000 });
+}
+
+/** Edits one field of the parcel part on the parcel screen and saves. */
+export async function editParcelField(page: Page, parcelId: string, label: string | RegExp, value: string, base = ''): Promise<void> {
+	await page.goto(`${base}/field/parcel/${parcelId}`);
+	const form = page.getByRole('form', { name: 'Edit parcel' });
+	await form.getByLabel(label, { exact: typeof label === 'string' }).fill(value);
+	await form.getByRole('button', { name: 'Save parcel' }).click();
+	await expect(form.getByRole('status')).toContainText('Saved on this device');
+}
