@@ -52,7 +52,7 @@ async function crashLoop(kills: number, env: { DATA_DIR: string; DATABASE_URL?: 
 			// Odd cycles die inside a batch commit, at one of its steps in turn; even cycles at a random moment.
 			const step = cycle % 2 === 1 ? COMMIT_STEPS[((cycle - 1) / 2) % COMMIT_STEPS.length] : null;
 			if (cycle > 0) {
-				server = new ServerProcess(port, step ? { ...env, PARCEL_LEDGER_CRASH_POINT: step, PARCEL_LEDGER_CRASH_PROBABILITY: '0.05' } : env);
+				server = new ServerProcess(port, step ? { ...env, PARCEL_LEDGER_CRASH_POINT: step, PARCEL_LEDGER_CRASH_PROBABILITY: '0.1' } : env);
 				await server.start();
 			}
 			// Everything acknowledged so far is there, before any new load.

@@ -6,9 +6,8 @@
 import { expect, test } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-// @ts-expect-error: plain ES module without types (the same helper npm test uses)
-import { startThrowawayPostgres } from '../scripts/lib/postgres.mjs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { skipPostgres } from '../src/lib/server/store/postgres/test-database';
 import {
 	CheckpointBook,
@@ -33,6 +32,12 @@ interface Cluster {
 	logFile: string;
 	restartImmediate(): void;
 	stop(): void;
+}
+
+/** The cluster helper npm test uses (plain JavaScript, loaded by path so it is not type-checked here). */
+async function startThrowawayPostgres(): Promise<Cluster> {
+	const mod = (await import(pathToFileURL(resolve('scripts/lib/postgres.mjs')).href)) as { startThrowawayPostgres(): Promise<Cluster> };
+	return mod.startThrowawayPostgres();
 }
 
 /** pg_ctl without blocking this process's event loop (the clients keep running meanwhile). */
@@ -72,7 +77,7 @@ async function untilAccepting(client: EditingClient, base: string, timeoutMs = 3
 test('PostgreSQL crashes and restarts under load: 503 with retry-after meanwhile, recovery without a server restart', async () => {
 	test.skip(skipPostgres(), 'PostgreSQL is not available here (npm test provisions it)');
 	test.setTimeout(300_000);
-	const pg = (await startThrowawayPostgres()) as Cluster;
+	const pg = await startThrowawayPostgres();
 	const dir = tempDir('pl-pg-restart-');
 	const env = { DATA_DIR: dir, DATABASE_URL: pg.url };
 	const server = new ServerProcess(await freePort(), env);

@@ -48,6 +48,18 @@ export function cli(args: string[], env: Record<string, string | undefined>) {
 	return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** The operator CLI as a real process, without blocking this one (clients keep running). */
+export function cliAsync(args: string[], env: Record<string, string | undefined>): Promise<{ status: number | null; stdout: string; stderr: string }> {
+	return new Promise((resolve) => {
+		const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (d) => (stdout += d));
+		child.stderr.on('data', (d) => (stderr += d));
+		child.on('exit', (status) => resolve({ status, stdout, stderr }));
+	});
+}
+
 /** A small demo county in `dataDir` (and DATABASE_URL when given), with the demo editors' key files. */
 export function seedDemo(env: { DATA_DIR: string; DATABASE_URL?: string }, parcels = 30): void {
 	const r = cli(['demo', '--parcels', String(parcels)], { DATABASE_URL: undefined, ...env });

@@ -5,8 +5,8 @@ import { deviceGrant } from './device';
 import { fieldDb, type AlarmRow, type FieldDatabase } from './db';
 import { Live } from './live.svelte';
 import { actorNames, loadRegistry, type KeyRecord } from './registry';
-import { runSync, type SyncOutcome } from './sync';
-import { getState, IDLE_SYNC, type DeviceRecord, type DistrictRecord, type LogRecord, type SyncStatus } from './state';
+import { runSync, SYNC_LOCK, type SyncOutcome } from './sync';
+import { getState, putState, IDLE_SYNC, type DeviceRecord, type DistrictRecord, type LogRecord, type SyncStatus } from './state';
 import type { Fetch } from './http';
 import type { SaveContext } from './save';
 import { signerOf } from './keys';
@@ -54,6 +54,12 @@ export class FieldApp {
 		this.alarms = new Live(() => db.alarms.orderBy('id').reverse().toArray(), []);
 		this.pending = new Live(() => db.outbox.where('status').equals('pending').count(), 0);
 		this.refused = new Live(() => db.outbox.where('status').equals('refused').count(), 0);
+		// A sync cut short by a closed tab leaves `running` behind; nobody holds its lock then.
+		void navigator.locks?.query().then(async (held) => {
+			if (held.held?.some((l) => l.name === SYNC_LOCK)) return;
+			const sync = await getState(db, 'sync');
+			if (sync?.running) await putState(db, 'sync', { ...sync, running: false, phase: 'interrupted' });
+		});
 		$effect(() => {
 			const on = () => {
 				this.#online = true;

@@ -6,7 +6,7 @@ import * as Automerge from '@automerge/automerge';
 import { toHex } from '../core/bytes';
 import { applyRemoteChanges, toPlain } from '../core/crdt/document';
 import { editPart, type EditPatch } from '../core/crdt/edit';
-import { resolveConflict } from '../core/crdt/conflicts';
+import { listConflicts, resolveConflict } from '../core/crdt/conflicts';
 import type { Issue } from '../core/record/issues';
 import type { JsonValue } from '../core/record/json';
 import { districtOf } from '../core/record/ids';
@@ -86,8 +86,10 @@ async function save(ctx: SaveContext, parcelId: string, part: PartName, edit: Ed
 	const changeHash = sub.statement.kind === 'edit' ? toHex(sub.statement.changeHash) : '';
 	let doc = r.doc;
 	try {
-		await db.transaction('rw', [db.docs, db.parcels, db.searchDelta, db.outbox], async () => {
-			const current = (await db.docs.get(parcelId)) ?? row;
+		await db.transaction('rw', [db.docs, db.parcels, db.searchDelta, db.outbox, db.conflicts], async () => {
+			// Reads together, then writes together: IndexedDB pipelines requests within a transaction.
+			const [stored, existing] = await Promise.all([db.docs.get(parcelId), isPublicPart(part) ? db.parcels.get(parcelId) : undefined]);
+			const current = stored ?? row;
 			const theirData = current.parts[part];
 			if (current.rev !== row.rev && theirData) {
 				// Another tab saved this parcel meanwhile: put our change on top of its version.
@@ -98,14 +100,18 @@ async function save(ctx: SaveContext, parcelId: string, part: PartName, edit: Ed
 				Automerge.free(doc);
 				doc = merged.doc;
 			}
-			await db.docs.put({ parcelId, parts: { ...current.parts, [part]: Automerge.save(doc) }, rev: current.rev + 1 });
+			const writes: Promise<unknown>[] = [
+				db.docs.put({ parcelId, parts: { ...current.parts, [part]: Automerge.save(doc) }, rev: current.rev + 1 }),
+				db.outbox.add({ parcelId, part, changeHash, wire, createdAt: now, summary, status: 'pending' })
+			];
 			if (isPublicPart(part)) {
-				const existing = (await db.parcels.get(parcelId)) ?? emptyRow(parcelId);
-				const next = updateRow(existing, part, toPlain(part, doc));
-				await db.parcels.put(next);
-				await db.searchDelta.put(deltaOf(next));
+				const next = updateRow(existing ?? emptyRow(parcelId), part, toPlain(part, doc));
+				writes.push(db.parcels.put(next), db.searchDelta.put(deltaOf(next)));
 			}
-			await db.outbox.add({ parcelId, part, changeHash, wire, createdAt: now, summary, status: 'pending' });
+			// A write to a conflicted field settles it: drop what the conflicts list no longer holds.
+			const open = new Set(listConflicts(part, doc).map((c) => `${parcelId}|${part}|${c.path}`));
+			writes.push(db.conflicts.where('parcelId').equals(parcelId).filter((c) => c.part === part && !open.has(c.key)).delete());
+			await Promise.all(writes);
 		});
 	} finally {
 		Automerge.free(doc);

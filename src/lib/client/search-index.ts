@@ -4,6 +4,7 @@
 // binary searches and one bulkGet of the rows it shows: IndexedDB here costs ~25 µs for every
 // record or index key it reads, which a multiEntry word index pays per candidate. Rows changed
 // since (local saves, pulls) are kept in `searchDelta` and override the index.
+import Dexie from 'dexie';
 import type { FieldDatabase, SearchDeltaRow, SearchIndexRow, SearchRow } from './db';
 
 export class SearchIndexBuilder {
@@ -90,26 +91,40 @@ export function matchIndex(index: SearchIndexRow, query: readonly string[], limi
 }
 
 interface Loaded {
-	stamp: string;
 	indexes: SearchIndexRow[];
+	delta: SearchDeltaRow[];
 }
-const loaded = new WeakMap<FieldDatabase, Loaded>();
+const loaded = new Map<string, Promise<Loaded>>();
+let listening = false;
 
-/** The district indexes and the delta, reading the big records only when they changed. */
-export async function readSearchState(db: FieldDatabase): Promise<{ indexes: SearchIndexRow[]; delta: SearchDeltaRow[] }> {
-	return db.transaction('r', [db.searchIndex, db.searchDelta], async () => {
-		const [stamps, delta] = await Promise.all([db.searchIndex.toCollection().keys(), db.searchDelta.toArray()]);
-		let cached = loaded.get(db);
-		const stamp = stamps.join(',');
-		if (!cached || cached.stamp !== stamp) {
-			cached = { stamp, indexes: await db.searchIndex.toArray() };
-			loaded.set(db, cached);
-		}
-		return { indexes: cached.indexes, delta };
-	});
+/**
+ * The district indexes and the delta, kept in memory per tab and dropped whenever Dexie reports a
+ * write to either table, in this tab or another (the same signal liveQuery uses), so a search
+ * usually reads nothing but the rows it shows.
+ */
+export function readSearchState(db: FieldDatabase): Promise<Loaded> {
+	if (!listening) {
+		listening = true;
+		Dexie.on('storagemutated', (parts) => {
+			for (const part of Object.keys(parts)) {
+				const m = /^idb:\/\/(.+)\/(searchIndex|searchDelta)\//.exec(part);
+				if (m) loaded.delete(m[1]);
+			}
+		});
+	}
+	let state = loaded.get(db.name);
+	if (!state) {
+		state = db.transaction('r', [db.searchIndex, db.searchDelta], async () => {
+			const [indexes, delta] = await Promise.all([db.searchIndex.toArray(), db.searchDelta.toArray()]);
+			return { indexes, delta };
+		});
+		loaded.set(db.name, state);
+		state.catch(() => loaded.delete(db.name));
+	}
+	return state;
 }
 
 /** Forget the cached index of this tab (after a rebuild in this tab). */
 export function invalidateSearchIndex(db: FieldDatabase): void {
-	loaded.delete(db);
+	loaded.delete(db.name);
 }

@@ -61,8 +61,31 @@ export async function parcelHistory(ledger: Ledger, log: ParcelLog): Promise<His
 	});
 }
 
+type FieldChanges = Map<string, { changes: FieldChange[]; created: boolean }>;
+
+// What a change wrote never changes, so the field diffs of a parcel's public changes are kept
+// per (parcel, last public entry): re-reading a page costs no Automerge work. Least recently
+// used first out.
+const CACHE_SIZE = 2000;
+const cache = new Map<string, FieldChanges>();
+
+async function publicFieldChanges(ledger: Ledger, log: ParcelLog): Promise<FieldChanges> {
+	const last = log.entries.findLast((e) => isPublicPartName(e.entry.part));
+	const key = `${log.parcel}@${last?.index ?? -1}`;
+	const hit = cache.get(key);
+	if (hit) {
+		cache.delete(key);
+		cache.set(key, hit);
+		return hit;
+	}
+	const computed = await computeFieldChanges(ledger, log);
+	cache.set(key, computed);
+	if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+	return computed;
+}
+
 /** SHA-256 hex of each public change → the fields it wrote. One part document at a time. */
-async function publicFieldChanges(ledger: Ledger, log: ParcelLog) {
+async function computeFieldChanges(ledger: Ledger, log: ParcelLog): Promise<FieldChanges> {
 	const wanted = new Set(log.entries.filter((e) => isPublicPartName(e.entry.part)).map((e) => toHex(e.entry.changeHash)));
 	const byPart = new Map<PublicPartName, { hash: string; amHash: string; body: Uint8Array }[]>();
 	for (const c of await ledger.store.changesOfParcel(log.parcel)) {
@@ -73,7 +96,7 @@ async function publicFieldChanges(ledger: Ledger, log: ParcelLog) {
 		list.push({ hash, amHash: c.amHash, body: c.body });
 		byPart.set(c.part, list);
 	}
-	const out = new Map<string, { changes: FieldChange[]; created: boolean }>();
+	const out: FieldChanges = new Map();
 	for (const part of PUBLIC_PART_NAMES) {
 		const list = byPart.get(part);
 		if (!list) continue;
