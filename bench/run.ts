@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { benchIngest } from './ingest';
 import { benchProofs } from './proofs';
 import { benchTiles } from './tiles';
+import { benchScaleOut } from './scale-out';
 import { markdownTable, type BenchRow } from './table';
 
 const { values } = parseArgs({ options: { scale: { type: 'string' }, only: { type: 'string' } } });
@@ -23,7 +24,7 @@ const step = async (name: string, fn: () => Promise<BenchRow[]>) => {
 	try {
 		rows.push(...(await fn()));
 	} catch (e) {
-		rows.push({ name: `${name}: FAILED — ${(e as Error).message}`, value: NaN, unit: '' });
+		rows.push({ name: `${name}: FAILED — ${(e as Error).message}${(e as Error).cause ? ` (${String((e as Error).cause)})` : ''}`, value: NaN, unit: '' });
 	}
 	process.stderr.write(`[bench] ${name} done in ${((Date.now() - t) / 1000).toFixed(0)} s\n`);
 };
@@ -41,6 +42,11 @@ await step('proofs', () => benchProofs(big ? 1 << 22 : 1 << 20));
 await step('tiles', async () => {
 	ensureServerInputs();
 	return benchTiles({ dataDir });
+});
+
+await step('scale-out', async () => {
+	ensureServerInputs();
+	return benchScaleOut({ edits: big ? 20_000 : 4000 });
 });
 
 const header = `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}. Run ${new Date().toISOString()} in ${((Date.now() - started) / 1000).toFixed(0)} s${big ? ' (--scale 1m)' : ''}.`;

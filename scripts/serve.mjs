@@ -16,6 +16,9 @@ const server = http.createServer((req, res) => {
 	if (!process.env.ORIGIN && !req.headers['x-forwarded-proto']) req.headers['x-forwarded-proto'] = 'http';
 	handler(req, res);
 });
+// Longer than the usual load balancer idle timeout (60 s), so a proxy never reuses a socket we close.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
 server.listen(port, host, () => console.log(`Listening on http://${host}:${port}`));
 for (const sig of ['SIGINT', 'SIGTERM']) {
 	process.on(sig, () => {

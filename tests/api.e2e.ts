@@ -34,7 +34,9 @@ test.describe('log API', () => {
 		expect(after.size).toBeGreaterThan(before.size);
 		const [entry] = (await (await request.get(`/api/log/entries?start=${r.index}&end=${r.index + 1}`)).json()).entries;
 		const proof = r.inclusionProof;
-		const cpAtAck = await openCheckpoint(body.checkpoint, parseVerifierKey((await (await request.get('/log/key')).text()).trim()).value!, nobleVerifier);
+		const logKey = parseVerifierKey((await (await request.get('/log/key')).text()).trim());
+		if (!logKey.ok) throw new Error(logKey.message);
+		const cpAtAck = await openCheckpoint(body.checkpoint, logKey.value, nobleVerifier);
 		expect(cpAtAck.ok).toBe(true);
 		const root = cpAtAck.ok ? cpAtAck.value.checkpoint.root : new Uint8Array();
 		expect(verifyInclusion(leafHash(fromBase64(entry.entry)), r.index, proof.treeSize, proof.hashes.map(fromBase64), root)).toEqual({ ok: true });

@@ -19,6 +19,7 @@ test('offline edits survive a reload and sync with verified inclusion', async ({
 		await downloadDistrict(page, 'RIV');
 
 		await server.stop();
+		await expect(fetch(`${server.url}/log/checkpoint`)).rejects.toThrow(); // really gone
 		await context.setOffline(true);
 		await page.goto('/field/search');
 		const search = page.getByLabel('Parcel number, address or owner');

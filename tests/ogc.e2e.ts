@@ -21,11 +21,11 @@ async function allFeatures(request: import('@playwright/test').APIRequestContext
 	const out: Feature[] = [];
 	let url: string | undefined = '/ogc/collections/parcels/items?limit=1000';
 	while (url) {
-		const res = await request.get(url);
+		const res: import('@playwright/test').APIResponse = await request.get(url);
 		expect(res.headers()['content-type']).toContain('application/geo+json');
-		const page = await res.json();
+		const page: { features: Feature[]; links: { rel: string; href: string }[] } = await res.json();
 		out.push(...page.features);
-		url = page.links.find((l: { rel: string }) => l.rel === 'next')?.href;
+		url = page.links.find((l) => l.rel === 'next')?.href;
 	}
 	return out;
 }

@@ -86,7 +86,7 @@ test('no public page or endpoint contains a private value of the demo county', a
 	const ids = [...byParcel.keys()].sort();
 	const text = (b: Buffer) => b.toString('utf8');
 
-	for (const path of ['/', '/parcels', '/verify', '/field', '/registry', '/api/keys', '/log/checkpoint', '/log/key']) {
+	for (const path of ['/', '/parcels', '/verify', '/field', '/registry', '/api/keys', '/log/checkpoint', '/log/key', '/ogc', '/ogc/collections', '/ogc/collections/parcels']) {
 		assertClean(path, text(await get(path)));
 	}
 
@@ -106,6 +106,13 @@ test('no public page or endpoint contains a private value of the demo county', a
 	}
 	for (let page = 1; page <= Math.ceil((perDistrict * 3) / 100); page++) {
 		assertClean(`/api/parcels page ${page}`, text(await get(`/api/parcels?size=100&page=${page}`)));
+	}
+	// The OGC API – Features view of the same projection, every item.
+	for (let next: string | null = '/ogc/collections/parcels/items?limit=500'; next; ) {
+		const items = JSON.parse(text(await get(next)));
+		assertClean(next, JSON.stringify(items));
+		const link = (items.links as { rel: string; href: string }[] | undefined)?.find((l) => l.rel === 'next');
+		next = link ? new URL(link.href, base).pathname + new URL(link.href, base).search : null;
 	}
 
 	mark('searches');

@@ -43,29 +43,42 @@ export class TestServer {
 		return `http://127.0.0.1:${this.port}`;
 	}
 
+	async #answers(): Promise<boolean> {
+		try {
+			return (await fetch(`${this.url}/log/checkpoint`)).ok;
+		} catch {
+			return false;
+		}
+	}
+
 	async start(): Promise<void> {
+		// A server left over on this port would answer in its place: refuse to test against it.
+		if (await this.#answers()) throw new Error(`port ${this.port} is already serving; stop that server first`);
 		const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: this.dataDir, PORT: String(this.port), HOST: '127.0.0.1', ORIGIN: this.url };
 		delete env.DATABASE_URL;
-		this.#child = spawn(process.execPath, ['scripts/serve.mjs'], { cwd: ROOT, env, stdio: 'ignore' });
+		const child = spawn(process.execPath, ['scripts/serve.mjs'], { cwd: ROOT, env, stdio: 'ignore' });
+		this.#child = child;
 		for (let i = 0; i < 200; i++) {
-			try {
-				if ((await fetch(`${this.url}/log/checkpoint`)).ok) return;
-			} catch {
-				/* not up yet */
-			}
+			if (child.exitCode !== null) throw new Error(`server on ${this.port} exited with ${child.exitCode}`);
+			if (await this.#answers()) return;
 			await new Promise((r) => setTimeout(r, 100));
 		}
 		throw new Error(`server on ${this.port} did not start`);
 	}
 
+	/** Stops the server (SIGTERM, then SIGKILL after 3 s) and waits until the port is free. */
 	async stop(): Promise<void> {
 		const child = this.#child;
+		this.#child = null;
 		if (!child || child.exitCode !== null) return;
 		await new Promise<void>((done) => {
-			child.once('exit', () => done());
+			const force = setTimeout(() => child.kill('SIGKILL'), 3000);
+			child.once('exit', () => {
+				clearTimeout(force);
+				done();
+			});
 			child.kill('SIGTERM');
 		});
-		this.#child = null;
 	}
 }
 

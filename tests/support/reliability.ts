@@ -240,7 +240,7 @@ export class EditingClient {
 			if (r.status === 'accepted') {
 				this.#docs.set(item.parcel, item.doc);
 				this.acks.push({ client: this.name, index: r.index, signature: item.wire.signature, treeSize: r.inclusionProof.treeSize, proof: r.inclusionProof.hashes, checkpoint: body.checkpoint });
-			} else if (r.code === 'unavailable') carry.push(item);
+			} else if (r.code === 'unavailable' || r.code === 'not-leader') carry.push(item);
 			else this.refusals.push(`${r.code}: ${r.message}`);
 		});
 		// Valid edits are never refused; if one was, its successors cannot be accepted either.

@@ -12,6 +12,9 @@ import { Projector } from './projection/projector';
 import type { ProjectionStore } from './projection/types';
 import { SessionStore } from './sessions';
 import { faultsFromEnv } from './store/faults';
+import { Cluster } from './cluster/cluster';
+import { PostgresLease, SoleLease } from './cluster/lease';
+import { PostgresLogStore } from './store/postgres/log-store';
 
 export interface Runtime {
 	config: ServerConfig;
@@ -19,6 +22,7 @@ export interface Runtime {
 	projection: ProjectionStore;
 	projector: Projector;
 	sessions: SessionStore;
+	cluster: Cluster;
 }
 
 let current: Promise<Runtime> | null = null;
@@ -38,7 +42,14 @@ async function openRuntime(config: ServerConfig): Promise<Runtime> {
 	const checkPool = availableParallelism() > 1 ? new CheckPool() : undefined;
 	// Test-only crash points (PARCEL_LEDGER_CRASH_POINT); without that variable this is `store` itself.
 	const logStore = faultsFromEnv(store);
-	const ledger = await Ledger.open({ store: logStore, identity, checkPool, onCommit: () => projector.schedule() });
-	projector.schedule();
-	return { config, ledger, projection, projector, sessions: new SessionStore(identity.sessionSecret) };
+	// On PostgreSQL several app servers may share the log: only the holder of the lease sequences
+	// (and projects); the others forward submissions to it. On SQLite this process always holds it.
+	const shared = store instanceof PostgresLogStore;
+	const ledger = await Ledger.open({ store: logStore, identity, checkPool, paused: shared, onCommit: () => projector.schedule() });
+	const lease = shared
+		? new PostgresLease({ connectionString: config.databaseUrl!, selfUrl: config.selfUrl, pool: store.pool })
+		: new SoleLease(config.selfUrl);
+	const cluster = new Cluster({ ledger, lease, projector });
+	cluster.start();
+	return { config, ledger, projection, projector, sessions: new SessionStore(identity.sessionSecret), cluster };
 }

@@ -16,6 +16,11 @@ export class Cluster {
 		return this.o.lease.held && this.o.ledger.sequencer.active;
 	}
 
+	/** Whether a submission should be forwarded (not to ourselves, and never twice). */
+	shouldForward(request: Request): boolean {
+		return !this.isLeader && !request.headers.has('x-parcel-ledger-forwarded');
+	}
+
 	leaderUrl(): Promise<string | null> {
 		return this.o.lease.leaderUrl();
 	}

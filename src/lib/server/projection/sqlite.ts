@@ -1,10 +1,12 @@
 // SQLite projection, in the log's own database file (the Database the SqliteLogStore opened, so
 // WAL with synchronous=FULL applies here too). Search: FTS5 over the words of types.ts
-// `searchWords`, queried word by word as quoted prefix terms; bbox: an R*Tree for candidates,
-// then the exact REAL columns, because R*Tree keeps 32-bit floats rounded outwards.
+// `searchWords`, queried word by word as quoted prefix terms; rowids follow parcel-id order
+// (sqlite-order.ts), so text searches read pages off the index in order; bbox: an R*Tree for
+// candidates, then the exact REAL columns, because R*Tree keeps 32-bit floats rounded outwards.
 import type Database from 'better-sqlite3';
 import type { Geometry } from '../../core/record/geometry';
 import type { JsonObject } from '../../core/record/json';
+import { RidAllocator, upgradeLayout } from './sqlite-order';
 import {
 	checkLimit,
 	checkSearchQuery,
@@ -42,7 +44,6 @@ CREATE TABLE IF NOT EXISTS parcels (
   edit_count INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS parcels_by_district ON parcels (district, id);
-CREATE VIRTUAL TABLE IF NOT EXISTS parcels_fts USING fts5(words, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3');
 CREATE VIRTUAL TABLE IF NOT EXISTS parcels_rtree USING rtree(rid, min_lon, max_lon, min_lat, max_lat);
 CREATE TABLE IF NOT EXISTS projection_state (id INTEGER PRIMARY KEY CHECK (id = 1), size INTEGER NOT NULL);
 INSERT OR IGNORE INTO projection_state (id, size) VALUES (1, 0);
@@ -55,6 +56,13 @@ type Row = Record<string, unknown>;
 
 /** An FTS5 string literal: double quotes doubled (FTS5 §3.1), so no input is ever syntax. */
 export const ftsPrefixTerm = (word: string): string => `"${word.replaceAll('"', '""')}"*`;
+
+/** Every word as a prefix of some word in the `words` column, and the district's exact token. */
+function ftsMatch(words: string[], district: string | undefined): string {
+	const terms = words.map((w) => `words : ${ftsPrefixTerm(w)}`);
+	if (district !== undefined) terms.push(`district : "${district.replaceAll('"', '""')}"`);
+	return terms.join(' AND ');
+}
 
 function summary(r: Row): ParcelSummary {
 	const bbox: BBox | null =
@@ -91,6 +99,7 @@ export class SqliteProjectionStore implements ProjectionStore {
 	readonly kind = 'sqlite';
 	readonly db: Database.Database;
 	#stmts: ReturnType<typeof prepare> | null = null;
+	#rids: RidAllocator | null = null;
 	#searches = new Map<string, { rows: Database.Statement; count: Database.Statement }>();
 
 	constructor(db: Database.Database) {
@@ -104,7 +113,9 @@ export class SqliteProjectionStore implements ProjectionStore {
 
 	async migrate(): Promise<void> {
 		this.db.exec(SCHEMA);
+		upgradeLayout(this.db);
 		this.#stmts = prepare(this.db);
+		this.#rids = new RidAllocator(this.db);
 	}
 
 	async projectedSize(): Promise<number> {
@@ -114,10 +125,14 @@ export class SqliteProjectionStore implements ProjectionStore {
 	async saveParcels(rows: ParcelRow[], projectedSize: number): Promise<void> {
 		if (!Number.isSafeInteger(projectedSize) || projectedSize < 0) throw new RangeError('projectedSize must be a whole number ≥ 0');
 		const s = this.#s;
+		const rids = this.#rids!;
 		this.db.transaction(() => {
 			for (const row of rows) {
 				const [minLon, minLat, maxLon, maxLat] = row.bbox ?? [null, null, null, null];
+				const known = s.ridOf.get(row.id) !== undefined;
 				const saved = s.upsert.get({
+					// A new parcel takes its place in id order; a known one keeps its rid (null: the upsert updates).
+					rid: known ? null : rids.allocate(row.id),
 					id: row.id,
 					district: row.district,
 					apn: row.apn,
@@ -142,7 +157,7 @@ export class SqliteProjectionStore implements ProjectionStore {
 				}) as { rid: number } | undefined;
 				if (!saved) continue; // the stored row is newer (monotonic contract)
 				s.deleteWords.run(saved.rid);
-				s.insertWords.run(saved.rid, searchWords(row).join(' '));
+				s.insertWords.run(saved.rid, searchWords(row).join(' '), row.district);
 				s.deleteBox.run(saved.rid);
 				if (row.bbox) s.insertBox.run(saved.rid, minLon, maxLon, minLat, maxLat);
 			}
@@ -176,10 +191,12 @@ export class SqliteProjectionStore implements ProjectionStore {
 		const stmts = this.#searchStatements(key);
 		const [minLon, minLat, maxLon, maxLat] = q.bbox ?? [0, 0, 0, 0];
 		const params = {
-			...(text ? { match: text.map(ftsPrefixTerm).join(' ') } : {}),
-			...(q.district !== undefined ? { district: q.district } : {}),
+			...(text ? { match: ftsMatch(text, q.district) } : {}),
+			...(q.district !== undefined && !text ? { district: q.district } : {}),
 			...(q.bbox ? { minLon, minLat, maxLon, maxLat } : {})
 		};
+		// Stored districts are upper case (record/ids.ts); the FTS column matches case-insensitively.
+		if (text && q.district !== undefined && !/^[A-Z0-9]+$/.test(q.district)) return { rows: [], total: 0 };
 		const total = stmts.count.get(params) as number;
 		const rows = total === 0 ? [] : (stmts.rows.all({ ...params, limit: q.limit, offset: q.offset }) as Row[]);
 		return { rows: rows.map(summary), total };
@@ -197,10 +214,22 @@ export class SqliteProjectionStore implements ProjectionStore {
 	/** One prepared pair per combination of filters (at most eight). */
 	#searchStatements(key: string) {
 		let stmts = this.#searches.get(key);
+		if (!stmts && (key === 't' || key === 'td')) {
+			// Text (and district, inside the FTS query): matches come in rowid order, which is id
+			// order, so the page is read off the index and the count never touches the table.
+			stmts = {
+				rows: this.db.prepare(
+					`SELECT ${SUMMARY_COLUMNS.split(',').map((c) => `p.${c.trim()}`).join(', ')} FROM parcels_fts f JOIN parcels p ON p.rid = f.rowid
+					 WHERE parcels_fts MATCH @match ORDER BY f.rowid LIMIT @limit OFFSET @offset`
+				),
+				count: this.db.prepare('SELECT count(*) FROM parcels_fts WHERE parcels_fts MATCH @match').pluck()
+			};
+			this.#searches.set(key, stmts);
+		}
 		if (!stmts) {
 			const where = ['1 = 1'];
 			if (key.includes('t')) where.push('p.rid IN (SELECT rowid FROM parcels_fts WHERE parcels_fts MATCH @match)');
-			if (key.includes('d')) where.push('p.district = @district');
+			if (key.includes('d') && !key.includes('t')) where.push('p.district = @district');
 			if (key.includes('b')) {
 				where.push(
 					`p.rid IN (SELECT rid FROM parcels_rtree
@@ -227,13 +256,14 @@ function prepare(db: Database.Database) {
 		size: db.prepare('SELECT size FROM projection_state WHERE id = 1').pluck(),
 		advance: db.prepare('UPDATE projection_state SET size = max(size, ?) WHERE id = 1'),
 		upsert: db.prepare(
-			`INSERT INTO parcels (${columns}) VALUES (${names.map((n) => `@${n}`).join(', ')})
+			`INSERT INTO parcels (rid, ${columns}) VALUES (@rid, ${names.map((n) => `@${n}`).join(', ')})
 			 ON CONFLICT (id) DO UPDATE SET ${names.filter((n) => n !== 'id').map((n) => `${n} = excluded.${n}`).join(', ')}
 			 WHERE excluded.last_index >= parcels.last_index
 			 RETURNING rid`
 		),
+		ridOf: db.prepare('SELECT rid FROM parcels WHERE id = ?').pluck(),
 		deleteWords: db.prepare('DELETE FROM parcels_fts WHERE rowid = ?'),
-		insertWords: db.prepare('INSERT INTO parcels_fts (rowid, words) VALUES (?, ?)'),
+		insertWords: db.prepare('INSERT INTO parcels_fts (rowid, words, district) VALUES (?, ?, ?)'),
 		deleteBox: db.prepare('DELETE FROM parcels_rtree WHERE rid = ?'),
 		insertBox: db.prepare('INSERT INTO parcels_rtree (rid, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)'),
 		get: db.prepare('SELECT * FROM parcels WHERE id = ?'),

@@ -40,10 +40,10 @@ export function parcelFeature(r: ParcelSummary, geometry: Geometry | null): Parc
 	};
 }
 
-/** Features for a page of results (a page is small: one indexed lookup per row for its polygon). */
+/** Features for a page of results, with their polygons (one batched lookup). */
 export async function featuresOf(projection: ProjectionStore, rows: ParcelSummary[]): Promise<ParcelFeatureCollection> {
-	const full = await Promise.all(rows.map((r) => projection.getParcel(r.id)));
-	return { type: 'FeatureCollection', features: rows.map((r, i) => parcelFeature(r, full[i]?.geometry ?? null)) };
+	const geometry = new Map((rows.length ? await projection.getParcels(rows.map((r) => r.id)) : []).map((r) => [r.id, r.geometry]));
+	return { type: 'FeatureCollection', features: rows.map((r) => parcelFeature(r, geometry.get(r.id) ?? null)) };
 }
 
 /** The parcels around a bbox (itself included), for the parcel page's map. */

@@ -1,4 +1,9 @@
 import { endpoint } from '$lib/server/http/endpoint';
 import { handleSubmissions } from '$lib/server/http/submissions';
+import { forwardToLeader } from '$lib/server/cluster/forward';
 
-export const POST = endpoint(({ request }, { ledger }) => handleSubmissions(request, ledger, 'edits'));
+export const POST = endpoint(async ({ request, url }, { ledger, cluster }) =>
+	cluster.shouldForward(request)
+		? forwardToLeader(request, await cluster.leaderUrl(), url.pathname)
+		: handleSubmissions(request, ledger, 'edits')
+);
