@@ -49,7 +49,7 @@ export async function edit(args: string[]): Promise<void> {
 		const actor = makeActor(signer.publicKey, randomBytes(8));
 		const loaded = loadPartDoc(changes, { actor });
 		if (!loaded.ok) throw new Error(loaded.message);
-		const r = editPart(loaded.doc, part, patch, { actor, time: Math.floor(Date.now() / 1000) });
+		const r = editPart(loaded.doc, part, patch, { actor, time: Math.floor(Date.now() / 1000), salt: randomBytes(16) });
 		if (!r.ok) throw new UsageError(`${r.message}${r.issues.length ? ': ' + r.issues.map((i) => `${i.path}: ${i.message}`).join('; ') : ''}`);
 		if (!r.change) {
 			log('nothing to change: the document already holds those values');

@@ -36,7 +36,7 @@ export async function signedEdit(
 	const actor = makeActor(signer.publicKey, randomBytes(8));
 	const loaded = loadPartDoc(await partChanges(request, parcelId, part), { actor });
 	if (!loaded.ok) throw new Error(loaded.message);
-	const r = editPart(loaded.doc, part, patch, { actor, time: Math.floor(claimedTime / 1000) });
+	const r = editPart(loaded.doc, part, patch, { actor, time: Math.floor(claimedTime / 1000), salt: randomBytes(16) });
 	if (!r.ok || !r.change) throw new Error(r.ok ? 'no change' : r.message);
 	const sub = await signEdit({ origin: await origin(request), signer, parcelId, part, change: r.change, claimedTime });
 	return editToWire(sub);

@@ -8,7 +8,8 @@ import { changeHash } from '../core/log/entry';
 import { openCheckpoint } from '../core/log/checkpoint';
 import { signEdit, signKeyEntry } from '../core/signing/submit';
 import { makeActor } from '../core/crdt/actors';
-import { sampleParcel, sampleTitle, sampleValuation } from '../core/record/samples';
+import * as Automerge from '@automerge/automerge';
+import { sampleParcel, samplePrivate, sampleTitle, sampleValuation } from '../core/record/samples';
 import { nodeVerifier } from './ed25519';
 import { editChange, genesisChange, ledgerFixture, newEditor, ORIGIN, type Fixture, type StoreKind } from './testing/fixture';
 import { skipPostgres } from './store/postgres/test-database';
@@ -204,6 +205,16 @@ describe.each(kinds)('ledger on $name: every refusal changes nothing', ({ kind, 
 	it('refuses the same change signed again under another statement', async () => {
 		f.clock.now += 1000;
 		await expectRefused(await f.edit(f.assessor, id, 'parcel', parcelGenesis.change), 'duplicate-change');
+	});
+
+	it('refuses a private-part change without a salt', async () => {
+		const g = genesisChange(f.assessor, 'private', id, samplePrivate(id));
+		accepted((await f.ledger.submit([await f.edit(f.assessor, id, 'private', g.change)]))[0]);
+		// Written straight with Automerge, as a careless client would: no salt in the message.
+		const bare = Automerge.change(Automerge.clone(g.doc, { actor: f.assessor.actor }), { time: 1_767_225_800 }, (d: Record<string, unknown>) => {
+			d.internalNotes = 'x';
+		});
+		await expectRefused(await f.edit(f.assessor, id, 'private', Automerge.getLastLocalChange(bare)!), 'unsalted-private-change');
 	});
 
 	it('refuses a claimed time far in the future', async () => {

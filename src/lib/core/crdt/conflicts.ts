@@ -77,5 +77,5 @@ export function resolveConflict(
 	if (after === null) return failure('bad-path', `${path} runs through a value that is not a map`);
 	const refused = checkEdit(part, before, after);
 	if (refused) return refused;
-	return commit(doc, ctx, (d) => writeField(d, part, segs, value, true));
+	return commit(doc, part, ctx, (d) => writeField(d, part, segs, value, true));
 }

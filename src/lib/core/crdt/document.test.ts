@@ -4,6 +4,7 @@ import { sampleParcel, samplePrivate, sampleTitle, sampleValuation } from '../re
 import { makeActor } from './actors';
 import { applyRemoteChanges, createPartDoc, loadPartDoc, readPart, toPlain } from './document';
 import { editPart } from './edit';
+import { isSaltedMessage } from './write';
 import type { PartDoc } from './representation';
 
 // Wrap applyChanges so the tests can count calls; behaviour is unchanged.
@@ -28,14 +29,28 @@ describe('createPartDoc', () => {
 		const samples = { parcel: sampleParcel(), valuation: sampleValuation(), title: sampleTitle(), private: samplePrivate() };
 		for (const [part, value] of Object.entries(samples) as [keyof typeof samples, (typeof samples)[keyof typeof samples]][]) {
 			const { id: _id, ...fields } = value;
-			const r = createPartDoc(part, 'RIV-000123', fields, { actor: alice, time: T0, message: `create ${part}` });
+			const salt = new Uint8Array(16).fill(7);
+			const r = createPartDoc(part, 'RIV-000123', fields, { actor: alice, time: T0, message: `create ${part}`, salt });
 			expect(r.ok, part).toBe(true);
 			if (!r.ok) continue;
 			expect(toPlain(part, r.doc)).toEqual(value);
 			expect(Automerge.getAllChanges(r.doc)).toHaveLength(1);
 			const decoded = Automerge.decodeChange(r.change);
-			expect(decoded).toMatchObject({ actor: alice, seq: 1, time: T0, message: `create ${part}`, deps: [] });
+			const message = part === 'private' ? `salt:${'07'.repeat(16)} create ${part}` : `create ${part}`;
+			expect(decoded).toMatchObject({ actor: alice, seq: 1, time: T0, message, deps: [] });
 		}
+	});
+
+	it('salts every private-part change, so its public hash cannot confirm a guessed value', () => {
+		const { id: _id, ...fields } = samplePrivate();
+		expect(() => createPartDoc('private', 'RIV-000123', fields, { actor: alice, time: T0 })).toThrow(/salt/);
+		const a = createPartDoc('private', 'RIV-000123', fields, { actor: alice, time: T0, salt: new Uint8Array(16).fill(1) });
+		const b = createPartDoc('private', 'RIV-000123', fields, { actor: alice, time: T0, salt: new Uint8Array(16).fill(2) });
+		if (!a.ok || !b.ok) throw new Error('create failed');
+		// Same actor, time and value: only the salt differs, and so do the bytes and the hash.
+		expect(Buffer.from(a.change).equals(Buffer.from(b.change))).toBe(false);
+		expect(isSaltedMessage(Automerge.decodeChange(a.change).message)).toBe(true);
+		expect(() => editPart(a.doc, 'private', { 'nationalIds.p1': 'QQ999999C' }, { actor: alice, time: T0 + 1 })).toThrow(/salt/);
 	});
 
 	it('stores scalars as registers, notes as text and geometry as one JSON register', () => {

@@ -34,7 +34,7 @@ export function createPartDoc<P extends PartName>(
 	const checked = validatePart(part, value);
 	if (!checked.ok) return failure('invalid', `not a valid ${part} part`, checked.issues);
 	const plain = checked.value as unknown as JsonObject; // validated part values are JSON by construction
-	const doc = Automerge.change(Automerge.init<StoredPart>({ actor: ctx.actor }), changeOptions(ctx), (d) => {
+	const doc = Automerge.change(Automerge.init<StoredPart>({ actor: ctx.actor }), changeOptions(part, ctx), (d) => {
 		for (const key of Object.keys(plain).sort()) writeField(d, part, [key], plain[key], false);
 	});
 	const change = Automerge.getLastLocalChange(doc);

@@ -54,7 +54,7 @@ export function editPart(doc: PartDoc, part: PartName, patch: EditPatch, ctx: Ch
 	}
 	const refused = checkEdit(part, before, after);
 	if (refused) return refused;
-	return commit(doc, ctx, (d) => {
+	return commit(doc, part, ctx, (d) => {
 		for (const segs of paths) {
 			// Inside a JSON register or text the stored field is the prefix; write it whole.
 			const stored = segs.slice(0, leafDepth(part, segs));

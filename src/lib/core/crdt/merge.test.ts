@@ -15,7 +15,7 @@ const T0 = 1_700_000_000;
 const SAMPLES = { parcel: sampleParcel, valuation: sampleValuation, title: sampleTitle, private: samplePrivate };
 
 function doc(part: PartName, id = 'RIV-000123'): PartDoc {
-	const r = createPartDoc(part, id, SAMPLES[part](id), { actor: alice, time: T0 });
+	const r = createPartDoc(part, id, SAMPLES[part](id), { actor: alice, time: T0, salt: new Uint8Array(16) });
 	if (!r.ok) throw new Error(r.message);
 	return r.doc;
 }

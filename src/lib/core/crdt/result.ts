@@ -40,6 +40,8 @@ export interface ChangeContext {
 	actor: string;
 	time: number;
 	message?: string;
+	/** 16 random bytes; required for `private` part changes (see write.ts saltMessage). */
+	salt?: Uint8Array;
 }
 
 export function checkActor(actor: string): void {

@@ -2,6 +2,7 @@
 // then into the Automerge document, touching only what differs so that unrelated concurrent
 // edits never turn into conflicts.
 import * as Automerge from '@automerge/automerge';
+import { toHex } from '../bytes';
 import type { PartName } from '../record/parts';
 import { canonicalJson, getOwn, isJsonObject, type JsonObject, type JsonValue } from '../record/json';
 import { newIssues } from '../record/issues';
@@ -96,21 +97,35 @@ export function writeField(
 	}
 }
 
-export const changeOptions = (ctx: ChangeContext): Automerge.ChangeOptions<StoredPart> => ({
-	time: ctx.time,
-	message: ctx.message
-});
+/**
+ * Private-part changes carry 16 random bytes in their message, so that the public SHA-256 of a
+ * change cannot be used to guess a low-entropy private value (a phone number, a national id) by
+ * hashing candidates: docs/protocol.md "Private changes are salted". The server refuses private
+ * changes without it.
+ */
+export const SALT_PREFIX = 'salt:';
+export const saltMessage = (salt: Uint8Array, message?: string): string =>
+	`${SALT_PREFIX}${toHex(salt)}${message ? ` ${message}` : ''}`;
+export const isSaltedMessage = (message: string | null | undefined): boolean =>
+	typeof message === 'string' && /^salt:[0-9a-f]{32}( |$)/.test(message);
+
+export function changeOptions(part: PartName, ctx: ChangeContext): Automerge.ChangeOptions<StoredPart> {
+	if (part !== 'private') return { time: ctx.time, message: ctx.message };
+	if (!ctx.salt || ctx.salt.length !== 16) throw new RangeError('a private-part change needs ctx.salt: 16 random bytes');
+	return { time: ctx.time, message: saltMessage(ctx.salt, ctx.message) };
+}
 
 /** Runs `write` as one change by `ctx.actor` at `ctx.time`; change is null when nothing changed. */
 export function commit(
 	doc: PartDoc,
+	part: PartName,
 	ctx: ChangeContext,
 	write: (d: StoredPart) => void
 ): { ok: true; doc: PartDoc; change: Uint8Array | null } {
 	// The document's actor is fixed when it is made; loadPartDoc(…, { actor }) avoids this copy.
 	const base = Automerge.getActorId(doc) === ctx.actor ? doc : Automerge.clone(doc, { actor: ctx.actor });
 	const heads = Automerge.getHeads(base).join();
-	const next = Automerge.change(base, changeOptions(ctx), write);
+	const next = Automerge.change(base, changeOptions(part, ctx), write);
 	if (Automerge.getHeads(next).join() === heads) return { ok: true, doc: next, change: null };
 	return { ok: true, doc: next, change: Automerge.getLastLocalChange(next) ?? null };
 }

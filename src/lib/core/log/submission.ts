@@ -6,6 +6,7 @@ import { decodeChange } from '@automerge/automerge';
 import { toHex } from '../bytes';
 import { sha256 } from '../hash';
 import { actorBelongsTo } from '../crdt/actors';
+import { isSaltedMessage } from '../crdt/write';
 import type { SignatureVerifier } from '../signing/ed25519';
 import { changeHash, encodeEntry, statementBytes, MAX_ENTRY_BYTES, type Statement } from './entry';
 
@@ -20,6 +21,7 @@ export type SubmissionCode =
 	| 'bad-change'
 	| 'bad-signature'
 	| 'foreign-actor'
+	| 'unsalted-private-change'
 	| 'claimed-time-in-future';
 
 export type Refusal<C extends string = string> = { code: C; message: string };
@@ -36,6 +38,8 @@ export interface ChangeInfo {
 	actor: string;
 	seq: number;
 	deps: string[];
+	/** Whether the change's message carries a salt (required for the private part). */
+	salted: boolean;
 }
 
 /** A submission that passed every stateless check; only `checkSubmission` makes one. */
@@ -107,7 +111,7 @@ export async function heavyCheck(p: Prepared, verifier: SignatureVerifier): Prom
 	if (change) {
 		try {
 			const d = decodeChange(change);
-			decoded = { amHash: d.hash, actor: d.actor, seq: d.seq, deps: [...d.deps] };
+			decoded = { amHash: d.hash, actor: d.actor, seq: d.seq, deps: [...d.deps], salted: isSaltedMessage(d.message) };
 		} catch (e) {
 			decoded = { error: (e as Error).message };
 		}
@@ -133,6 +137,9 @@ export function finishSubmission(p: Prepared, h: HeavyResult): CheckResult {
 		changeInfo = h.decoded;
 		if (!actorBelongsTo(changeInfo.actor, s.author)) {
 			return refuse('foreign-actor', `change actor ${changeInfo.actor.slice(0, 16)}… is not derived from the signing key`);
+		}
+		if (s.part === 'private' && !changeInfo.salted) {
+			return refuse('unsalted-private-change', 'a private-part change must carry a random salt in its message (docs/protocol.md "Private changes are salted")');
 		}
 	}
 	if (!h.signatureOk) return refuse('bad-signature', 'the signature does not verify over the statement');

@@ -25,6 +25,8 @@ export interface DemoKey {
 }
 
 const seedBytes = (label: string) => createHash('sha256').update(`parcel-ledger demo: ${label}`).digest();
+/** Deterministic salts keep the demo county byte-for-byte reproducible (its data is invented). */
+const demoSalt = (id: string, part: string, n: number) => new Uint8Array(seedBytes(`salt ${id} ${part} ${n}`).subarray(0, 16));
 
 function demoKey(id: string, name: string, role: DemoKey['role'], districts: string[]): DemoKey {
 	const secretKey = new Uint8Array(seedBytes(`key ${id}`));
@@ -90,7 +92,7 @@ export async function seedDemoCounty(o: SeedOptions): Promise<{ parcels: number;
 		const at = clock.now;
 		const docs = {} as Record<PartName, PartDoc>;
 		const create = async <P extends PartName>(k: DemoKey, part: P, init: Parameters<typeof createPartDoc<P>>[2]) => {
-			const r = createPartDoc(part, p.id, init, { actor: k.actor, time: time(at) });
+			const r = createPartDoc(part, p.id, init, { actor: k.actor, time: time(at), salt: demoSalt(p.id, part, 0) });
 			if (!r.ok) throw new Error(`demo ${p.id} ${part}: ${r.message} ${JSON.stringify(r.issues)}`);
 			docs[part] = r.doc;
 			await sign(k, p.id, part, r.change, at);
@@ -102,7 +104,7 @@ export async function seedDemoCounty(o: SeedOptions): Promise<{ parcels: number;
 		await create(assessor, 'valuation', p.valuation);
 
 		const edit = async (k: DemoKey, part: PartName, patch: EditPatch, later: number) => {
-			const r = editPart(docs[part], part, patch, { actor: k.actor, time: time(at + later) });
+			const r = editPart(docs[part], part, patch, { actor: k.actor, time: time(at + later), salt: demoSalt(p.id, part, later) });
 			if (!r.ok) throw new Error(`demo edit ${p.id} ${part}: ${r.message} ${JSON.stringify(r.issues)}`);
 			docs[part] = r.doc;
 			if (r.change) await sign(k, p.id, part, r.change, at + later);

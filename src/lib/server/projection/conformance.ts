@@ -5,6 +5,7 @@ import type { Polygon } from '../../core/record/geometry';
 import { squareGeometry } from '../../core/record/samples';
 import { bboxOf } from './projector';
 import type { BBox, ParcelRow, ParcelSummary, ProjectionStore } from './types';
+import { runRegistryProjectionConformance } from './registry-conformance';
 
 export interface ProjectionFixture {
 	projection: ProjectionStore;
@@ -42,6 +43,7 @@ const polygonAt = (lon: number, lat: number) => (squareGeometry(lon, lat) as Pol
 const summaryOf = ({ record: _r, geometry: _g, ...rest }: ParcelRow): ParcelSummary => rest;
 
 export function runProjectionConformance(name: string, setup: () => Promise<ProjectionFixture>, skip = false): void {
+	runRegistryProjectionConformance(name, setup, skip);
 	describe.skipIf(skip)(`ProjectionStore conformance: ${name}`, () => {
 		let f: ProjectionFixture;
 		let p: ProjectionStore;

@@ -18,6 +18,8 @@ import {
 	type SearchQuery,
 	type SearchResult
 } from './types';
+import { PostgresRegistryTables, REGISTRY_SCHEMA } from './postgres-registry';
+import type { ListQuery, ProjectionExtras, RefusalRow, SpatialIssueRow } from './registry-types';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS parcels (
@@ -162,9 +164,12 @@ function latestPerId(rows: ParcelRow[]): ParcelRow[] {
 export class PostgresProjectionStore implements ProjectionStore {
 	readonly kind = 'postgres';
 	readonly pool: pg.Pool;
+	/** The registry workspace's tables (postgres-registry.ts). */
+	readonly #registry: PostgresRegistryTables;
 
 	constructor(pool: pg.Pool) {
 		this.pool = pool;
+		this.#registry = new PostgresRegistryTables(pool);
 	}
 
 	async #q(text: string, values: unknown[] = []): Promise<Row[]> {
@@ -185,6 +190,7 @@ export class PostgresProjectionStore implements ProjectionStore {
 				);
 			}
 			await client.query(SCHEMA);
+			await client.query(REGISTRY_SCHEMA);
 		} finally {
 			await client.query('SELECT pg_advisory_unlock(7240002)').catch(() => {});
 			client.release();
@@ -196,13 +202,14 @@ export class PostgresProjectionStore implements ProjectionStore {
 		return Number(r.size);
 	}
 
-	async saveParcels(rows: ParcelRow[], projectedSize: number): Promise<void> {
+	async saveParcels(rows: ParcelRow[], projectedSize: number, extras?: ProjectionExtras): Promise<void> {
 		if (!Number.isSafeInteger(projectedSize) || projectedSize < 0) throw new RangeError('projectedSize must be a whole number ≥ 0');
 		const client = await this.pool.connect();
 		try {
 			await client.query('BEGIN');
 			const unique = latestPerId(rows);
 			if (unique.length > 0) await client.query(UPSERT, [JSON.stringify(unique.map(dbRow))]);
+			await this.#registry.saveInTransaction(client, unique, extras);
 			await client.query('UPDATE projection_state SET size = GREATEST(size, $1) WHERE id = 1', [projectedSize]);
 			await client.query('COMMIT');
 		} catch (e) {
@@ -212,6 +219,16 @@ export class PostgresProjectionStore implements ProjectionStore {
 			client.release();
 		}
 	}
+
+	// Registry workspace (postgres-registry.ts).
+	conflicts = (q: ListQuery) => this.#registry.conflicts(q);
+	conflictsOf = (parcelId: string) => this.#registry.conflictsOf(parcelId);
+	spatialIssues = (q: ListQuery) => this.#registry.spatialIssues(q);
+	spatialIssuesOf = (ids: string[]) => this.#registry.spatialIssuesOf(ids);
+	replaceSpatialIssues = (parcels: string[], issues: SpatialIssueRow[]) => this.#registry.replaceSpatialIssues(parcels, issues);
+	authorActivity = () => this.#registry.authorActivity();
+	recordRefusals = (rows: RefusalRow[]) => this.#registry.recordRefusals(rows);
+	refusals = (limit: number) => this.#registry.refusals(limit);
 
 	async getParcel(id: string): Promise<ParcelRow | null> {
 		const [r] = await this.#q(`SELECT ${FULL_COLUMNS} FROM parcels WHERE id = $1`, [id]);

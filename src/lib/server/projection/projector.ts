@@ -13,8 +13,11 @@ import type { PartDoc } from '../../core/crdt/representation';
 import { districtOf } from '../../core/record/ids';
 import { geometrySchema, type Geometry, type Position } from '../../core/record/geometry';
 import { getOwn, isJsonObject, type JsonObject, type JsonValue } from '../../core/record/json';
-import type { LogStore } from '../store/types';
+import type { ChangeRow, LogStore } from '../store/types';
 import type { BBox, ParcelRow, ProjectionStore } from './types';
+import type { AuthorActivityRow, ConflictRow } from './registry-types';
+import { scanConflicts, type EntryInfo } from '../registry/conflict-scan';
+import { spatialStep } from '../registry/spatial-check';
 
 const PUBLIC = ['parcel', 'valuation', 'title'] as const;
 type PublicPart = (typeof PUBLIC)[number];
@@ -104,27 +107,38 @@ export class Projector {
 		if (start >= target) return start;
 		// A parcel is projected at most once per catch-up, from every public change below `target`.
 		const done = new Set<string>();
+		// Overlaps and gaps are looked for once the projection has caught up from empty (registry).
+		const checkNew = start > 0;
 		for (let from = start; from < target; from += this.#chunk) {
 			const to = Math.min(target, from + this.#chunk);
 			const entries = await this.#log.readEntries(from, to);
 			if (entries.length !== to - from) throw new Error(`log entries ${from}…${to - 1} are incomplete`);
 			const dirty = new Set<string>();
-			for (const { data } of entries) {
+			const activity = new Map<string, AuthorActivityRow>();
+			for (const { index, data } of entries) {
 				const e = decodeEntry(data);
 				if (e.kind === 'edit' && isPublic(e.part) && !done.has(e.parcelId)) dirty.add(e.parcelId);
+				if (e.kind === 'edit') activity.set(toHex(e.author), { author: toHex(e.author), lastIndex: index, lastLogTime: e.logTime, lastParcel: e.parcelId });
 			}
 			const ids = [...dirty].sort();
-			if (ids.length === 0) await this.#projection.saveParcels([], to);
+			if (ids.length === 0) await this.#projection.saveParcels([], to, { activity: [...activity.values()] });
 			for (let i = 0; i < ids.length; i += this.#batch) {
 				const group = ids.slice(i, i + this.#batch);
 				const rows: ParcelRow[] = [];
+				const conflicts: ConflictRow[] = [];
 				for (const id of group) {
-					const row = await projectParcel(this.#log, id, target);
-					if (row) rows.push(row);
+					const projected = await projectParcelDetailed(this.#log, id, target);
+					if (projected) {
+						rows.push(projected.row);
+						conflicts.push(...projected.conflicts);
+					}
 					done.add(id);
 				}
+				const last = i + this.#batch >= ids.length;
+				const previous = start === 0 ? new Map<string, ParcelRow>() : new Map((await this.#projection.getParcels(group)).map((r) => [r.id, r]));
+				const spatial = (await spatialStep(this.#projection, rows, previous, checkNew)) ?? undefined;
 				// Only the chunk's last batch moves the projected size: a crash before it redoes the chunk.
-				await this.#projection.saveParcels(rows, i + this.#batch >= ids.length ? to : from);
+				await this.#projection.saveParcels(rows, last ? to : from, { conflicts, activity: last ? [...activity.values()] : [], spatial });
 			}
 			progress?.({ done: to - start, total: target - start, parcels: done.size });
 		}
@@ -137,20 +151,29 @@ export class Projector {
  * `parcel` part. Private changes are dropped by their part name, unread.
  */
 export async function projectParcel(log: LogStore, parcelId: string, end: number): Promise<ParcelRow | null> {
-	const indexOf = new Map<string, number>();
+	return (await projectParcelDetailed(log, parcelId, end))?.row ?? null;
+}
+
+/** projectParcel, plus the conflicts of the public parts (for the registry's queue). */
+export async function projectParcelDetailed(log: LogStore, parcelId: string, end: number): Promise<{ row: ParcelRow; conflicts: ConflictRow[] } | null> {
+	const indexOf = new Map<string, EntryInfo>();
 	for (const stored of await log.entriesOfParcel(parcelId)) {
 		if (stored.index >= end) break;
 		const e = decodeEntry(stored.data);
-		if (e.kind === 'edit' && isPublic(e.part)) indexOf.set(toHex(e.changeHash), stored.index);
+		if (e.kind === 'edit' && isPublic(e.part)) {
+			indexOf.set(toHex(e.changeHash), { index: stored.index, author: toHex(e.author), claimedTime: e.claimedTime, logTime: e.logTime });
+		}
 	}
 	const bodies: Record<PublicPart, Uint8Array[]> = { parcel: [], valuation: [], title: [] };
+	const rowsOf: Record<PublicPart, ChangeRow[]> = { parcel: [], valuation: [], title: [] };
 	let lastIndex = -1;
 	let editCount = 0;
 	for (const change of await log.changesOfParcel(parcelId)) {
 		if (!isPublic(change.part)) continue;
-		const index = indexOf.get(toHex(change.hash));
+		const index = indexOf.get(toHex(change.hash))?.index;
 		if (index === undefined) continue; // logged at or after `end`
 		bodies[change.part].push(change.body);
+		rowsOf[change.part].push(change);
 		lastIndex = Math.max(lastIndex, index);
 		editCount++;
 	}
@@ -170,7 +193,12 @@ export async function projectParcel(log: LogStore, parcelId: string, end: number
 		if (!docs.parcel) return null;
 		const view = publicView({ parcel: docs.parcel, valuation: docs.valuation, title: docs.title });
 		if (!view.ok) throw new Error(`${parcelId}: ${view.message}`); // cannot happen: ids were checked
-		return parcelRow(parcelId, withoutNul(view.value) as JsonObject, lastIndex, editCount);
+		const row = parcelRow(parcelId, withoutNul(view.value) as JsonObject, lastIndex, editCount);
+		const conflicts = scanConflicts(parcelId, docs, rowsOf, indexOf).map((c) => ({
+			...c,
+			values: c.values.map((v) => ({ ...v, value: withoutNul(v.value) }))
+		}));
+		return { row, conflicts };
 	} finally {
 		for (const doc of Object.values(docs)) Automerge.free(doc);
 	}

@@ -7,6 +7,8 @@ import type Database from 'better-sqlite3';
 import type { Geometry } from '../../core/record/geometry';
 import type { JsonObject } from '../../core/record/json';
 import { RidAllocator, upgradeLayout } from './sqlite-order';
+import { SqliteRegistryTables } from './sqlite-registry';
+import type { ListQuery, ProjectionExtras, RefusalRow, SpatialIssueRow } from './registry-types';
 import {
 	checkLimit,
 	checkSearchQuery,
@@ -101,9 +103,12 @@ export class SqliteProjectionStore implements ProjectionStore {
 	#stmts: ReturnType<typeof prepare> | null = null;
 	#rids: RidAllocator | null = null;
 	#searches = new Map<string, { rows: Database.Statement; count: Database.Statement }>();
+	/** The registry workspace's tables (sqlite-registry.ts). */
+	readonly #registry: SqliteRegistryTables;
 
 	constructor(db: Database.Database) {
 		this.db = db;
+		this.#registry = new SqliteRegistryTables(db);
 	}
 
 	get #s() {
@@ -116,21 +121,23 @@ export class SqliteProjectionStore implements ProjectionStore {
 		upgradeLayout(this.db);
 		this.#stmts = prepare(this.db);
 		this.#rids = new RidAllocator(this.db);
+		this.#registry.migrate();
 	}
 
 	async projectedSize(): Promise<number> {
 		return this.#s.size.get() as number;
 	}
 
-	async saveParcels(rows: ParcelRow[], projectedSize: number): Promise<void> {
+	async saveParcels(rows: ParcelRow[], projectedSize: number, extras?: ProjectionExtras): Promise<void> {
 		if (!Number.isSafeInteger(projectedSize) || projectedSize < 0) throw new RangeError('projectedSize must be a whole number ≥ 0');
 		const s = this.#s;
 		const rids = this.#rids!;
 		this.db.transaction(() => {
+			const saved = new Set<string>();
 			for (const row of rows) {
 				const [minLon, minLat, maxLon, maxLat] = row.bbox ?? [null, null, null, null];
 				const known = s.ridOf.get(row.id) !== undefined;
-				const saved = s.upsert.get({
+				const stored = s.upsert.get({
 					// A new parcel takes its place in id order; a known one keeps its rid (null: the upsert updates).
 					rid: known ? null : rids.allocate(row.id),
 					id: row.id,
@@ -155,12 +162,14 @@ export class SqliteProjectionStore implements ProjectionStore {
 					last_index: row.lastIndex,
 					edit_count: row.editCount
 				}) as { rid: number } | undefined;
-				if (!saved) continue; // the stored row is newer (monotonic contract)
-				s.deleteWords.run(saved.rid);
-				s.insertWords.run(saved.rid, searchWords(row).join(' '), row.district);
-				s.deleteBox.run(saved.rid);
-				if (row.bbox) s.insertBox.run(saved.rid, minLon, maxLon, minLat, maxLat);
+				if (!stored) continue; // the stored row is newer (monotonic contract)
+				saved.add(row.id);
+				s.deleteWords.run(stored.rid);
+				s.insertWords.run(stored.rid, searchWords(row).join(' '), row.district);
+				s.deleteBox.run(stored.rid);
+				if (row.bbox) s.insertBox.run(stored.rid, minLon, maxLon, minLat, maxLat);
 			}
+			this.#registry.saveInTransaction(saved, extras);
 			s.advance.run(projectedSize);
 		})();
 	}
@@ -210,6 +219,16 @@ export class SqliteProjectionStore implements ProjectionStore {
 		checkLimit(limit, MAX_LIST_LIMIT);
 		return (this.#s.list.all(district, afterId ?? '', limit) as Row[]).map(fullRow);
 	}
+
+	// Registry workspace (sqlite-registry.ts).
+	conflicts = async (q: ListQuery) => this.#registry.conflicts(q);
+	conflictsOf = async (parcelId: string) => this.#registry.conflictsOf(parcelId);
+	spatialIssues = async (q: ListQuery) => this.#registry.spatialIssues(q);
+	spatialIssuesOf = async (ids: string[]) => this.#registry.spatialIssuesOf(ids);
+	replaceSpatialIssues = async (parcels: string[], issues: SpatialIssueRow[]) => this.#registry.replaceSpatialIssues(parcels, issues);
+	authorActivity = async () => this.#registry.authorActivity();
+	recordRefusals = async (rows: RefusalRow[]) => this.#registry.recordRefusals(rows);
+	refusals = async (limit: number) => this.#registry.refusals(limit);
 
 	/** One prepared pair per combination of filters (at most eight). */
 	#searchStatements(key: string) {

@@ -3,6 +3,14 @@
 // Two implementations (SQLite, PostgreSQL) pass one conformance suite (conformance.ts).
 import type { Geometry } from '../../core/record/geometry';
 import type { JsonObject } from '../../core/record/json';
+import type {
+	AuthorActivityRow,
+	ConflictRow,
+	ListQuery,
+	ProjectionExtras,
+	RefusalRow,
+	SpatialIssueRow
+} from './registry-types';
 
 /** [minLon, minLat, maxLon, maxLat] in degrees (WGS 84), as in GeoJSON (RFC 7946 §5). */
 export type BBox = [number, number, number, number];
@@ -74,8 +82,12 @@ export interface ProjectionStore {
 	migrate(): Promise<void>;
 	/** The log size the projection reflects: every entry below it has been projected (0 at first). */
 	projectedSize(): Promise<number>;
-	/** Upserts rows (by id) and records `projectedSize`, in one transaction. */
-	saveParcels(rows: ParcelRow[], projectedSize: number): Promise<void>;
+	/**
+	 * Upserts rows (by id) and records `projectedSize`, in one transaction. `extras` (registry
+	 * workspace, registry-types.ts) commit in the same transaction: the conflicts of every row that
+	 * was saved are replaced by those given for it; author activity only moves forward.
+	 */
+	saveParcels(rows: ParcelRow[], projectedSize: number, extras?: ProjectionExtras): Promise<void>;
 	getParcel(id: string): Promise<ParcelRow | null>;
 	/** The bounding box of every parcel with geometry, or null when there is none. */
 	extent(): Promise<BBox | null>;
@@ -86,7 +98,34 @@ export interface ProjectionStore {
 	districts(): Promise<{ district: string; parcels: number }[]>;
 	/** Rows of a district with id > afterId (null: from the start), ordered by id: pages for exports. limit 1 … MAX_LIST_LIMIT. */
 	listParcels(district: string, afterId: string | null, limit: number): Promise<ParcelRow[]>;
+
+	// The registry workspace's read model (registry-types.ts): conflicts, spatial issues, activity.
+	/** Conflicts of public parts, newest first (largest lastIndex), optionally of one district. */
+	conflicts(q: ListQuery): Promise<{ rows: ConflictRow[]; total: number }>;
+	conflictsOf(parcelId: string): Promise<ConflictRow[]>;
+	/** Overlaps and gaps, newest first; `district` matches either parcel's district. */
+	spatialIssues(q: ListQuery): Promise<{ rows: SpatialIssueRow[]; total: number }>;
+	/** Every issue that involves one of these parcels (either side). */
+	spatialIssuesOf(ids: string[]): Promise<SpatialIssueRow[]>;
+	/** Replaces every issue involving `parcels` by `issues`, in one transaction. */
+	replaceSpatialIssues(parcels: string[], issues: SpatialIssueRow[]): Promise<void>;
+	/** Each author's last edit entry, ordered by author. */
+	authorActivity(): Promise<AuthorActivityRow[]>;
+	/** Remembers submissions refused for a revoked key (not derivable from the log; kept bounded). */
+	recordRefusals(rows: RefusalRow[]): Promise<void>;
+	/** Recorded refusals, newest first. */
+	refusals(limit: number): Promise<RefusalRow[]>;
 }
+
+export type {
+	AuthorActivityRow,
+	ConflictRow,
+	ConflictValueRow,
+	ListQuery,
+	ProjectionExtras,
+	RefusalRow,
+	SpatialIssueRow
+} from './registry-types';
 
 export const MAX_SEARCH_LIMIT = 500;
 export const MAX_LIST_LIMIT = 10_000;

@@ -108,14 +108,14 @@ export async function sqliteFixture(opts: { maxDelayMs?: number; store?: LogStor
 
 /** A new part document's first change, written by `e`. */
 export function genesisChange<P extends PartName>(e: Editor, part: P, parcelId: string, init: PartInit<P>, time = 1_767_225_600) {
-	const r = createPartDoc(part, parcelId, init, { actor: e.actor, time });
+	const r = createPartDoc(part, parcelId, init, { actor: e.actor, time, salt: randomBytes(16) });
 	if (!r.ok) throw new Error(`createPartDoc: ${r.message}`);
 	return r;
 }
 
 export function editChange(e: Editor, doc: Doc<unknown>, part: PartName, patch: EditPatch, time = 1_767_225_700) {
 	// A clone, so that tests can branch one document into concurrent (or colliding) edits.
-	const r = editPart(Automerge.clone(doc as PartDoc, { actor: e.actor }), part, patch, { actor: e.actor, time });
+	const r = editPart(Automerge.clone(doc as PartDoc, { actor: e.actor }), part, patch, { actor: e.actor, time, salt: randomBytes(16) });
 	if (!r.ok) throw new Error(`editPart: ${r.message}`);
 	if (!r.change) throw new Error('edit changed nothing');
 	return r;

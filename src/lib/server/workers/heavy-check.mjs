@@ -26,7 +26,9 @@ export function heavyCheck(item) {
 	if (item.change) {
 		try {
 			const d = decodeChange(item.change);
-			decoded = { amHash: d.hash, actor: d.actor, seq: d.seq, deps: [...d.deps] };
+			// Same test as core/crdt/write.ts isSaltedMessage.
+			const salted = typeof d.message === 'string' && /^salt:[0-9a-f]{32}( |$)/.test(d.message);
+			decoded = { amHash: d.hash, actor: d.actor, seq: d.seq, deps: [...d.deps], salted };
 		} catch (e) {
 			decoded = { error: e instanceof Error ? e.message : String(e) };
 		}

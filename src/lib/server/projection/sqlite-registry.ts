@@ -1,0 +1,203 @@
+// SQLite tables of the registry workspace's read model (registry-types.ts), beside the parcels
+// table in the log's database. `saveInTransaction` runs inside SqliteProjectionStore.saveParcels.
+import type Database from 'better-sqlite3';
+import { checkLimit, MAX_LIST_LIMIT } from './types';
+import {
+	MAX_REFUSALS_KEPT,
+	type AuthorActivityRow,
+	type ConflictRow,
+	type ListQuery,
+	type ProjectionExtras,
+	type RefusalRow,
+	type SpatialIssueRow
+} from './registry-types';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS parcel_conflicts (
+  parcel_id TEXT NOT NULL, district TEXT NOT NULL, part TEXT NOT NULL, path TEXT NOT NULL,
+  last_index INTEGER NOT NULL, vals TEXT NOT NULL,
+  PRIMARY KEY (parcel_id, part, path)
+);
+CREATE INDEX IF NOT EXISTS parcel_conflicts_newest ON parcel_conflicts (last_index DESC);
+CREATE INDEX IF NOT EXISTS parcel_conflicts_district ON parcel_conflicts (district, last_index DESC);
+CREATE TABLE IF NOT EXISTS spatial_issues (
+  parcel_id TEXT NOT NULL, other_id TEXT NOT NULL, district TEXT NOT NULL, other_district TEXT NOT NULL,
+  kind TEXT NOT NULL, measure REAL NOT NULL, idx INTEGER NOT NULL,
+  PRIMARY KEY (parcel_id, other_id, kind)
+);
+CREATE INDEX IF NOT EXISTS spatial_issues_other ON spatial_issues (other_id);
+CREATE TABLE IF NOT EXISTS author_activity (
+  author TEXT PRIMARY KEY, last_index INTEGER NOT NULL, last_log_time INTEGER NOT NULL, last_parcel TEXT
+);
+CREATE TABLE IF NOT EXISTS refused_submissions (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, author TEXT NOT NULL, parcel TEXT NOT NULL,
+  part TEXT NOT NULL, claimed_time INTEGER NOT NULL, code TEXT NOT NULL, message TEXT NOT NULL
+);
+`;
+
+type Row = Record<string, unknown>;
+
+const conflictRow = (r: Row): ConflictRow => ({
+	parcelId: r.parcel_id as string,
+	district: r.district as string,
+	part: r.part as ConflictRow['part'],
+	path: r.path as string,
+	lastIndex: r.last_index as number,
+	values: JSON.parse(r.vals as string)
+});
+
+const issueRow = (r: Row): SpatialIssueRow => ({
+	parcelId: r.parcel_id as string,
+	otherId: r.other_id as string,
+	district: r.district as string,
+	otherDistrict: r.other_district as string,
+	kind: r.kind as SpatialIssueRow['kind'],
+	measure: r.measure as number,
+	index: r.idx as number
+});
+
+export function checkListQuery(q: ListQuery): void {
+	checkLimit(q.limit, MAX_LIST_LIMIT);
+	if (!Number.isSafeInteger(q.offset) || q.offset < 0) throw new RangeError('offset must be a whole number ≥ 0');
+}
+
+export class SqliteRegistryTables {
+	readonly #db: Database.Database;
+	#s: ReturnType<typeof prepare> | null = null;
+
+	constructor(db: Database.Database) {
+		this.#db = db;
+	}
+
+	migrate(): void {
+		this.#db.exec(SCHEMA);
+		this.#s = prepare(this.#db);
+	}
+
+	get #stmts() {
+		if (!this.#s) throw new Error('SqliteRegistryTables: call migrate() first');
+		return this.#s;
+	}
+
+	/** Inside saveParcels' transaction: `saved` are the parcels whose rows were written. */
+	saveInTransaction(saved: Set<string>, extras: ProjectionExtras | undefined): void {
+		const s = this.#stmts;
+		if (extras?.conflicts) {
+			for (const id of saved) s.deleteConflicts.run(id);
+			for (const c of extras.conflicts) {
+				if (!saved.has(c.parcelId)) continue;
+				s.insertConflict.run(c.parcelId, c.district, c.part, c.path, c.lastIndex, JSON.stringify(c.values));
+			}
+		}
+		for (const a of extras?.activity ?? []) s.upsertActivity.run(a.author, a.lastIndex, a.lastLogTime, a.lastParcel);
+		if (extras?.spatial) this.#replaceIssues(extras.spatial.parcels, extras.spatial.issues);
+	}
+
+	#replaceIssues(parcels: string[], issues: SpatialIssueRow[]): void {
+		const s = this.#stmts;
+		for (const id of parcels) s.deleteIssues.run(id, id);
+		for (const i of issues) s.insertIssue.run(i.parcelId, i.otherId, i.district, i.otherDistrict, i.kind, i.measure, i.index);
+	}
+
+	conflicts(q: ListQuery): { rows: ConflictRow[]; total: number } {
+		checkListQuery(q);
+		const s = this.#stmts;
+		if (q.district === undefined) {
+			return { rows: (s.conflictsAll.all(q.limit, q.offset) as Row[]).map(conflictRow), total: s.countAll.get() as number };
+		}
+		const rows = (s.conflictsIn.all(q.district, q.limit, q.offset) as Row[]).map(conflictRow);
+		return { rows, total: s.countIn.get(q.district) as number };
+	}
+
+	conflictsOf(parcelId: string): ConflictRow[] {
+		return (this.#stmts.conflictsOf.all(parcelId) as Row[]).map(conflictRow);
+	}
+
+	spatialIssues(q: ListQuery): { rows: SpatialIssueRow[]; total: number } {
+		checkListQuery(q);
+		const where = q.district === undefined ? '' : 'WHERE district = @d OR other_district = @d';
+		const params = q.district === undefined ? {} : { d: q.district };
+		const rows = this.#db.prepare(`SELECT * FROM spatial_issues ${where} ORDER BY idx DESC, parcel_id, other_id, kind LIMIT @limit OFFSET @offset`);
+		const count = this.#db.prepare(`SELECT count(*) FROM spatial_issues ${where}`).pluck();
+		return { rows: (rows.all({ ...params, limit: q.limit, offset: q.offset }) as Row[]).map(issueRow), total: count.get(params) as number };
+	}
+
+	spatialIssuesOf(ids: string[]): SpatialIssueRow[] {
+		const s = this.#stmts;
+		const seen = new Map<string, SpatialIssueRow>();
+		for (const id of ids) {
+			for (const r of [...(s.issuesOf.all(id) as Row[]), ...(s.issuesOther.all(id) as Row[])]) {
+				const row = issueRow(r);
+				seen.set(`${row.parcelId}|${row.otherId}|${row.kind}`, row);
+			}
+		}
+		return [...seen.values()];
+	}
+
+	replaceSpatialIssues(parcels: string[], issues: SpatialIssueRow[]): void {
+		this.#db.transaction(() => this.#replaceIssues(parcels, issues))();
+	}
+
+	authorActivity(): AuthorActivityRow[] {
+		return (this.#stmts.activity.all() as Row[]).map((r) => ({
+			author: r.author as string,
+			lastIndex: r.last_index as number,
+			lastLogTime: r.last_log_time as number,
+			lastParcel: (r.last_parcel as string | null) ?? null
+		}));
+	}
+
+	recordRefusals(rows: RefusalRow[]): void {
+		const s = this.#stmts;
+		this.#db.transaction(() => {
+			for (const r of rows) s.insertRefusal.run(r.at, r.author, r.parcel, r.part, r.claimedTime, r.code, r.message);
+			s.pruneRefusals.run(MAX_REFUSALS_KEPT);
+		})();
+	}
+
+	refusals(limit: number): RefusalRow[] {
+		checkLimit(limit, MAX_REFUSALS_KEPT);
+		return (this.#stmts.refusals.all(limit) as Row[]).map((r) => ({
+			at: r.at as number,
+			author: r.author as string,
+			parcel: r.parcel as string,
+			part: r.part as string,
+			claimedTime: r.claimed_time as number,
+			code: r.code as string,
+			message: r.message as string
+		}));
+	}
+}
+
+function prepare(db: Database.Database) {
+	return {
+		deleteConflicts: db.prepare('DELETE FROM parcel_conflicts WHERE parcel_id = ?'),
+		insertConflict: db.prepare(
+			'INSERT OR REPLACE INTO parcel_conflicts (parcel_id, district, part, path, last_index, vals) VALUES (?, ?, ?, ?, ?, ?)'
+		),
+		conflictsAll: db.prepare('SELECT * FROM parcel_conflicts ORDER BY last_index DESC, parcel_id, part, path LIMIT ? OFFSET ?'),
+		countAll: db.prepare('SELECT count(*) FROM parcel_conflicts').pluck(),
+		conflictsIn: db.prepare(
+			'SELECT * FROM parcel_conflicts WHERE district = ? ORDER BY last_index DESC, parcel_id, part, path LIMIT ? OFFSET ?'
+		),
+		countIn: db.prepare('SELECT count(*) FROM parcel_conflicts WHERE district = ?').pluck(),
+		conflictsOf: db.prepare('SELECT * FROM parcel_conflicts WHERE parcel_id = ? ORDER BY part, path'),
+		issuesOf: db.prepare('SELECT * FROM spatial_issues WHERE parcel_id = ?'),
+		issuesOther: db.prepare('SELECT * FROM spatial_issues WHERE other_id = ?'),
+		deleteIssues: db.prepare('DELETE FROM spatial_issues WHERE parcel_id = ? OR other_id = ?'),
+		insertIssue: db.prepare(
+			'INSERT OR REPLACE INTO spatial_issues (parcel_id, other_id, district, other_district, kind, measure, idx) VALUES (?, ?, ?, ?, ?, ?, ?)'
+		),
+		upsertActivity: db.prepare(
+			`INSERT INTO author_activity (author, last_index, last_log_time, last_parcel) VALUES (?, ?, ?, ?)
+			 ON CONFLICT (author) DO UPDATE SET last_index = excluded.last_index, last_log_time = excluded.last_log_time,
+			   last_parcel = excluded.last_parcel WHERE excluded.last_index > author_activity.last_index`
+		),
+		activity: db.prepare('SELECT * FROM author_activity ORDER BY author'),
+		insertRefusal: db.prepare(
+			'INSERT INTO refused_submissions (at, author, parcel, part, claimed_time, code, message) VALUES (?, ?, ?, ?, ?, ?, ?)'
+		),
+		pruneRefusals: db.prepare('DELETE FROM refused_submissions WHERE seq <= (SELECT max(seq) FROM refused_submissions) - ?'),
+		refusals: db.prepare('SELECT * FROM refused_submissions ORDER BY seq DESC LIMIT ?')
+	};
+}
