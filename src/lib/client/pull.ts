@@ -73,9 +73,22 @@ export async function pullDistricts(deps: PullDeps): Promise<PullOutcome> {
 			byHash.set(h, bodies[i]);
 		}
 
-		const groups = new Map<string, { parcelId: string; part: PartName; changes: Uint8Array[] }>();
+		const groups = new Map<string, Group>();
 		for (const c of checked.entries) {
 			const e = c.entry;
+			if (e.kind === 'erase') {
+				// A registrar erased private changes of this parcel (a legal request): the device drops
+				// its private document and rebuilds it from what follows (the registrar's fresh start).
+				if (c.index >= registry.size) registry.skipTo(c.index);
+				const verdict = registry.check(e);
+				registry.skipTo(c.index + 1);
+				if (!verdict.ok) {
+					await noteBadEntry(db, trusted.note, `erasure ${c.index} of ${e.parcelId} should have been refused (${verdict.message}); not applied`, c.raw);
+					continue;
+				}
+				groups.set(`${e.parcelId}|private`, { parcelId: e.parcelId, part: 'private', changes: [], reset: true });
+				continue;
+			}
 			if (e.kind !== 'edit') {
 				const refused = replayKeyEntry(registry, c.index, e);
 				if (refused) await noteBadEntry(db, trusted.note, `key entry ${c.index} should have been refused: ${refused}`, c.raw);
@@ -91,7 +104,7 @@ export async function pullDistricts(deps: PullDeps): Promise<PullOutcome> {
 			const body = byHash.get(toHex(e.changeHash));
 			if (!body || !codes.includes(districtOf(e.parcelId) ?? '')) continue; // withheld private body
 			const key = `${e.parcelId}|${e.part}`;
-			const g = groups.get(key) ?? { parcelId: e.parcelId, part: e.part, changes: [] };
+			const g = groups.get(key) ?? { parcelId: e.parcelId, part: e.part, changes: [], reset: false };
 			g.changes.push(body);
 			groups.set(key, g);
 		}
@@ -115,7 +128,15 @@ export async function pullDistricts(deps: PullDeps): Promise<PullOutcome> {
 }
 
 /** Applies each group in one Automerge call; documents, rows and conflicts in one transaction. */
-async function applyGroups(db: FieldDatabase, groups: { parcelId: string; part: PartName; changes: Uint8Array[] }[], names: Map<string, string>) {
+interface Group {
+	parcelId: string;
+	part: PartName;
+	changes: Uint8Array[];
+	/** Start the document afresh (after an erasure) instead of adding to the stored one. */
+	reset: boolean;
+}
+
+async function applyGroups(db: FieldDatabase, groups: Group[], names: Map<string, string>) {
 	let changes = 0;
 	let conflicts = 0;
 	if (!groups.length) return { changes, conflicts };
@@ -128,6 +149,12 @@ async function applyGroups(db: FieldDatabase, groups: { parcelId: string; part: 
 		const conflictRows: ConflictRow[] = [];
 		for (const g of groups) {
 			const row = docs.get(g.parcelId) ?? { parcelId: g.parcelId, parts: {}, rev: 1 };
+			if (g.reset) {
+				delete row.parts[g.part];
+				docs.set(g.parcelId, row);
+				await db.conflicts.where('parcelId').equals(g.parcelId).filter((c) => c.part === g.part).delete();
+				if (!g.changes.length) continue;
+			}
 			const stored = row.parts[g.part];
 			const base = stored ? loadDoc(stored) : null;
 			if (base && !base.ok) continue; // unreadable stored bytes stay as they are, for inspection

@@ -66,7 +66,7 @@ export function replayKeyEntry(registry: KeyRegistry, index: number, entry: Entr
 }
 
 export const keyEntryRows = (entries: CheckedEntry[]): KeyEntryRow[] =>
-	entries.filter((c) => c.entry.kind !== 'edit').map((c) => ({ index: c.index, entry: c.raw }));
+	entries.filter((c) => c.entry.kind === 'grant' || c.entry.kind === 'revoke').map((c) => ({ index: c.index, entry: c.raw }));
 
 /** Actor prefix (32 hex digits) → the name its key was granted under. */
 export function actorNames(registry: KeyRegistry): Map<string, string> {

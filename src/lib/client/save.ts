@@ -68,7 +68,8 @@ async function save(ctx: SaveContext, parcelId: string, part: PartName, edit: Ed
 	const loaded = loadDoc(data, ctx.actor);
 	if (!loaded.ok) return refuse('bad-document', loaded.message);
 	const now = (ctx.now ?? Date.now)();
-	const change = { actor: ctx.actor, time: Math.floor(now / 1000) };
+	// The salt only goes into private-part changes (crdt/write.ts saltMessage).
+	const change = { actor: ctx.actor, time: Math.floor(now / 1000), salt: crypto.getRandomValues(new Uint8Array(16)) };
 	const r =
 		edit.kind === 'patch'
 			? editPart(loaded.doc, part, edit.patch, change)

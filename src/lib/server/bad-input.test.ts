@@ -153,7 +153,7 @@ async function mutate(w: World, m: Mutation): Promise<{ sub: Submission; codes: 
 		case 'swapped-parcel':
 			return { sub: { ...base, statement: { ...s, parcelId: m.parcel } }, codes: ['bad-signature', 'malformed'] };
 		case 'swapped-part':
-			return { sub: { ...base, statement: { ...s, part: m.part } }, codes: ['bad-signature'] };
+			return { sub: { ...base, statement: { ...s, part: m.part } }, codes: m.part === 'private' ? ['bad-signature', 'unsalted-private-change'] : ['bad-signature'] };
 		case 'claimed-time':
 			return { sub: { ...base, statement: { ...s, claimedTime: s.claimedTime + m.delta } }, codes: ['bad-signature', 'malformed', 'claimed-time-in-future'] };
 		case 'future-resigned': {

@@ -17,6 +17,8 @@ export interface LogIdentity {
 	openCheckpoint(note: string): Promise<Checkpoint>;
 	/** HMAC key for sessions, derived from the log key so every app server holding it agrees. */
 	sessionSecret: Uint8Array;
+	/** Signs the log's own statements (access entries) with the log key. */
+	signer: Signer;
 }
 
 export function logIdentity(origin: string, signer: Signer, sessionSecret: Uint8Array = randomBytes(32)): LogIdentity {
@@ -29,6 +31,7 @@ export function logIdentity(origin: string, signer: Signer, sessionSecret: Uint8
 		verifierKey,
 		key: parsed.value,
 		sessionSecret,
+		signer,
 		signCheckpoint: (size, root) => signCheckpoint({ origin, size, root }, origin, signer),
 		async openCheckpoint(note) {
 			const r = await openCheckpoint(note, parsed.value, nodeVerifier);
@@ -50,6 +53,12 @@ export function verifierIdentity(verifierKey: string): LogIdentity {
 		verifierKey,
 		key: parsed.value,
 		sessionSecret: new Uint8Array(32),
+		signer: {
+			publicKey: parsed.value.publicKey,
+			sign: () => {
+				throw new Error('this log identity can only verify; the log key is not here');
+			}
+		},
 		signCheckpoint: () => Promise.reject(new Error('this log identity can only verify; the log key is not here')),
 		async openCheckpoint(note) {
 			const r = await openCheckpoint(note, parsed.value, nodeVerifier);

@@ -8,7 +8,7 @@ import { KeyRegistry } from '../core/log/authority';
 import { leafHash } from '../core/log/hashing';
 import { storedHashCount, storedHashes, treeHash } from '../core/log/tree';
 import { proveRecord } from '../core/log/proof';
-import { districtOf } from '../core/record/ids';
+import { districtOf, isParcelId } from '../core/record/ids';
 import type { AuthorityCode } from '../core/log/authority';
 import type { CheckedSubmission, Refusal } from '../core/log/submission';
 import { HashCache } from './hash-cache';
@@ -21,6 +21,8 @@ export type StatefulCode =
 	| 'missing-predecessor'
 	| 'duplicate-seq'
 	| 'duplicate-change'
+	| 'depends-on-erased'
+	| 'not-erasable'
 	| 'unavailable'
 	| 'not-leader';
 
@@ -69,7 +71,7 @@ export class Sequencer {
 	readonly #maxDelay: number;
 	readonly #onCommit?: SequencerOptions['onCommit'];
 	readonly #cache: HashCache;
-	#registry = new KeyRegistry();
+	#registry: KeyRegistry;
 	#size = 0;
 	#checkpoint = '';
 	#queue: Pending[] = [];
@@ -86,6 +88,7 @@ export class Sequencer {
 		this.#maxDelay = o.maxDelayMs ?? 5;
 		this.#onCommit = o.onCommit;
 		this.#cache = new HashCache((ix) => this.#store.readHashes(ix));
+		this.#registry = new KeyRegistry({ logKey: this.#id.key.publicKey });
 	}
 
 	get size(): number {
@@ -107,7 +110,7 @@ export class Sequencer {
 		const head = await this.#store.head();
 		this.#size = head?.size ?? 0;
 		this.#checkpoint = head?.checkpoint ?? (await this.#id.signCheckpoint(0, await treeHash(0, this.hashReader)));
-		const registry = new KeyRegistry();
+		const registry = new KeyRegistry({ logKey: this.#id.key.publicKey });
 		for (const { index, data } of await this.#store.keyEntries()) {
 			if (index >= this.#size) break;
 			registry.skipTo(index);
@@ -199,6 +202,9 @@ export class Sequencer {
 		const pendingSeq = new Map<string, number>();
 		const accepted: Accepted[] = [];
 		const duplicates: { p: Pending; index: number }[] = [];
+		/** Automerge hashes of private changes erased earlier in this batch, by document. */
+		const pendingErased = new Map<string, Set<string>>();
+		const erase: Uint8Array[] = [];
 		const now = this.#clock();
 
 		for (const p of batch) {
@@ -214,8 +220,15 @@ export class Sequencer {
 				continue;
 			}
 			const s = p.sub.statement;
+			if (s.kind === 'erase') {
+				const r = await this.#checkErasure(s, pendingErased);
+				if (r) {
+					p.resolve({ status: 'refused', ...r });
+					continue;
+				}
+			}
 			if (s.kind === 'edit') {
-				const r = await this.#checkChange(p.sub, pendingChanges, pendingSeq);
+				const r = await this.#checkChange(p.sub, pendingChanges, pendingSeq, pendingErased);
 				if (r) {
 					p.resolve({ status: 'refused', ...r });
 					continue;
@@ -246,15 +259,18 @@ export class Sequencer {
 				(await storedHashes(index, leafHash(data), reader)).forEach((h, i) => overlay.set(base + i, h));
 				const s = p.sub.statement;
 				const edit = s.kind === 'edit' ? s : null;
+				if (s.kind === 'erase') erase.push(...s.changeHashes);
+				const named = s.kind === 'edit' || s.kind === 'erase' ? s.parcelId : s.kind === 'access' ? s.scope : null;
 				rows.push({
 					index,
 					data,
 					identity: p.sub.identity,
 					kind: KIND_CODES[s.kind],
 					author: s.author,
-					parcel: edit?.parcelId ?? null,
-					district: edit ? districtOf(edit.parcelId) : null,
-					part: edit?.part ?? null,
+					// An access entry's scope is a parcel or a whole district.
+					parcel: named && isParcelId(named) ? named : null,
+					district: named ? (districtOf(named) ?? named) : null,
+					part: edit?.part ?? (s.kind === 'erase' ? 'private' : null),
 					changeHash: edit?.changeHash ?? null
 				});
 				if (edit) {
@@ -267,12 +283,15 @@ export class Sequencer {
 			const root = await treeHash(newSize, reader);
 			const note = await this.#id.signCheckpoint(newSize, root);
 			const hashes = [...overlay].map(([index, hash]) => ({ index, hash }));
-			await this.#store.appendBatch({ fromSize, entries: rows, changes, hashes, checkpoint: { size: newSize, checkpoint: note } });
+			await this.#store.appendBatch({ fromSize, entries: rows, changes, hashes, checkpoint: { size: newSize, checkpoint: note }, erase });
 			// Durable from here on.
 			for (const { index, hash } of hashes) this.#cache.put(index, hash);
 			this.#size = newSize;
 			this.#checkpoint = note;
 			this.#registry = registry;
+			// Erased bodies are gone from the rows; compaction makes them gone from the files too,
+			// before the registrar who asked is answered.
+			if (erase.length) await this.#store.compact().catch((e) => console.error(`[sequencer] compaction after erasure failed: ${(e as Error).message}`));
 		}
 
 		const reader = this.#cache.reader();
@@ -285,10 +304,32 @@ export class Sequencer {
 		if (committed.length) this.#onCommit?.(committed);
 	}
 
+	/** An erasure names private changes of its own parcel that exist and are not erased yet. */
+	async #checkErasure(
+		s: Extract<CheckedSubmission['statement'], { kind: 'erase' }>,
+		pendingErased: Map<string, Set<string>>
+	): Promise<Refusal<StatefulCode> | null> {
+		const key = docKey(s.parcelId, 'private');
+		const amHashes: string[] = [];
+		for (const hash of s.changeHashes) {
+			const c = await this.#store.readChange(hash);
+			const hex = toHex(hash).slice(0, 12);
+			if (!c || c.parcel !== s.parcelId || c.part !== 'private') {
+				return { code: 'not-erasable', message: `change ${hex}… is not a private change of ${s.parcelId}` };
+			}
+			if (c.erased || pendingErased.get(key)?.has(c.amHash)) return { code: 'not-erasable', message: `change ${hex}… is already erased` };
+			amHashes.push(c.amHash);
+		}
+		if (!pendingErased.has(key)) pendingErased.set(key, new Set());
+		for (const h of amHashes) pendingErased.get(key)!.add(h);
+		return null;
+	}
+
 	async #checkChange(
 		sub: CheckedSubmission,
 		pendingChanges: Map<string, Set<string>>,
-		pendingSeq: Map<string, number>
+		pendingSeq: Map<string, number>,
+		pendingErased: Map<string, Set<string>>
 	): Promise<Refusal<StatefulCode> | null> {
 		const s = sub.statement;
 		if (s.kind !== 'edit') return null;
@@ -299,6 +340,11 @@ export class Sequencer {
 		const known = await this.#store.knownChanges(s.parcelId, s.part, ask);
 		if (known.has(c.amHash) || pending?.has(c.amHash)) {
 			return { code: 'duplicate-change', message: 'this change is already in the document (signed again under another statement)' };
+		}
+		const erasedNow = pendingErased.get(key);
+		const erased = [...(await this.#store.erasedAmong(s.parcelId, s.part, c.deps)), ...c.deps.filter((d) => erasedNow?.has(d))];
+		if (erased.length) {
+			return { code: 'depends-on-erased', message: `the change builds on ${erased.length} erased change(s) of this ${s.part} document; load the document again and redo the edit` };
 		}
 		const missing = c.deps.filter((d) => !pending?.has(d) && !known.has(d));
 		if (missing.length) {

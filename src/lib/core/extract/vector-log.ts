@@ -2,7 +2,7 @@
 // fixtures of the verifier's tests. Deterministic (RFC 8032 test keys, fixed times).
 import { fromHex, toBase64, toHex, utf8 } from '../bytes';
 import { makeActor } from '../crdt/actors';
-import { createPartDoc } from '../crdt/document';
+import { createPartDoc, type PartInit } from '../crdt/document';
 import { signCheckpoint } from '../log/checkpoint';
 import { changeHash, decodeEntry, encodeEntry, signStatement, type Statement } from '../log/entry';
 import { ASSESSOR_SECRET, ENTRY_VECTORS, EXAMPLE_CHANGE_TEXT } from '../log/entry.vectors';
@@ -63,7 +63,20 @@ export const benActor = () => makeActor(ben().publicKey, new Uint8Array(8).fill(
 const T = 1767312000000; // 2026-01-02T00:00:00Z
 
 function parcelChange(time: number): Uint8Array {
-	const init = { apn: '1-001-001', status: 'active', addressLine: '1 Mill Lane', locality: 'Riverside', postcode: 'DC1 1AA', geometry: { type: 'Polygon', coordinates: [[[5.1, 52.05], [5.1005, 52.05], [5.1005, 52.0505], [5.1, 52.0505], [5.1, 52.05]]] }, recordedArea: 1500, landUse: 'residential', zoning: 'R1', buildings: {}, photos: {}, notes: '' } as const;
+	const init: PartInit<'parcel'> = {
+		apn: '1-001-001',
+		status: 'active',
+		addressLine: '1 Mill Lane',
+		locality: 'Riverside',
+		postcode: 'DC1 1AA',
+		geometry: { type: 'Polygon', coordinates: [[[5.1, 52.05], [5.1005, 52.05], [5.1005, 52.0505], [5.1, 52.0505], [5.1, 52.05]]] },
+		recordedArea: 1500,
+		landUse: 'residential',
+		zoning: 'R1',
+		buildings: {},
+		photos: {},
+		notes: ''
+	};
 	const r = createPartDoc('parcel', VECTOR_PARCEL, init, { actor: benActor(), time: Math.floor(time / 1000) });
 	if (!r.ok) throw new Error(r.message);
 	return r.change;

@@ -1,16 +1,14 @@
 // Verifies a parcel extract with nothing but its own bytes and a signature verifier: no I/O, no
 // clock. The /verify page (in the browser) and `cli verify-extract` run exactly this.
-import * as Automerge from '@automerge/automerge';
-import { equalBytes, fromUtf8, toBase64, toHex } from '../bytes';
-import { actorBelongsTo } from '../crdt/actors';
-import { KeyRegistry } from '../log/authority';
-import { changeHash, decodeEntry, verifyStatement, type Entry } from '../log/entry';
+import { fromUtf8, toBase64, toHex } from '../bytes';
+import { decodeEntry, verifyStatement, type Entry } from '../log/entry';
 import { canonicalJson, type JsonObject, type JsonValue } from '../record/json';
 import type { PartName, Role } from '../record/parts';
 import type { SignatureVerifier } from '../signing/ed25519';
-import { EXTRACT_FORMAT, MAX_EXTRACT_BYTES, parseExtract, type ExtractItem, type ParsedExtract } from './format';
+import { EXTRACT_FORMAT, MAX_EXTRACT_BYTES, parseExtract, type ParsedExtract } from './format';
 import { inclusionFailure, openLogCheckpoint } from './proofs';
-import { firstDifference, isPublicPartName, publicRecordFromChanges, type PublicChanges } from './record';
+import { authorizationProblem, checkChanges, plural, type Decoded } from './checks';
+import { firstDifference, isPublicPartName, publicRecordFromChanges } from './record';
 
 export type ExtractCheckName =
 	| 'format'
@@ -67,7 +65,7 @@ export interface VerifyExtractOptions {
 	expectedKey?: string;
 }
 
-type Decoded = { item: ExtractItem; e: Entry };
+
 
 /** Accepts the file's bytes, its text or the parsed JSON. Never throws on hostile input. */
 export async function verifyExtract(input: unknown, o: VerifyExtractOptions): Promise<ExtractReport> {
@@ -227,62 +225,6 @@ function summaries(entries: Decoded[], keys: Decoded[]): ExtractEntrySummary[] {
 		}];
 	});
 }
-
-function checkChanges(x: ParsedExtract, entries: Decoded[]) {
-	const byPart: PublicChanges = { parcel: [], valuation: [], title: [] };
-	const named = new Set<string>();
-	let privateCount = 0;
-	let problem: string | null = null;
-	const note = (p: string) => (problem ??= p);
-	for (const { item, e } of entries) {
-		if (e.kind !== 'edit') continue;
-		const hex = toHex(e.changeHash);
-		if (!isPublicPartName(e.part)) {
-			privateCount++;
-			if (x.changes.has(hex)) note(`The extract carries the body of private entry ${item.index}; private contents never belong in an extract.`);
-			continue;
-		}
-		named.add(hex);
-		const body = x.changes.get(hex);
-		if (!body) {
-			note(`The change of entry ${item.index} (${e.part}) is missing.`);
-			continue;
-		}
-		if (!equalBytes(changeHash(body), e.changeHash)) {
-			note(`The change given for entry ${item.index} has SHA-256 ${toHex(changeHash(body))}, not the entry's ${hex}.`);
-			continue;
-		}
-		let actor: string | null = null;
-		try {
-			actor = Automerge.decodeChange(body).actor;
-		} catch {
-			// reported below
-		}
-		if (actor === null) note(`The change of entry ${item.index} is not an Automerge change.`);
-		else if (!actorBelongsTo(actor, e.author)) note(`The change of entry ${item.index} was made under an actor that does not belong to its signer.`);
-		else byPart[e.part].push(body);
-	}
-	const extra = [...x.changes.keys()].find((hex) => !named.has(hex));
-	if (extra) note(`The extract carries a change (${extra.slice(0, 16)}…) that no public entry names.`);
-	const count = byPart.parcel.length + byPart.valuation.length + byPart.title.length;
-	const summary = `${plural(count, 'public change')} hash (SHA-256) to their entries' change hashes and were made under their signers' actors; ${plural(privateCount, 'private change')} listed without contents.`;
-	return { byPart, count, problem, summary };
-}
-
-function authorizationProblem(entries: Decoded[], keys: Decoded[], badSignatures: Set<number>): string | null {
-	const registry = new KeyRegistry();
-	const all = [...keys, ...entries].sort((a, b) => a.item.index - b.item.index);
-	for (const { item, e } of all) {
-		registry.skipTo(item.index);
-		if (badSignatures.has(item.index)) continue; // an unsigned entry authorizes nothing
-		const verdict = registry.check(e);
-		if (!verdict.ok) return `Entry ${item.index} is not authorized by the included key entries (${verdict.code}): ${verdict.message}.`;
-		registry.apply(e);
-	}
-	return null;
-}
-
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 function at(value: JsonValue, path: string): JsonValue | undefined {
 	let v: JsonValue | undefined = value;

@@ -182,7 +182,7 @@ export async function auditLog(deps: AuditDeps): Promise<AuditReport> {
 	deps.progress?.({ phase: 'checkpoint', done: 1, total: 1 });
 
 	const frontier = new Frontier();
-	const registry = new KeyRegistry();
+	const registry = new KeyRegistry({ logKey: deps.logKey.publicKey });
 	const tileLevelHashes: Uint8Array[][] = [[], []]; // [L]: hashes at tile level L ≥ 1, from the entries
 
 	const checkChange = async (e: Entry & { kind: 'edit' }, index: number): Promise<void> => {

@@ -1,7 +1,7 @@
 // Who may append what, replayed from the log's own grant and revocation entries. The server
 // checks every submission with this before sequencing it; a verifier replays the whole log
 // through it. Nothing here looks outside the log, so authorization is checkable by anyone.
-import { toHex } from '../bytes';
+import { fromHex, toHex } from '../bytes';
 import { districtOf } from '../record/ids';
 import { writeRefusal, type Role } from '../record/parts';
 import type { Statement } from './entry';
@@ -13,7 +13,8 @@ export type AuthorityCode =
 	| 'district-not-granted'
 	| 'not-a-registrar'
 	| 'already-revoked'
-	| 'bad-genesis';
+	| 'bad-genesis'
+	| 'not-the-log';
 
 export type AuthorityVerdict = { ok: true } | { ok: false; code: AuthorityCode; message: string };
 
@@ -37,6 +38,12 @@ const covers = (granted: string[], district: string): boolean => granted.include
 export class KeyRegistry {
 	#keys = new Map<string, KeyRecord>();
 	#size = 0;
+	/** The log's own key (hex): the only author of access entries. */
+	readonly #logKey: string | null;
+
+	constructor(opts: { logKey?: Uint8Array | null } = {}) {
+		this.#logKey = opts.logKey ? toHex(opts.logKey) : null;
+	}
 
 	/** Number of entries replayed so far (the next entry's index). */
 	get size(): number {
@@ -54,6 +61,7 @@ export class KeyRegistry {
 	/** Whether `s` may be appended as the next entry, given everything replayed so far. */
 	check(s: Statement): AuthorityVerdict {
 		const author = this.#keys.get(toHex(s.author));
+		if (s.kind === 'access') return this.#checkAccess(s);
 		if (s.kind === 'grant' && this.#keys.size === 0) {
 			// The log's first entry: a registrar grants itself (written by `cli init`).
 			const self = toHex(s.grantee) === toHex(s.author) && s.role === 'registrar' && s.districts.includes('*');
@@ -83,6 +91,12 @@ export class KeyRegistry {
 				if (target?.revokedAt != null) return no('revoked-key', 'a revoked key stays revoked; enrol a new key');
 				return OK;
 			}
+			case 'erase': {
+				if (author.role !== 'registrar') return no('not-a-registrar', 'only a registrar may erase private details');
+				const district = districtOf(s.parcelId);
+				if (!district || !covers(author.districts, district)) return no('district-not-granted', `${author.name} is not granted district ${district}`);
+				return OK;
+			}
 			case 'revoke': {
 				if (author.role !== 'registrar') return no('not-a-registrar', 'only a registrar may revoke keys');
 				const target = this.#keys.get(toHex(s.revoked));
@@ -91,6 +105,17 @@ export class KeyRegistry {
 				return OK;
 			}
 		}
+	}
+
+	/** Access entries are written by the log itself, naming a reader who held a grant for the scope. */
+	#checkAccess(s: Extract<Statement, { kind: 'access' }>): AuthorityVerdict {
+		if (!this.#logKey || toHex(s.author) !== this.#logKey) return no('not-the-log', 'access entries are signed by the log key');
+		const reader = this.#keys.get(toHex(s.reader));
+		if (!reader) return no('unknown-key', 'the reader was never granted');
+		if (reader.revokedAt !== null) return no('revoked-key', `the reader's key was revoked at entry ${reader.revokedAt}`);
+		const district = districtOf(s.scope) ?? s.scope;
+		if (!covers(reader.districts, district)) return no('district-not-granted', `${reader.name} is not granted district ${district}`);
+		return OK;
 	}
 
 	/** Records an accepted entry at the next index. Call only after `check` said ok. */
@@ -125,7 +150,7 @@ export class KeyRegistry {
 	}
 
 	clone(): KeyRegistry {
-		const c = new KeyRegistry();
+		const c = new KeyRegistry({ logKey: this.#logKey ? fromHex(this.#logKey) : null });
 		for (const [k, v] of this.#keys) c.#keys.set(k, { ...v, districts: [...v.districts] });
 		c.#size = this.#size;
 		return c;

@@ -16,12 +16,18 @@ export const MAX_ENTRY_BYTES = 4096;
 
 export type { PartName, Role };
 
-export const KIND_CODES = { edit: 1, grant: 2, revoke: 3 } as const;
+export const KIND_CODES = { edit: 1, grant: 2, revoke: 3, erase: 4, access: 5 } as const;
+/** Most change bodies one erasure entry may name. */
+export const MAX_ERASED = 100;
 
 export type EntryBody =
 	| { kind: 'edit'; parcelId: string; part: PartName; changeHash: Uint8Array }
 	| { kind: 'grant'; grantee: Uint8Array; role: Role; name: string; districts: string[] }
-	| { kind: 'revoke'; revoked: Uint8Array; reason: string };
+	| { kind: 'revoke'; revoked: Uint8Array; reason: string }
+	/** A registrar erases private-part change bodies (a legal request); the entries stay. */
+	| { kind: 'erase'; parcelId: string; changeHashes: Uint8Array[]; reason: string; legalBasis: string }
+	/** The log records that `reader` was served private details of a parcel or a whole district. */
+	| { kind: 'access'; scope: string; reader: Uint8Array; purpose: string };
 
 /** What an author signs: the body, their key and the time they claim. */
 export type Statement = EntryBody & { author: Uint8Array; claimedTime: number };
@@ -34,6 +40,10 @@ const DISTRICT = /^(?:[A-Z0-9]{2,8}|\*)$/;
 function byCode<T extends string>(table: Readonly<Record<T, number>>, code: number, what: string): T {
 	for (const [name, c] of Object.entries(table) as [T, number][]) if (c === code) return name;
 	throw new DecodeError(`unknown ${what} code ${code}`);
+}
+
+function checkText(text: string, what: string): void {
+	if (!text.trim() || utf8(text).length > 1000) throw new RangeError(`${what} must be 1–1000 bytes`);
 }
 
 function checkBody(s: Statement): void {
@@ -56,6 +66,20 @@ function checkBody(s: Statement): void {
 			if (sorted.join(',') !== s.districts.join(',')) throw new RangeError('districts must be sorted and unique');
 			return;
 		}
+		case 'erase': {
+			if (!PARCEL_ID_PATTERN.test(s.parcelId)) throw new RangeError(`malformed parcel id ${JSON.stringify(s.parcelId)}`);
+			if (s.changeHashes.length === 0 || s.changeHashes.length > MAX_ERASED) throw new RangeError(`an erasure names 1–${MAX_ERASED} changes`);
+			if (s.changeHashes.some((h) => h.length !== 32)) throw new RangeError('change hashes are 32 bytes');
+			if (new Set(s.changeHashes.map((h) => h.join())).size !== s.changeHashes.length) throw new RangeError('an erasure names each change once');
+			checkText(s.reason, 'reason');
+			checkText(s.legalBasis, 'legal basis');
+			return;
+		}
+		case 'access':
+			if (!PARCEL_ID_PATTERN.test(s.scope) && !/^[A-Z0-9]{2,8}$/.test(s.scope)) throw new RangeError(`an access scope is a parcel id or a district, not ${JSON.stringify(s.scope)}`);
+			if (s.reader.length !== PUBLIC_KEY_BYTES) throw new RangeError('reader key must be 32 bytes');
+			checkText(s.purpose, 'purpose');
+			return;
 		case 'revoke':
 			if (s.revoked.length !== PUBLIC_KEY_BYTES) throw new RangeError('revoked key must be 32 bytes');
 			if (!s.reason.trim() || utf8(s.reason).length > 1000) throw new RangeError('reason must be 1–1000 bytes');
@@ -76,6 +100,14 @@ function writeBody(w: Writer, s: Statement): void {
 			break;
 		case 'revoke':
 			w.fixed(s.revoked, 32).str16(s.reason);
+			break;
+		case 'erase':
+			w.str8(s.parcelId).u8(s.changeHashes.length);
+			for (const h of s.changeHashes) w.fixed(h, 32);
+			w.str16(s.reason).str16(s.legalBasis);
+			break;
+		case 'access':
+			w.str8(s.scope).fixed(s.reader, 32).str16(s.purpose);
 			break;
 	}
 	w.fixed(s.author, 32).u64(s.claimedTime);
@@ -98,6 +130,15 @@ function readBody(r: Reader): Statement {
 		}
 		case 'revoke':
 			body = { kind, revoked: r.fixed(32), reason: r.str16() };
+			break;
+		case 'erase': {
+			const parcelId = r.str8();
+			const changeHashes = Array.from({ length: r.u8() }, () => r.fixed(32));
+			body = { kind, parcelId, changeHashes, reason: r.str16(), legalBasis: r.str16() };
+			break;
+		}
+		case 'access':
+			body = { kind, scope: r.str8(), reader: r.fixed(32), purpose: r.str16() };
 			break;
 	}
 	const s: Statement = { ...body, author: r.fixed(32), claimedTime: r.u64() };

@@ -17,7 +17,9 @@ export interface EditWire {
 }
 export type KeyWire =
 	| { kind: 'grant'; grantee: string; role: 'assessor' | 'registrar'; name: string; districts: string[]; author: string; claimedTime: number; signature: string }
-	| { kind: 'revoke'; revoked: string; reason: string; author: string; claimedTime: number; signature: string };
+	| { kind: 'revoke'; revoked: string; reason: string; author: string; claimedTime: number; signature: string }
+	| { kind: 'erase'; parcel: string; changeHashes: string[]; reason: string; legalBasis: string; author: string; claimedTime: number; signature: string }
+	| { kind: 'access'; scope: string; reader: string; purpose: string; author: string; claimedTime: number; signature: string };
 
 export async function signEdit(o: {
 	origin: string;
@@ -38,7 +40,7 @@ export async function signEdit(o: {
 	return { statement, signature: await signStatement(o.origin, statement, o.signer), change: o.change };
 }
 
-type KeyBody = Extract<EntryBody, { kind: 'grant' | 'revoke' }>;
+type KeyBody = Exclude<EntryBody, { kind: 'edit' }>;
 
 export async function signKeyEntry(o: { origin: string; signer: Signer; body: KeyBody; claimedTime: number }): Promise<Submission> {
 	const statement: Statement = { ...o.body, author: o.signer.publicKey, claimedTime: o.claimedTime };
@@ -65,5 +67,9 @@ export function keyEntryToWire(sub: Submission): KeyWire {
 		return { kind: 'grant', grantee: toHex(s.grantee), role: s.role, name: s.name, districts: s.districts, ...common };
 	}
 	if (s.kind === 'revoke') return { kind: 'revoke', revoked: toHex(s.revoked), reason: s.reason, ...common };
+	if (s.kind === 'erase') {
+		return { kind: 'erase', parcel: s.parcelId, changeHashes: s.changeHashes.map(toHex), reason: s.reason, legalBasis: s.legalBasis, ...common };
+	}
+	if (s.kind === 'access') return { kind: 'access', scope: s.scope, reader: toHex(s.reader), purpose: s.purpose, ...common };
 	throw new Error('not a key submission');
 }

@@ -7,7 +7,7 @@ import type { StoredEntry } from '../store/types';
 export interface EntryJson {
 	index: number;
 	entry: string;
-	kind: 'edit' | 'grant' | 'revoke';
+	kind: 'edit' | 'grant' | 'revoke' | 'erase' | 'access';
 	author: string;
 	claimedTime: number;
 	logTime: number;
@@ -20,6 +20,11 @@ export interface EntryJson {
 	districts?: string[];
 	revoked?: string;
 	reason?: string;
+	changeHashes?: string[];
+	legalBasis?: string;
+	scope?: string;
+	reader?: string;
+	purpose?: string;
 }
 
 export function entryJson({ index, data }: StoredEntry): EntryJson {
@@ -32,5 +37,9 @@ export function entryJson({ index, data }: StoredEntry): EntryJson {
 			return { ...base, grantee: toHex(e.grantee), role: e.role, name: e.name, districts: e.districts };
 		case 'revoke':
 			return { ...base, revoked: toHex(e.revoked), reason: e.reason };
+		case 'erase':
+			return { ...base, parcel: e.parcelId, part: 'private', changeHashes: e.changeHashes.map(toHex), reason: e.reason, legalBasis: e.legalBasis };
+		case 'access':
+			return { ...base, scope: e.scope, reader: toHex(e.reader), purpose: e.purpose };
 	}
 }

@@ -35,16 +35,32 @@ const RevokeItem = v.strictObject({
 	reason: v.pipe(v.string(), v.minLength(1), v.maxLength(1000)),
 	...common
 });
+const hexHash = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in lower-case hex'));
+const EraseItem = v.strictObject({
+	kind: v.literal('erase'),
+	parcel: v.pipe(v.string(), v.maxLength(40)),
+	changeHashes: v.pipe(v.array(hexHash), v.minLength(1), v.maxLength(100)),
+	reason: v.pipe(v.string(), v.minLength(1), v.maxLength(1000)),
+	legalBasis: v.pipe(v.string(), v.minLength(1), v.maxLength(1000)),
+	...common
+});
+const AccessItem = v.strictObject({
+	kind: v.literal('access'),
+	scope: v.pipe(v.string(), v.maxLength(40)),
+	reader: hexKey,
+	purpose: v.pipe(v.string(), v.minLength(1), v.maxLength(1000)),
+	...common
+});
 
 export const EditBatch = v.strictObject({
 	edits: v.pipe(v.array(EditItem), v.minLength(1, 'send at least one edit'), v.maxLength(MAX_ITEMS_PER_REQUEST))
 });
 export const KeyBatch = v.strictObject({
-	entries: v.pipe(v.array(v.union([GrantItem, RevokeItem])), v.minLength(1), v.maxLength(MAX_ITEMS_PER_REQUEST))
+	entries: v.pipe(v.array(v.union([GrantItem, RevokeItem, EraseItem, AccessItem])), v.minLength(1), v.maxLength(MAX_ITEMS_PER_REQUEST))
 });
 
 export type EditItem = v.InferOutput<typeof EditItem>;
-export type KeyItem = v.InferOutput<typeof GrantItem> | v.InferOutput<typeof RevokeItem>;
+export type KeyItem = v.InferOutput<typeof GrantItem> | v.InferOutput<typeof RevokeItem> | v.InferOutput<typeof EraseItem> | v.InferOutput<typeof AccessItem>;
 
 export type WireResult<T> = { ok: true; value: T } | { ok: false; message: string; path?: string };
 
@@ -64,6 +80,14 @@ export function toSubmission(item: EditItem | KeyItem): WireResult<Submission> {
 		const base = { author, claimedTime: item.claimedTime };
 		if (item.kind === 'grant') {
 			const statement = { kind: 'grant' as const, grantee: fromHex(item.grantee), role: item.role, name: item.name, districts: item.districts, ...base };
+			return { ok: true, value: { statement, signature } };
+		}
+		if (item.kind === 'erase') {
+			const statement = { kind: 'erase' as const, parcelId: item.parcel, changeHashes: item.changeHashes.map(fromHex), reason: item.reason, legalBasis: item.legalBasis, ...base };
+			return { ok: true, value: { statement, signature } };
+		}
+		if (item.kind === 'access') {
+			const statement = { kind: 'access' as const, scope: item.scope, reader: fromHex(item.reader), purpose: item.purpose, ...base };
 			return { ok: true, value: { statement, signature } };
 		}
 		if (item.kind === 'revoke') {

@@ -190,7 +190,10 @@ export class PostgresProjectionStore implements ProjectionStore {
 				);
 			}
 			await client.query(SCHEMA);
+			const [{ existed }] = (await client.query("SELECT to_regclass('parcel_conflicts') IS NOT NULL AS existed")).rows;
 			await client.query(REGISTRY_SCHEMA);
+			// A projection made before the registry tables existed is projected again once, to fill them.
+			if (!existed) await client.query('UPDATE projection_state SET size = 0 WHERE EXISTS (SELECT 1 FROM parcels)');
 		} finally {
 			await client.query('SELECT pg_advisory_unlock(7240002)').catch(() => {});
 			client.release();

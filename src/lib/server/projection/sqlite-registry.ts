@@ -70,7 +70,12 @@ export class SqliteRegistryTables {
 	}
 
 	migrate(): void {
-		this.#db.exec(SCHEMA);
+		const existed = this.#db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'parcel_conflicts'").get() !== undefined;
+		this.#db.transaction(() => {
+			this.#db.exec(SCHEMA);
+			// A projection made before these tables existed is projected again once, to fill them.
+			if (!existed) this.#db.exec('UPDATE projection_state SET size = 0 WHERE EXISTS (SELECT 1 FROM parcels)');
+		})();
 		this.#s = prepare(this.#db);
 	}
 

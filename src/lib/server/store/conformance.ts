@@ -100,7 +100,8 @@ export function runLogStoreConformance(name: string, setup: () => Promise<StoreF
 			expect(c && { ...c, hash: toHex(c.hash), body: toHex(c.body) }).toEqual({
 				...b.changes[2],
 				hash: toHex(b.changes[2].hash),
-				body: toHex(b.changes[2].body)
+				body: toHex(b.changes[2].body),
+				erased: false
 			});
 			expect(await s.readChange(bytes(424242))).toBeNull();
 			expect((await s.keyEntries()).map((e) => e.index)).toEqual([4]);
@@ -127,6 +128,50 @@ export function runLogStoreConformance(name: string, setup: () => Promise<StoreF
 			expect(await s.changesOfParcels([], 10)).toEqual([]);
 			expect((await s.entriesForDistricts(['NORTH'], 0, 10)).map((e) => e.index)).toEqual([5]);
 			expect((await s.entriesForDistricts(['RIV'], 2, 2)).map((e) => e.index)).toEqual([2, 3]);
+		});
+
+		it('erases private change bodies in the batch that names them, keeping their metadata', async () => {
+			const b = batch(0, 4, (i) => ({ part: i < 2 ? 'private' : 'parcel' }));
+			b.changes.forEach((c, i) => (c.part = i < 2 ? 'private' : 'parcel'));
+			await s.appendBatch(b);
+			const [p0, p1, pub] = [b.changes[0], b.changes[1], b.changes[2]];
+			// An erasure entry (kind 4) naming p0, with p0's body erased in the same transaction.
+			const erasure = batch(4, 1, () => ({ kind: 4, parcel: p0.parcel, district: 'RIV', part: 'private', changeHash: null }));
+			erasure.changes = [];
+			await s.appendBatch({ ...erasure, erase: [p0.hash] });
+			const gone = await s.readChange(p0.hash);
+			expect(gone?.erased).toBe(true);
+			expect(gone?.body.length).toBe(0);
+			expect(gone?.amHash).toBe(p0.amHash);
+			expect((await s.readChange(p1.hash))?.erased).toBe(false);
+			expect(await s.knownChanges(p0.parcel, 'private', [p0.amHash])).toEqual(new Set([p0.amHash]));
+			expect(await s.erasedAmong(p0.parcel, 'private', [p0.amHash, p1.amHash])).toEqual(new Set([p0.amHash]));
+			expect((await s.entriesOfParcel(p0.parcel)).map((e) => e.index)).toContain(4);
+			await s.compact();
+			// Erasing twice, or a public change, fails and changes nothing.
+			for (const hash of [p0.hash, pub.hash]) {
+				const again = batch(5, 1, () => ({ kind: 4, parcel: p0.parcel, changeHash: null }));
+				again.changes = [];
+				await expect(s.appendBatch({ ...again, erase: [hash] })).rejects.toThrow();
+				expect((await s.head())?.size).toBe(5);
+			}
+			expect((await s.readChange(pub.hash))?.body).toEqual(pub.body);
+		});
+
+		it('keeps access entries apart from a parcel’s history and from device sync', async () => {
+			await s.appendBatch(
+				batch(0, 4, (i) =>
+					i === 2
+						? { kind: 5, parcel: 'RIV-0', district: 'RIV', part: null, changeHash: null }
+						: i === 3
+							? { kind: 5, parcel: null, district: 'RIV', part: null, changeHash: null }
+							: {}
+				)
+			);
+			expect((await s.entriesOfParcel('RIV-0')).map((e) => e.index)).toEqual([0]);
+			expect((await s.accessEntries('RIV-0')).map((e) => e.index)).toEqual([2, 3]);
+			expect((await s.accessEntries('RIV-1')).map((e) => e.index)).toEqual([3]);
+			expect((await s.entriesForDistricts(['RIV'], 0, 10)).map((e) => e.index)).toEqual([0, 1]);
 		});
 
 		it('is a compare-and-swap on the tree size', async () => {

@@ -79,6 +79,9 @@ export function withFaults(inner: LogStore, hook: FaultHook): LogStore {
 		changesOfParcel: (p) => inner.changesOfParcel(p),
 		changesOfParcels: (p, end) => inner.changesOfParcels(p, end),
 		entriesOfParcel: (p) => inner.entriesOfParcel(p),
+		accessEntries: (p) => inner.accessEntries(p),
+		erasedAmong: (p, part, h) => inner.erasedAmong(p, part, h),
+		compact: () => inner.compact(),
 		entriesForDistricts: (d, s, l) => inner.entriesForDistricts(d, s, l),
 		keyEntries: () => step('keyEntries', () => inner.keyEntries()),
 		async appendBatch(batch) {

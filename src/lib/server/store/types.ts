@@ -47,7 +47,10 @@ export interface ChangeRow {
 	amHash: string;
 	actor: string;
 	seq: number;
+	/** Empty once erased (see `erased`). */
 	body: Uint8Array;
+	/** True once an erasure entry removed the body (the row's metadata stays for ordering checks). */
+	erased?: boolean;
 }
 
 export interface IndexedChangeRow extends ChangeRow {
@@ -62,6 +65,8 @@ export interface AppendBatch {
 	/** New stored hashes (Go tlog layout): index → hash, for indexes storedHashCount(fromSize)… */
 	hashes: { index: number; hash: Uint8Array }[];
 	checkpoint: Head;
+	/** Hashes of private change bodies to erase in the same transaction (erasure entries). */
+	erase?: Uint8Array[];
 }
 
 export interface StoredEntry {
@@ -102,9 +107,18 @@ export interface LogStore {
 	 */
 	changesOfParcels(parcels: string[], end: number): Promise<IndexedChangeRow[]>;
 
-	/** Entries naming a parcel, in index order. */
+	/** Edits and erasures naming a parcel, in index order (access entries: `accessEntries`). */
 	entriesOfParcel(parcel: string): Promise<StoredEntry[]>;
-	/** Edit entries of the given districts with index ≥ since, plus every key grant and revocation. */
+	/** Access entries (who was served private details) for a parcel or its whole district. */
+	accessEntries(parcel: string): Promise<StoredEntry[]>;
+	/** Which of these Automerge change hashes of the (parcel, part) document have been erased. */
+	erasedAmong(parcel: string, part: PartName, amHashes: string[]): Promise<Set<string>>;
+	/**
+	 * Makes erased bytes unrecoverable from the database files: SQLite checkpoints the WAL and
+	 * VACUUMs (with secure_delete on), PostgreSQL VACUUMs the changes table. Slow; after erasures only.
+	 */
+	compact(): Promise<void>;
+	/** Edit and erasure entries of the given districts with index ≥ since, plus every key grant and revocation. */
 	entriesForDistricts(districts: string[], since: number, limit: number): Promise<StoredEntry[]>;
 	/** Every key grant and revocation entry, in index order (authorization is replayed from these). */
 	keyEntries(): Promise<StoredEntry[]>;

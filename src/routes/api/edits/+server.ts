@@ -1,9 +1,13 @@
 import { endpoint } from '$lib/server/http/endpoint';
 import { handleSubmissions } from '$lib/server/http/submissions';
 import { forwardToLeader } from '$lib/server/cluster/forward';
+import { observeRefusals } from '$lib/server/registry/refusals';
 
-export const POST = endpoint(async ({ request, url }, { ledger, cluster }) =>
-	cluster.shouldForward(request)
-		? forwardToLeader(request, await cluster.leaderUrl(), url.pathname)
-		: handleSubmissions(request, ledger, 'edits')
-);
+export const POST = endpoint(async ({ request, url }, { ledger, cluster, projection }) => {
+	if (cluster.shouldForward(request)) return forwardToLeader(request, await cluster.leaderUrl(), url.pathname);
+	// The registry's Keys page lists edits refused for a revoked key (they never enter the log).
+	const copy = request.clone();
+	const response = await handleSubmissions(request, ledger, 'edits');
+	void observeRefusals(copy, response, projection);
+	return response;
+});

@@ -5,6 +5,7 @@ import { endpoint } from '$lib/server/http/endpoint';
 import { HttpError, intParam } from '$lib/server/http/respond';
 import { entryJson } from '$lib/server/http/entries-json';
 import { mayReadPrivate } from '$lib/server/http/access';
+import { purposeOf, recordAccess } from '$lib/server/privacy/access-log';
 
 const DEFAULT_LIMIT = 1000;
 const MAX_LIMIT = 5000;
@@ -17,7 +18,8 @@ const MAX_LIMIT = 5000;
  * included, and the device follows /api/sync from there. Private bodies only for a signed-in
  * editor of the district; key entries (to replay authorization) only on the first page.
  */
-export const GET = endpoint(async ({ url, locals }, { ledger, projection }) => {
+export const GET = endpoint(async ({ url, locals, request }, rt) => {
+	const { ledger, projection } = rt;
 	// Without a district: which districts there are, and how many parcels each has.
 	if (!url.searchParams.has('district')) return json({ districts: await projection.districts() });
 	const district = url.searchParams.get('district') ?? '';
@@ -40,6 +42,7 @@ export const GET = endpoint(async ({ url, locals }, { ledger, projection }) => {
 	for (const c of changes) {
 		const key = `${c.parcel}\u0000${c.part}`;
 		const list = bodies.get(key);
+		if (c.erased) continue; // erased on a legal request: never served again
 		if (list) list.push(c.body);
 		else bodies.set(key, [c.body]);
 	}
@@ -55,6 +58,10 @@ export const GET = endpoint(async ({ url, locals }, { ledger, projection }) => {
 		}
 		return { row, parts, withheld };
 	});
+	// Private bodies leave only once the log records who read them (a district-wide access).
+	if (locals.editor && privateOk && parcels.some((p) => p.parts.private)) {
+		await recordAccess(rt, locals.editor, [district], purposeOf(request, locals.editor));
+	}
 	const first = after === null;
 	const total = first ? ((await projection.districts()).find((d) => d.district === district)?.parcels ?? 0) : undefined;
 	const keyEntries = first ? (await ledger.store.keyEntries()).filter((e) => e.index < ledger.sequencer.size).map(entryJson) : undefined;

@@ -1,6 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { toBase64, toHex } from '$lib/core/bytes';
-import { DISTRICT_PATTERN } from '$lib/core/record/ids';
+import { DISTRICT_PATTERN, districtOf } from '$lib/core/record/ids';
+import { purposeOf, recordAccess } from '$lib/server/privacy/access-log';
 import { endpoint } from '$lib/server/http/endpoint';
 import { HttpError, intParam } from '$lib/server/http/respond';
 import { entryJson } from '$lib/server/http/entries-json';
@@ -13,7 +14,8 @@ const MAX_LIMIT = 2000;
  * of its districts and every key entry) from index N, with their change bodies in one response.
  * Private-part bodies are included only for a signed-in editor of that district.
  */
-export const GET = endpoint(async ({ url, locals }, { ledger }) => {
+export const GET = endpoint(async ({ url, locals, request }, rt) => {
+	const { ledger } = rt;
 	const districts = (url.searchParams.get('districts') ?? '').split(',').filter(Boolean);
 	if (!districts.length || districts.some((d) => !DISTRICT_PATTERN.test(d))) {
 		throw new HttpError('bad-request', 'districts must be a comma-separated list like RIV,NORTH');
@@ -26,6 +28,8 @@ export const GET = endpoint(async ({ url, locals }, { ledger }) => {
 	const entries = stored.map(entryJson);
 	const changes: Record<string, string> = {};
 	const withheld: string[] = [];
+	const erased: string[] = [];
+	const privateDistricts = new Set<string>();
 	for (const e of entries) {
 		if (e.kind !== 'edit' || !e.changeHash) continue;
 		if (e.part === 'private' && !mayReadPrivate(locals.editor, e.parcel!)) {
@@ -33,8 +37,14 @@ export const GET = endpoint(async ({ url, locals }, { ledger }) => {
 			continue;
 		}
 		const c = await ledger.store.readChange(Uint8Array.from(Buffer.from(e.changeHash, 'hex')));
-		if (c) changes[toHex(c.hash)] = toBase64(c.body);
+		if (c?.erased) erased.push(e.changeHash);
+		else if (c) {
+			changes[toHex(c.hash)] = toBase64(c.body);
+			if (c.part === 'private') privateDistricts.add(districtOf(c.parcel)!);
+		}
 	}
+	// Private bodies leave only once the log records who read them (a district-wide access).
+	if (locals.editor && privateDistricts.size) await recordAccess(rt, locals.editor, [...privateDistricts], purposeOf(request, locals.editor));
 	const next = stored.length === limit ? stored[stored.length - 1].index + 1 : null;
-	return json({ treeSize: size, checkpoint, since, next, entries, changes, withheld });
+	return json({ treeSize: size, checkpoint, since, next, entries, changes, withheld, erased });
 });

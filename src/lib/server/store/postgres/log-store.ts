@@ -3,6 +3,7 @@
 import pg from 'pg';
 import { toHex } from '../../../core/bytes';
 import type { PartName } from '../../../core/log/entry';
+import { districtOf } from '../../../core/record/ids';
 import { POSTGRES_SCHEMA } from './schema';
 import { checkBatchShape } from '../batch';
 import {
@@ -31,7 +32,8 @@ function changeRow(r: Row): ChangeRow {
 		amHash: r.am_hash as string,
 		actor: r.actor as string,
 		seq: r.seq as number,
-		body: u8(r.body)
+		body: u8(r.body),
+		erased: r.erased === true
 	};
 }
 const entryRow = (r: Row): StoredEntry => ({ index: r.idx as number, data: u8(r.data) });
@@ -167,12 +169,31 @@ export class PostgresLogStore implements LogStore {
 	}
 
 	async entriesOfParcel(parcel: string): Promise<StoredEntry[]> {
-		return (await this.#q('SELECT idx, data FROM entries WHERE parcel = $1 ORDER BY idx', [parcel])).map(entryRow);
+		return (await this.#q('SELECT idx, data FROM entries WHERE parcel = $1 AND kind IN (1, 4) ORDER BY idx', [parcel])).map(entryRow);
+	}
+
+	async accessEntries(parcel: string): Promise<StoredEntry[]> {
+		const rows = await this.#q(
+			'SELECT idx, data FROM entries WHERE kind = 5 AND district = $1 AND (parcel = $2 OR parcel IS NULL) ORDER BY idx',
+			[districtOf(parcel), parcel]
+		);
+		return rows.map(entryRow);
+	}
+
+	async erasedAmong(parcel: string, part: PartName, amHashes: string[]): Promise<Set<string>> {
+		if (!amHashes.length) return new Set();
+		const rows = await this.#q('SELECT am_hash FROM changes WHERE parcel = $1 AND part = $2 AND am_hash = ANY($3::text[]) AND erased', [parcel, part, amHashes]);
+		return new Set(rows.map((r) => r.am_hash as string));
+	}
+
+	async compact(): Promise<void> {
+		// Dead row versions holding erased bodies are removed (VACUUM cannot run in a transaction).
+		await this.pool.query('VACUUM changes');
 	}
 
 	async entriesForDistricts(districts: string[], since: number, limit: number): Promise<StoredEntry[]> {
 		const rows = await this.#q(
-			`SELECT idx, data FROM entries WHERE idx >= $1 AND (kind IN (2, 3) OR district = ANY($2::text[]))
+			`SELECT idx, data FROM entries WHERE idx >= $1 AND (kind IN (2, 3) OR (kind IN (1, 4) AND district = ANY($2::text[])))
 			 ORDER BY idx LIMIT $3`,
 			[since, districts, limit]
 		);
@@ -228,6 +249,12 @@ export class PostgresLogStore implements LogStore {
 						ch.map((x) => buf(x.body))
 					]
 				);
+			}
+			if (batch.erase?.length) {
+				const r = await c.query(`UPDATE changes SET body = '\\x'::bytea, erased = true WHERE hash = ANY($1::bytea[]) AND NOT erased AND part = 'private'`, [
+					batch.erase.map(buf)
+				]);
+				if (r.rowCount !== batch.erase.length) throw new Error('an erased change is missing or already erased');
 			}
 			if (batch.hashes.length) {
 				await c.query('INSERT INTO hashes (id, hash) SELECT * FROM unnest($1::bigint[], $2::bytea[])', [

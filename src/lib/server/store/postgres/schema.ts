@@ -17,6 +17,7 @@ CREATE TABLE IF NOT EXISTS entries (
 CREATE INDEX IF NOT EXISTS entries_by_parcel ON entries (parcel, idx) WHERE parcel IS NOT NULL;
 CREATE INDEX IF NOT EXISTS entries_by_district ON entries (district, idx) WHERE district IS NOT NULL;
 CREATE INDEX IF NOT EXISTS entries_keys ON entries (idx) WHERE kind IN (2, 3);
+CREATE INDEX IF NOT EXISTS entries_access ON entries (district, idx) WHERE kind = 5;
 CREATE TABLE IF NOT EXISTS hashes (id BIGINT PRIMARY KEY, hash BYTEA NOT NULL);
 CREATE TABLE IF NOT EXISTS changes (
   hash BYTEA PRIMARY KEY,
@@ -26,10 +27,13 @@ CREATE TABLE IF NOT EXISTS changes (
   actor TEXT NOT NULL,
   seq INTEGER NOT NULL,
   body BYTEA NOT NULL,
+  erased BOOLEAN NOT NULL DEFAULT false,
   UNIQUE (parcel, part, am_hash),
   UNIQUE (parcel, part, actor, seq)
 );
 CREATE TABLE IF NOT EXISTS checkpoints (size BIGINT PRIMARY KEY, note TEXT NOT NULL);
 -- Which app server sequences (cluster/lease.ts): advertised for forwarding, guarded by an advisory lock.
 CREATE TABLE IF NOT EXISTS sequencer_lease (id INTEGER PRIMARY KEY CHECK (id = 1), url TEXT NOT NULL, since TIMESTAMPTZ NOT NULL);
+-- Stores made before erasure existed lack the column.
+ALTER TABLE changes ADD COLUMN IF NOT EXISTS erased BOOLEAN NOT NULL DEFAULT false;
 `;

@@ -4,6 +4,7 @@
 import Database from 'better-sqlite3';
 import { toHex } from '../../../core/bytes';
 import type { PartName } from '../../../core/log/entry';
+import { districtOf } from '../../../core/record/ids';
 import { SQLITE_SCHEMA } from './schema';
 import { checkBatchShape } from '../batch';
 import {
@@ -28,7 +29,8 @@ function changeRow(r: Row): ChangeRow {
 		amHash: r.am_hash as string,
 		actor: r.actor as string,
 		seq: r.seq as number,
-		body: u8(r.body)
+		body: u8(r.body),
+		erased: r.erased === 1
 	};
 }
 const entryRow = (r: Row): StoredEntry => ({ index: r.idx as number, data: u8(r.data) });
@@ -44,6 +46,8 @@ export class SqliteLogStore implements LogStore {
 		this.db.pragma('synchronous = FULL');
 		this.db.pragma('foreign_keys = ON');
 		this.db.pragma('busy_timeout = 5000');
+		// Freed pages are zeroed, so an erased change body leaves no bytes behind (see compact()).
+		this.db.pragma('secure_delete = ON');
 	}
 
 	get #s() {
@@ -52,6 +56,9 @@ export class SqliteLogStore implements LogStore {
 	}
 
 	async migrate(): Promise<void> {
+		// Data folders made before erasure existed lack the column.
+		const cols = this.db.prepare(`SELECT name FROM pragma_table_info('changes')`).pluck().all() as string[];
+		if (cols.length && !cols.includes('erased')) this.db.exec('ALTER TABLE changes ADD COLUMN erased INTEGER NOT NULL DEFAULT 0');
 		this.db.exec(SQLITE_SCHEMA);
 		this.#stmts = prepare(this.db);
 	}
@@ -135,6 +142,20 @@ export class SqliteLogStore implements LogStore {
 		return (this.#s.entriesOfParcel.all(parcel) as Row[]).map(entryRow);
 	}
 
+	async accessEntries(parcel: string): Promise<StoredEntry[]> {
+		return (this.#s.accessEntries.all(districtOf(parcel), parcel) as Row[]).map(entryRow);
+	}
+
+	async erasedAmong(parcel: string, part: PartName, amHashes: string[]): Promise<Set<string>> {
+		return new Set(amHashes.filter((h) => this.#s.erased.get(parcel, part, h)));
+	}
+
+	async compact(): Promise<void> {
+		this.db.pragma('wal_checkpoint(TRUNCATE)');
+		this.db.exec('VACUUM');
+		this.db.pragma('wal_checkpoint(TRUNCATE)');
+	}
+
 	async entriesForDistricts(districts: string[], since: number, limit: number): Promise<StoredEntry[]> {
 		const list = JSON.stringify(districts);
 		return (this.#s.entriesForDistricts.all(since, list, limit) as Row[]).map(entryRow);
@@ -158,6 +179,9 @@ export class SqliteLogStore implements LogStore {
 			}
 			for (const c of batch.changes) s.insertChange.run(c.hash, c.parcel, c.part, c.amHash, c.actor, c.seq, c.body);
 			for (const h of batch.hashes) s.insertHash.run(h.index, h.hash);
+			for (const hash of batch.erase ?? []) {
+				if (s.eraseChange.run(hash).changes !== 1) throw new Error('an erased change is missing or already erased');
+			}
 			s.insertCheckpoint.run(batch.checkpoint.size, batch.checkpoint.checkpoint);
 		})();
 	}
@@ -183,10 +207,15 @@ function prepare(db: Database.Database) {
 			`SELECT e.idx, c.* FROM entries e JOIN changes c ON c.hash = e.change_hash
 			 WHERE e.parcel IN (SELECT value FROM json_each(?)) AND e.idx < ? ORDER BY e.idx`
 		),
-		entriesOfParcel: db.prepare('SELECT idx, data FROM entries WHERE parcel = ? ORDER BY idx'),
+		entriesOfParcel: db.prepare('SELECT idx, data FROM entries WHERE parcel = ? AND kind IN (1, 4) ORDER BY idx'),
+		accessEntries: db.prepare(
+			`SELECT idx, data FROM entries WHERE kind = 5 AND district = ? AND (parcel = ? OR parcel IS NULL) ORDER BY idx`
+		),
+		erased: db.prepare('SELECT 1 FROM changes WHERE parcel = ? AND part = ? AND am_hash = ? AND erased = 1').pluck(),
+		eraseChange: db.prepare(`UPDATE changes SET body = X'', erased = 1 WHERE hash = ? AND erased = 0 AND part = 'private'`),
 		entriesForDistricts: db.prepare(
 			`SELECT idx, data FROM entries WHERE idx >= ?
-			 AND (kind IN (2, 3) OR district IN (SELECT value FROM json_each(?)))
+			 AND (kind IN (2, 3) OR (kind IN (1, 4) AND district IN (SELECT value FROM json_each(?))))
 			 ORDER BY idx LIMIT ?`
 		),
 		keyEntries: db.prepare('SELECT idx, data FROM entries WHERE kind IN (2, 3) ORDER BY idx'),

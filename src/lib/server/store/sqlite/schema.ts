@@ -20,6 +20,7 @@ CREATE TABLE IF NOT EXISTS entries (
 CREATE INDEX IF NOT EXISTS entries_by_parcel ON entries (parcel, idx) WHERE parcel IS NOT NULL;
 CREATE INDEX IF NOT EXISTS entries_by_district ON entries (district, idx) WHERE district IS NOT NULL;
 CREATE INDEX IF NOT EXISTS entries_keys ON entries (idx) WHERE kind IN (2, 3);
+CREATE INDEX IF NOT EXISTS entries_access ON entries (district, idx) WHERE kind = 5;
 CREATE TABLE IF NOT EXISTS hashes (id INTEGER PRIMARY KEY, hash BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS changes (
   id INTEGER PRIMARY KEY,
@@ -30,6 +31,7 @@ CREATE TABLE IF NOT EXISTS changes (
   actor TEXT NOT NULL,
   seq INTEGER NOT NULL,
   body BLOB NOT NULL,
+  erased INTEGER NOT NULL DEFAULT 0,
   UNIQUE (parcel, part, am_hash),
   UNIQUE (parcel, part, actor, seq)
 );

@@ -1,0 +1,16 @@
+import { json } from '@sveltejs/kit';
+import { isParcelId } from '$lib/core/record/ids';
+import { endpoint } from '$lib/server/http/endpoint';
+import { requireRegistrar } from '$lib/server/http/access';
+import { HttpError } from '$lib/server/http/respond';
+import { parcelBundle } from '$lib/server/registry/parcel-bundle';
+
+/** GET /api/registry/parcels/<id> — the parcel's entries with inclusion proofs and change bodies (registrars only). */
+export const GET = endpoint(async ({ params, locals }, { ledger }) => {
+	const editor = requireRegistrar(locals.editor);
+	const id = params.id ?? '';
+	if (!isParcelId(id)) throw new HttpError('bad-request', `${JSON.stringify(id.slice(0, 40))} is not a parcel id`);
+	const bundle = await parcelBundle(ledger, id, editor);
+	if (bundle.entries.length === 0) throw new HttpError('not-found', `the log holds no entry for ${id}`);
+	return json(bundle, { headers: { 'cache-control': 'private, no-store' } });
+});
