@@ -2,6 +2,7 @@
 import { UsageError } from './args';
 import { demo } from './commands/demo';
 import { edit } from './commands/edit';
+import { erase } from './commands/erase';
 import { init } from './commands/init';
 import { grant, keygen, revoke } from './commands/keys';
 import { serve } from './commands/serve';
@@ -18,6 +19,8 @@ const HELP = `Parcel Ledger operator commands (data folder: DATA_DIR, default ./
   grant --key REGISTRAR.json (--enrolment CODE | --grantee HEX --name NAME) --role assessor|registrar --districts A,B [--server URL]
   revoke --key REGISTRAR.json --revoked HEX --reason TEXT [--server URL]
   edit --key FILE --parcel ID --part parcel|valuation|title|private --set field=value … [--server URL]
+  erase --key REGISTRAR.json --parcel ID --field PATH [--field …] --reason TEXT --basis TEXT [--server URL]
+        erase private values on a legal request (entries stay; bodies go; the log still verifies)
   verify URL [--key VERIFIER_KEY] [--changes]
         audit a running log: checkpoint, tiles, every entry, signature and grant; exit 1 on any failure
   verify --local [--key VERIFIER_KEY]
@@ -32,7 +35,7 @@ const HELP = `Parcel Ledger operator commands (data folder: DATA_DIR, default ./
 
 Writes go to --server URL when given, else straight to the local data folder (with no server running on it).`;
 
-const commands: Record<string, (args: string[]) => Promise<void>> = { init, demo, keygen, grant, revoke, edit, verify, 'verify-extract': verifyExtractCommand, backup, restore, serve };
+const commands: Record<string, (args: string[]) => Promise<void>> = { erase, init, demo, keygen, grant, revoke, edit, verify, 'verify-extract': verifyExtractCommand, backup, restore, serve };
 
 const [name, ...args] = process.argv.slice(2);
 if (!name || name === 'help' || name === '--help' || name === '-h') {

@@ -2,6 +2,9 @@
 // data folder (only while no server is running on it; the store's compare-and-swap refuses a
 // second writer anyway).
 import type { Submission } from '../src/lib/core/log/submission';
+import type { Signer } from '../src/lib/core/signing/ed25519';
+import { toBase64, toHex } from '../src/lib/core/bytes';
+import { signInStatement } from '../src/lib/server/sessions';
 import { editToWire, keyEntryToWire } from '../src/lib/core/signing/submit';
 import { readConfig } from '../src/lib/server/config';
 import { Ledger } from '../src/lib/server/ledger';
@@ -24,8 +27,9 @@ export interface Target {
 	close(): Promise<void>;
 }
 
-export async function openTarget(server: string | undefined): Promise<Target> {
-	return server ? remoteTarget(server) : localTarget();
+/** `signer` signs in (for private bodies) when the target is a server. */
+export async function openTarget(server: string | undefined, signer?: Signer): Promise<Target> {
+	return server ? remoteTarget(server, signer) : localTarget();
 }
 
 async function localTarget(): Promise<Target> {
@@ -37,7 +41,7 @@ async function localTarget(): Promise<Target> {
 		origin: ledger.origin,
 		submit: (subs) => ledger.submit(subs),
 		async changes(parcelId, part) {
-			return (await store.changesOfParcel(parcelId)).filter((c) => c.part === part).map((c) => c.body);
+			return (await store.changesOfParcel(parcelId)).filter((c) => c.part === part && !c.erased).map((c) => c.body);
 		},
 		async close() {
 			await ledger.sequencer.drain();
@@ -46,11 +50,26 @@ async function localTarget(): Promise<Target> {
 	};
 }
 
-async function remoteTarget(base: string): Promise<Target> {
+async function signIn(url: (p: string) => string, origin: string, signer: Signer): Promise<string> {
+	const { nonce } = (await (await fetch(url('api/session/nonce'), { method: 'POST' })).json()) as { nonce: string };
+	const signature = toBase64(await signer.sign(signInStatement(origin, nonce)));
+	const res = await fetch(url('api/session'), {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ publicKey: toHex(signer.publicKey), nonce, signature })
+	});
+	const cookie = res.headers.get('set-cookie')?.split(';')[0];
+	if (!res.ok || !cookie) throw new Error(`sign-in refused: ${res.status} ${(await res.text()).slice(0, 200)}`);
+	return cookie;
+}
+
+async function remoteTarget(base: string, signer?: Signer): Promise<Target> {
 	const url = (p: string) => new URL(p, base.endsWith('/') ? base : base + '/').toString();
 	const keyRes = await fetch(url('log/key'));
 	if (!keyRes.ok) throw new Error(`${base} did not serve /log/key (${keyRes.status})`);
 	const origin = (await keyRes.text()).trim().split('+')[0];
+	const cookie = signer ? await signIn(url, origin, signer) : null;
+	const headers = (extra: Record<string, string> = {}) => ({ ...extra, ...(cookie ? { cookie, 'x-purpose': 'operator command' } : {}) });
 	return {
 		origin,
 		async submit(subs) {
@@ -58,7 +77,7 @@ async function remoteTarget(base: string): Promise<Target> {
 			const body = keys ? { entries: subs.map(keyEntryToWire) } : { edits: subs.map(editToWire) };
 			const res = await fetch(url(keys ? 'api/keys' : 'api/edits'), {
 				method: 'POST',
-				headers: { 'content-type': 'application/json' },
+				headers: headers({ 'content-type': 'application/json' }),
 				body: JSON.stringify(body)
 			});
 			const json = (await res.json()) as { results?: ItemOutcome[]; error?: { code: string; message: string } };
@@ -68,11 +87,12 @@ async function remoteTarget(base: string): Promise<Target> {
 		async changes(parcelId, part) {
 			const res = await fetch(url(`api/parcels/${parcelId}/entries`));
 			if (!res.ok) throw new Error(`cannot read ${parcelId}: ${res.status}`);
-			const { entries } = (await res.json()) as { entries: { part?: string; changeHash?: string }[] };
+			const { entries } = (await res.json()) as { entries: { kind: string; part?: string; changeHash?: string }[] };
 			const out: Uint8Array[] = [];
-			for (const e of entries.filter((e) => e.part === part)) {
-				const c = await fetch(url(`api/changes/${e.changeHash}`));
-				if (!c.ok) throw new Error(`cannot read change ${e.changeHash}: ${c.status} (private parts need a session; use the local data folder)`);
+			for (const e of entries.filter((e) => e.kind === 'edit' && e.part === part)) {
+				const c = await fetch(url(`api/changes/${e.changeHash}`), { headers: headers() });
+				if (c.status === 410) continue; // erased on a legal request
+				if (!c.ok) throw new Error(`cannot read change ${e.changeHash}: ${c.status}${part === 'private' && !cookie ? ' (private parts need --key of staff of that district)' : ''}`);
 				out.push(new Uint8Array(await c.arrayBuffer()));
 			}
 			return out;

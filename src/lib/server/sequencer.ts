@@ -221,7 +221,7 @@ export class Sequencer {
 			}
 			const s = p.sub.statement;
 			if (s.kind === 'erase') {
-				const r = await this.#checkErasure(s, pendingErased);
+				const r = await this.#checkErasure(s, pendingErased, pendingChanges);
 				if (r) {
 					p.resolve({ status: 'refused', ...r });
 					continue;
@@ -307,9 +307,17 @@ export class Sequencer {
 	/** An erasure names private changes of its own parcel that exist and are not erased yet. */
 	async #checkErasure(
 		s: Extract<CheckedSubmission['statement'], { kind: 'erase' }>,
-		pendingErased: Map<string, Set<string>>
+		pendingErased: Map<string, Set<string>>,
+		pendingChanges: Map<string, Set<string>>
 	): Promise<Refusal<StatefulCode> | null> {
 		const key = docKey(s.parcelId, 'private');
+		// Complete erasures only: every live change of the document, or it could not be rebuilt.
+		const live = (await this.#store.changesOfParcel(s.parcelId)).filter((c) => c.part === 'private' && !c.erased);
+		const named = new Set(s.changeHashes.map(toHex));
+		const left = live.filter((c) => !named.has(toHex(c.hash)));
+		if (left.length || pendingChanges.get(key)?.size) {
+			return { code: 'not-erasable', message: `an erasure names every private change of ${s.parcelId} not yet erased (${live.length}); ${left.length} missing` };
+		}
 		const amHashes: string[] = [];
 		for (const hash of s.changeHashes) {
 			const c = await this.#store.readChange(hash);

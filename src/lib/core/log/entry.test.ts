@@ -12,25 +12,28 @@ import {
 	type Entry,
 	type Statement
 } from './entry';
-import { ASSESSOR_SECRET, ENTRY_VECTORS, ENTRY_VECTOR_ORIGIN, EXAMPLE_CHANGE_TEXT, REGISTRAR_SECRET } from './entry.vectors';
+import { ASSESSOR_SECRET, ENTRY_VECTORS, ENTRY_VECTOR_ORIGIN, EXAMPLE_CHANGE_TEXT, EXAMPLE_PRIVATE_CHANGE_TEXT, LOG_SECRET, REGISTRAR_SECRET } from './entry.vectors';
 
 const origin = ENTRY_VECTOR_ORIGIN;
 const registrar = secretKeySigner(fromHex(REGISTRAR_SECRET));
 const assessor = secretKeySigner(fromHex(ASSESSOR_SECRET));
+const logSigner = secretKeySigner(fromHex(LOG_SECRET));
 
 describe('entry vectors (docs/protocol.md)', () => {
 	const expectedStatements: Statement[] = [
 		{ kind: 'grant', grantee: registrar.publicKey, role: 'registrar', name: 'Ada Registrar', districts: ['*'], author: registrar.publicKey, claimedTime: 1767225600000 },
 		{ kind: 'grant', grantee: assessor.publicKey, role: 'assessor', name: 'Ben Assessor', districts: ['NORTH', 'RIV'], author: registrar.publicKey, claimedTime: 1767225660000 },
 		{ kind: 'edit', parcelId: 'RIV-000123', part: 'parcel', changeHash: changeHash(utf8(EXAMPLE_CHANGE_TEXT)), author: assessor.publicKey, claimedTime: 1767312000000 },
-		{ kind: 'revoke', revoked: assessor.publicKey, reason: 'tablet lost', author: registrar.publicKey, claimedTime: 1767398400000 }
+		{ kind: 'revoke', revoked: assessor.publicKey, reason: 'tablet lost', author: registrar.publicKey, claimedTime: 1767398400000 },
+		{ kind: 'erase', parcelId: 'RIV-000123', changeHashes: [changeHash(utf8(EXAMPLE_PRIVATE_CHANGE_TEXT))], reason: 'Data subject request 2026-17', legalBasis: 'GDPR Art. 17(1)(a)', author: registrar.publicKey, claimedTime: 1767484800000 },
+		{ kind: 'access', scope: 'RIV-000123', reader: registrar.publicKey, purpose: 'registry work', author: logSigner.publicKey, claimedTime: 1767571200000 }
 	];
 
 	for (const [i, v] of ENTRY_VECTORS.entries()) {
 		it(`vector ${i} (${v.kind}) encodes, decodes and verifies`, async () => {
 			const s = expectedStatements[i];
 			expect(toHex(statementBytes(origin, s))).toBe(v.statement);
-			const signer = toHex(s.author) === toHex(registrar.publicKey) ? registrar : assessor;
+			const signer = [registrar, assessor, logSigner].find((k) => toHex(k.publicKey) === toHex(s.author))!;
 			const sig = await signStatement(origin, s, signer);
 			const entry: Entry = { ...s, logTime: v.logTime, signature: sig };
 			expect(toHex(encodeEntry(entry))).toBe(v.entry);

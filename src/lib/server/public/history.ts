@@ -35,10 +35,17 @@ export interface HistoryRow {
 	changes: FieldChange[];
 	/** The change created the part (its first change). */
 	created: boolean;
+	/** For an erased private change: when, by whom and why (its content is gone for good). */
+	erased: { index: number; logTime: number; by: string; reason: string; legalBasis: string } | null;
 }
 
 export async function parcelHistory(ledger: Ledger, log: ParcelLog): Promise<HistoryRow[]> {
 	const diffs = await publicFieldChanges(ledger, log);
+	const erasedBy = new Map<string, HistoryRow['erased']>();
+	for (const { index, entry: x } of log.erasures) {
+		const by = ledger.sequencer.registry.get(toHex(x.author))?.name ?? 'an unknown key';
+		for (const h of x.changeHashes) erasedBy.set(toHex(h), { index, logTime: x.logTime, by, reason: x.reason, legalBasis: x.legalBasis });
+	}
 	return log.entries.map(({ index, entry: e }) => {
 		const author = toHex(e.author);
 		const key = ledger.sequencer.registry.get(author);
@@ -56,7 +63,8 @@ export async function parcelHistory(ledger: Ledger, log: ParcelLog): Promise<His
 			logTime: e.logTime,
 			changeHash: hash,
 			changes: d?.changes ?? [],
-			created: d?.created ?? false
+			created: d?.created ?? false,
+			erased: erasedBy.get(hash) ?? null
 		};
 	});
 }

@@ -19,6 +19,8 @@ export interface ParcelLog {
 	size: number;
 	/** Entries naming the parcel with index < size, in index order. */
 	entries: ParcelLogEntry[];
+	/** Erasures of the parcel's private changes (docs/privacy.md), in index order. */
+	erasures: { index: number; entry: Entry & { kind: 'erase' } }[];
 }
 
 /** The parcel's entries below the current checkpoint (entries committed after it are left for the next). */
@@ -26,12 +28,14 @@ export async function parcelLog(ledger: Ledger, parcelId: string): Promise<Parce
 	const checkpoint = ledger.sequencer.checkpoint;
 	const { size } = await ledger.identity.openCheckpoint(checkpoint);
 	const entries: ParcelLogEntry[] = [];
+	const erasures: ParcelLog['erasures'] = [];
 	for (const stored of await ledger.store.entriesOfParcel(parcelId)) {
 		if (stored.index >= size) break;
 		const entry = decodeEntry(stored.data);
 		if (entry.kind === 'edit') entries.push({ index: stored.index, data: stored.data, entry });
+		else if (entry.kind === 'erase') erasures.push({ index: stored.index, entry });
 	}
-	return { parcel: parcelId, origin: ledger.origin, verifierKey: ledger.identity.verifierKey, checkpoint, size, entries };
+	return { parcel: parcelId, origin: ledger.origin, verifierKey: ledger.identity.verifierKey, checkpoint, size, entries, erasures };
 }
 
 /** Inclusion proofs (base64 hashes) of entries in the tree of `size`. */
