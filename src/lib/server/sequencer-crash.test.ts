@@ -24,7 +24,7 @@ import { editChange, genesisChange, ledgerFixture, newEditor, ORIGIN, type Fixtu
 const kinds: StoreKind[] = ['sqlite', ...(skipPostgres() ? [] : ['postgres' as const])];
 
 /** Steps a batch commit goes through (the other FAULT_STEPS belong to loading the head). */
-const COMMIT_STEPS: FaultStep[] = ['findIdentities', 'knownChanges', 'maxSeq', 'readHashes', 'commit:before', 'commit:inside', 'commit:after'];
+const COMMIT_STEPS: FaultStep[] = ['findIdentities', 'changeFacts', 'readHashes', 'commit:before', 'commit:inside', 'commit:after'];
 
 async function reopenStore(store: LogStore): Promise<LogStore> {
 	const s =

@@ -12,7 +12,7 @@ import { districtOf, isParcelId } from '../core/record/ids';
 import type { AuthorityCode } from '../core/log/authority';
 import type { CheckedSubmission, Refusal } from '../core/log/submission';
 import { HashCache } from './hash-cache';
-import { StoreConflictError, type ChangeRow, type EntryRow, type LogStore } from './store/types';
+import { factKey, StoreConflictError, type ChangeFacts, type ChangeRow, type EntryRow, type LogStore } from './store/types';
 import type { LogIdentity } from './log-identity';
 
 export type StatefulCode =
@@ -196,6 +196,12 @@ export class Sequencer {
 		}
 		const fromSize = this.#size;
 		const existing = await this.#store.findIdentities(batch.map((p) => p.sub.identity));
+		// Everything the edits' checks need from the store, in one round trip for the batch.
+		const facts = await this.#store.changeFacts(
+			batch.flatMap(({ sub: { statement: s, changeInfo: c } }) =>
+				s.kind === 'edit' && c ? [{ parcel: s.parcelId, part: s.part, amHashes: [c.amHash, ...c.deps], actors: [c.actor] }] : []
+			)
+		);
 		const registry = this.#registry.clone();
 		const pendingIds = new Map<string, number>();
 		const pendingChanges = new Map<string, Set<string>>();
@@ -228,7 +234,7 @@ export class Sequencer {
 				}
 			}
 			if (s.kind === 'edit') {
-				const r = await this.#checkChange(p.sub, pendingChanges, pendingSeq, pendingErased);
+				const r = this.#checkChange(p.sub, facts, pendingChanges, pendingSeq, pendingErased);
 				if (r) {
 					p.resolve({ status: 'refused', ...r });
 					continue;
@@ -333,32 +339,32 @@ export class Sequencer {
 		return null;
 	}
 
-	async #checkChange(
+	#checkChange(
 		sub: CheckedSubmission,
+		facts: ChangeFacts,
 		pendingChanges: Map<string, Set<string>>,
 		pendingSeq: Map<string, number>,
 		pendingErased: Map<string, Set<string>>
-	): Promise<Refusal<StatefulCode> | null> {
+	): Refusal<StatefulCode> | null {
 		const s = sub.statement;
 		if (s.kind !== 'edit') return null;
 		const c = sub.changeInfo!;
 		const key = docKey(s.parcelId, s.part);
 		const pending = pendingChanges.get(key);
-		const ask = [c.amHash, ...c.deps.filter((d) => !pending?.has(d))];
-		const known = await this.#store.knownChanges(s.parcelId, s.part, ask);
-		if (known.has(c.amHash) || pending?.has(c.amHash)) {
+		const stored = (h: string) => facts.known.has(factKey(s.parcelId, s.part, h));
+		if (stored(c.amHash) || pending?.has(c.amHash)) {
 			return { code: 'duplicate-change', message: 'this change is already in the document (signed again under another statement)' };
 		}
 		const erasedNow = pendingErased.get(key);
-		const erased = [...(await this.#store.erasedAmong(s.parcelId, s.part, c.deps)), ...c.deps.filter((d) => erasedNow?.has(d))];
+		const erased = c.deps.filter((d) => facts.erased.has(factKey(s.parcelId, s.part, d)) || erasedNow?.has(d));
 		if (erased.length) {
 			return { code: 'depends-on-erased', message: `the change builds on ${erased.length} erased change(s) of this ${s.part} document; load the document again and redo the edit` };
 		}
-		const missing = c.deps.filter((d) => !pending?.has(d) && !known.has(d));
+		const missing = c.deps.filter((d) => !pending?.has(d) && !stored(d));
 		if (missing.length) {
 			return { code: 'unknown-dependency', message: `the change depends on ${missing.length} change(s) this ${s.part} document does not have (${missing[0].slice(0, 12)}…); submit those first` };
 		}
-		const last = pendingSeq.get(`${key}\u0000${c.actor}`) ?? (await this.#store.maxSeq(s.parcelId, s.part, c.actor));
+		const last = pendingSeq.get(`${key}\u0000${c.actor}`) ?? facts.maxSeq.get(factKey(s.parcelId, s.part, c.actor)) ?? 0;
 		if (c.seq <= last) {
 			return { code: 'duplicate-seq', message: `actor ${c.actor.slice(0, 12)}… already wrote change ${c.seq} of this document; a second one would break it` };
 		}

@@ -2,7 +2,7 @@
 // an implementation's test file is a few lines that call runLogStoreConformance.
 import { describe, expect, it, beforeEach, afterEach } from 'vitest';
 import { toHex } from '../../core/bytes';
-import { StoreConflictError, type AppendBatch, type ChangeRow, type EntryRow, type LogStore } from './types';
+import { factKey, StoreConflictError, type AppendBatch, type ChangeRow, type EntryRow, type LogStore } from './types';
 
 export interface StoreFixture {
 	store: LogStore;
@@ -120,6 +120,14 @@ export function runLogStoreConformance(name: string, setup: () => Promise<StoreF
 			expect(await s.knownChanges('RIV-0', 'title', [c0.amHash])).toEqual(new Set());
 			expect(await s.maxSeq('RIV-0', 'parcel', c0.actor)).toBe(4); // indexes 0 and 3 → seq 1 and 4
 			expect(await s.maxSeq('RIV-0', 'parcel', 'bb'.repeat(24))).toBe(0);
+			const facts = await s.changeFacts([
+				{ parcel: 'RIV-0', part: 'parcel', amHashes: [c0.amHash, change(1).amHash, 'ff'.repeat(32)], actors: [c0.actor, 'bb'.repeat(24)] },
+				{ parcel: 'RIV-1', part: 'parcel', amHashes: [change(1).amHash], actors: [c0.actor] }
+			]);
+			expect([...facts.known].sort()).toEqual([factKey('RIV-0', 'parcel', c0.amHash), factKey('RIV-1', 'parcel', change(1).amHash)].sort());
+			expect(facts.erased.size).toBe(0);
+			expect(Object.fromEntries(facts.maxSeq)).toEqual({ [factKey('RIV-0', 'parcel', c0.actor)]: 4, [factKey('RIV-1', 'parcel', c0.actor)]: 5 });
+			expect(await s.changeFacts([])).toEqual({ known: new Set(), erased: new Set(), maxSeq: new Map() });
 			expect((await s.entriesOfParcel('RIV-1')).map((e) => e.index)).toEqual([1, 4]);
 			expect((await s.changesOfParcel('RIV-2')).map((c) => c.seq)).toEqual([3]);
 			const many = await s.changesOfParcels(['RIV-1', 'RIV-2'], 5);

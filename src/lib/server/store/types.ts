@@ -69,6 +69,27 @@ export interface AppendBatch {
 	erase?: Uint8Array[];
 }
 
+/** What the sequencer asks about the documents one batch touches (`changeFacts`). */
+export interface DocQuery {
+	parcel: string;
+	part: PartName;
+	/** Automerge change hashes to look up (the changes themselves and their dependencies). */
+	amHashes: string[];
+	/** Actors whose highest stored sequence number is wanted. */
+	actors: string[];
+}
+
+export interface ChangeFacts {
+	/** factKey(parcel, part, amHash) of every asked change the document has. */
+	known: Set<string>;
+	/** factKey(parcel, part, amHash) of every asked change that was erased. */
+	erased: Set<string>;
+	/** factKey(parcel, part, actor) → highest stored seq (absent: none). */
+	maxSeq: Map<string, number>;
+}
+
+export const factKey = (parcel: string, part: string, x: string): string => `${parcel}\u0000${part}\u0000${x}`;
+
 export interface StoredEntry {
 	index: number;
 	data: Uint8Array;
@@ -96,6 +117,8 @@ export interface LogStore {
 
 	/** Which of these Automerge change hashes the (parcel, part) document already has. */
 	knownChanges(parcel: string, part: PartName, amHashes: string[]): Promise<Set<string>>;
+	/** knownChanges, erasedAmong and maxSeq for a whole batch at once (one round trip on PostgreSQL). */
+	changeFacts(queries: DocQuery[]): Promise<ChangeFacts>;
 	/** The highest sequence number stored for an actor in a (parcel, part) document (0 if none). */
 	maxSeq(parcel: string, part: PartName, actor: string): Promise<number>;
 	readChange(hash: Uint8Array): Promise<ChangeRow | null>;

@@ -8,7 +8,10 @@ import { POSTGRES_SCHEMA } from './schema';
 import { checkBatchShape } from '../batch';
 import {
 	StoreConflictError,
+	factKey,
 	type AppendBatch,
+	type ChangeFacts,
+	type DocQuery,
 	type ChangeRow,
 	type Head,
 	type IndexedChangeRow,
@@ -134,6 +137,42 @@ export class PostgresLogStore implements LogStore {
 			[parcel, part, amHashes]
 		);
 		return new Set(rows.map((r) => r.am_hash as string));
+	}
+
+	async changeFacts(queries: DocQuery[]): Promise<ChangeFacts> {
+		const facts: ChangeFacts = { known: new Set(), erased: new Set(), maxSeq: new Map() };
+		const hp: string[] = [], hq: string[] = [], hh: string[] = [];
+		const ap: string[] = [], aq: string[] = [], aa: string[] = [];
+		for (const q of queries) {
+			for (const h of q.amHashes) hp.push(q.parcel), hq.push(q.part), hh.push(h);
+			for (const a of q.actors) ap.push(q.parcel), aq.push(q.part), aa.push(a);
+		}
+		const [known, seqs] = await Promise.all([
+			hh.length
+				? this.#q(
+						`SELECT c.parcel, c.part, c.am_hash, c.erased FROM changes c
+						 JOIN unnest($1::text[], $2::text[], $3::text[]) AS q(parcel, part, am_hash)
+						 ON c.parcel = q.parcel AND c.part = q.part AND c.am_hash = q.am_hash`,
+						[hp, hq, hh]
+					)
+				: [],
+			aa.length
+				? this.#q(
+						`SELECT c.parcel, c.part, c.actor, max(c.seq) AS seq FROM changes c
+						 JOIN (SELECT DISTINCT * FROM unnest($1::text[], $2::text[], $3::text[])) AS q(parcel, part, actor)
+						 ON c.parcel = q.parcel AND c.part = q.part AND c.actor = q.actor
+						 GROUP BY c.parcel, c.part, c.actor`,
+						[ap, aq, aa]
+					)
+				: []
+		]);
+		for (const r of known) {
+			const k = factKey(r.parcel as string, r.part as string, r.am_hash as string);
+			facts.known.add(k);
+			if (r.erased === true) facts.erased.add(k);
+		}
+		for (const r of seqs) facts.maxSeq.set(factKey(r.parcel as string, r.part as string, r.actor as string), r.seq as number);
+		return facts;
 	}
 
 	async maxSeq(parcel: string, part: PartName, actor: string): Promise<number> {

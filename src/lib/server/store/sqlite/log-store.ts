@@ -9,7 +9,10 @@ import { SQLITE_SCHEMA } from './schema';
 import { checkBatchShape } from '../batch';
 import {
 	StoreConflictError,
+	factKey,
 	type AppendBatch,
+	type ChangeFacts,
+	type DocQuery,
 	type ChangeRow,
 	type Head,
 	type IndexedChangeRow,
@@ -118,6 +121,23 @@ export class SqliteLogStore implements LogStore {
 		return new Set(amHashes.filter((h) => this.#s.knownChange.get(parcel, part, h)));
 	}
 
+	async changeFacts(queries: DocQuery[]): Promise<ChangeFacts> {
+		const facts: ChangeFacts = { known: new Set(), erased: new Set(), maxSeq: new Map() };
+		for (const q of queries) {
+			for (const h of q.amHashes) {
+				const r = this.#s.changeState.get(q.parcel, q.part, h) as { erased: number } | undefined;
+				if (!r) continue;
+				facts.known.add(factKey(q.parcel, q.part, h));
+				if (r.erased) facts.erased.add(factKey(q.parcel, q.part, h));
+			}
+			for (const a of q.actors) {
+				const r = this.#s.maxSeq.get(q.parcel, q.part, a) as Row;
+				if (r.seq !== null) facts.maxSeq.set(factKey(q.parcel, q.part, a), r.seq as number);
+			}
+		}
+		return facts;
+	}
+
 	async maxSeq(parcel: string, part: PartName, actor: string): Promise<number> {
 		const r = this.#s.maxSeq.get(parcel, part, actor) as Row;
 		return (r.seq as number | null) ?? 0;
@@ -212,6 +232,7 @@ function prepare(db: Database.Database) {
 			`SELECT idx, data FROM entries WHERE kind = 5 AND district = ? AND (parcel = ? OR parcel IS NULL) ORDER BY idx`
 		),
 		erased: db.prepare('SELECT 1 FROM changes WHERE parcel = ? AND part = ? AND am_hash = ? AND erased = 1').pluck(),
+		changeState: db.prepare('SELECT erased FROM changes WHERE parcel = ? AND part = ? AND am_hash = ?'),
 		eraseChange: db.prepare(`UPDATE changes SET body = X'', erased = 1 WHERE hash = ? AND erased = 0 AND part = 'private'`),
 		entriesForDistricts: db.prepare(
 			`SELECT idx, data FROM entries WHERE idx >= ?
