@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { createPartDoc } from '../src/lib/core/crdt/document';
 import { makeActor } from '../src/lib/core/crdt/actors';
 import { sampleParcel } from '../src/lib/core/record/samples';
@@ -76,6 +77,25 @@ export async function ingestRate(store: LogStore, edits: Awaited<ReturnType<type
 	return { rate: edits.subs.length / seconds, rssMb: peak / 2 ** 20 };
 }
 
+async function freshDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
+	const name = `pl_bench_${randomBytes(5).toString('hex')}`;
+	const admin = new pg.Client({ connectionString: url });
+	await admin.connect();
+	await admin.query(`CREATE DATABASE ${name}`);
+	await admin.end();
+	const u = new URL(url);
+	u.pathname = `/${name}`;
+	return {
+		url: u.toString(),
+		async drop() {
+			const c = new pg.Client({ connectionString: url });
+			await c.connect();
+			await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+			await c.end();
+		}
+	};
+}
+
 export async function benchIngest(o: { edits: number; pg?: string | null }): Promise<BenchRow[]> {
 	const edits = await makeEdits(o.edits);
 	const verifyRate = rawVerifyRate();
@@ -86,9 +106,14 @@ export async function benchIngest(o: { edits: number; pg?: string | null }): Pro
 		const sqlite = await ingestRate(new SqliteLogStore(join(dir, 'bench.db')), edits);
 		rows.push({ name: `ingest, SQLite (${o.edits} durable signed edits)`, value: sqlite.rate, unit: 'edits/s', limit, ratio: sqlite.rate / verifyRate, target: '≥ 0.8', ok: sqlite.rate / verifyRate >= 0.8 });
 		rows.push({ name: 'server peak RSS during SQLite ingest', value: sqlite.rssMb, unit: 'MiB' });
-		let pgUrl = o.pg ?? null;
+		// A fresh database: on the given cluster, or on a throwaway cluster of our own.
 		let pg: { url: string; stop(): void } | null = null;
-		if (pgUrl === null) {
+		let pgUrl: string;
+		if (o.pg) {
+			const db = await freshDatabase(o.pg);
+			pgUrl = db.url;
+			pg = { url: db.url, stop: () => void db.drop() };
+		} else {
 			pg = await startThrowawayPostgres();
 			pgUrl = pg!.url;
 		}
