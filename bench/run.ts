@@ -1,14 +1,15 @@
 // `npm run bench [-- --scale 1m]`: every figure that matters, each beside a limit measured in the
 // same run, as one markdown table (also written to bench/last-run.md for docs/performance.md).
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchIngest } from './ingest';
 import { benchProofs } from './proofs';
 import { benchTiles } from './tiles';
 import { benchScaleOut } from './scale-out';
+import { benchPublicSearch } from './public-search';
 import { markdownTable, type BenchRow } from './table';
 
 const { values } = parseArgs({ options: { scale: { type: 'string' }, only: { type: 'string' } } });
@@ -47,6 +48,17 @@ await step('tiles', async () => {
 await step('scale-out', async () => {
 	ensureServerInputs();
 	return benchScaleOut({ edits: big ? 20_000 : 4000 });
+});
+
+await step('public-search', () => benchPublicSearch({ parcels: 1_000_000, queries: 3000, pg: null }));
+await step('bootstrap', async () => {
+	// A separate process: it drives headless Chromium and prints its own progress.
+	const out = join(tmpdir(), `bench-bootstrap-${process.pid}.json`);
+	const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/bootstrap.ts', '--parcels', '100000', '--rounds', '1'], { stdio: 'inherit', env: { ...process.env, BENCH_JSON: out, FIELD_BENCH_SETTLE_MS: '10000' } });
+	if (r.status !== 0) throw new Error(`bench/bootstrap.ts exited with ${r.status}`);
+	const rows = JSON.parse(readFileSync(out, 'utf8')) as BenchRow[];
+	rmSync(out, { force: true });
+	return rows;
 });
 
 const header = `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}. Run ${new Date().toISOString()} in ${((Date.now() - started) / 1000).toFixed(0)} s${big ? ' (--scale 1m)' : ''}.`;
