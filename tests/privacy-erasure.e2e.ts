@@ -15,7 +15,8 @@ import { nobleVerifier } from '../src/lib/core/signing/ed25519';
 import { signInStatement } from '../src/lib/server/sessions';
 import { demoKey, E2E_DATA_DIR } from './support/demo';
 
-const PARCEL = 'RIV-000002';
+// Not RIV-000002: tests/privacy.e2e.ts reads that parcel's private details as its control.
+const PARCEL = 'RIV-000004';
 
 async function signIn(request: APIRequestContext, id: 'registrar' | 'assessor-ava') {
 	const key = demoKey(id);

@@ -29,6 +29,11 @@ export const GET = endpoint(async ({ url, locals, request }, rt) => {
 	const limit = Math.min(intParam(url, 'limit', DEFAULT_LIMIT), MAX_LIMIT);
 	if (limit < 1) throw new HttpError('bad-request', 'limit must be at least 1');
 
+	// Private bodies leave only once the log records who read them (a district-wide access). It is
+	// recorded first, so the checkpoint this page carries already includes it.
+	const privateOk = mayReadPrivate(locals.editor, `${district}-0`);
+	if (locals.editor && privateOk) await recordAccess(rt, locals.editor, [district], purposeOf(request, locals.editor));
+
 	// Rows reflect at least every entry below the projected size; changes are cut at the same size,
 	// so a parcel's bytes never run ahead of what /api/sync will deliver from `size`.
 	const size = Math.min(ledger.sequencer.size, await projection.projectedSize());
@@ -46,7 +51,6 @@ export const GET = endpoint(async ({ url, locals, request }, rt) => {
 		if (list) list.push(c.body);
 		else bodies.set(key, [c.body]);
 	}
-	const privateOk = rows.length > 0 && mayReadPrivate(locals.editor, rows[0].id);
 	const parcels = rows.map(({ record: _record, lastIndex: _last, editCount: _count, ...row }) => {
 		const parts: Partial<Record<PartName, string>> = {};
 		const withheld: PartName[] = [];
@@ -58,10 +62,6 @@ export const GET = endpoint(async ({ url, locals, request }, rt) => {
 		}
 		return { row, parts, withheld };
 	});
-	// Private bodies leave only once the log records who read them (a district-wide access).
-	if (locals.editor && privateOk && parcels.some((p) => p.parts.private)) {
-		await recordAccess(rt, locals.editor, [district], purposeOf(request, locals.editor));
-	}
 	const first = after === null;
 	const total = first ? ((await projection.districts()).find((d) => d.district === district)?.parcels ?? 0) : undefined;
 	const keyEntries = first ? (await ledger.store.keyEntries()).filter((e) => e.index < ledger.sequencer.size).map(entryJson) : undefined;
