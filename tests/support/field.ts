@@ -95,7 +95,7 @@ export async function downloadDistrict(page: Page, code: string, base = ''): Pro
 	await page.goto(`${base}/field/districts`);
 	await page.getByRole('button', { name: `Download district ${code}` }).click();
 	await expect(page.getByRole('row', { name: new RegExp(`^${code}\\b`) }).getByText('Ready')).toBeVisible({ timeout: 60_000 });
-	await expect(page.getByText(/Up to date|Sync: /)).toBeVisible({ timeout: 60_000 });
+	await expect(page.getByText(/Up to date|Sync: /).first()).toBeVisible({ timeout: 60_000 });
 }
 
 /** Waits until the service worker controls the page (the shell is cached for offline use). */

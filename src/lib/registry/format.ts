@@ -31,6 +31,10 @@ export function showValue(v: JsonValue | null | undefined, max = 80): string {
 		return `${v.type === 'Polygon' ? `polygon, ${corners} corners` : `${corners} polygons`}, ${Math.round(geometryArea(v)).toLocaleString('en')} m²`;
 	}
 	if (isJsonObject(v) && typeof v.num === 'number' && typeof v.den === 'number' && Object.keys(v).length === 2) return `${v.num}/${v.den}`;
+	if (isJsonObject(v) && typeof v.land === 'number' && typeof v.improvements === 'number' && typeof v.total === 'number') {
+		const n = (x: number) => x.toLocaleString('en');
+		return `land ${n(v.land)} + improvements ${n(v.improvements)} = ${n(v.total)} (${String(v.assessor ?? '')}, ${String(v.date ?? '')})`;
+	}
 	const text = JSON.stringify(v);
 	return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

@@ -28,8 +28,11 @@ export interface HistoryRow {
 	diffs: FieldDiff[];
 	created: boolean;
 	resolvedConflict: boolean;
-	/** verified: every check passed; failed: see `problem`; withheld: a private body this key may not read. */
-	status: 'verified' | 'failed' | 'withheld' | 'local' | 'unknown';
+	/** verified: every check passed; failed: see `problem`; withheld: a private body this key may not
+	 * read; erased: a private body erased on a legal request. */
+	status: 'verified' | 'failed' | 'withheld' | 'erased' | 'local' | 'unknown';
+	/** For an erasure entry: what was erased and why. */
+	note: string | null;
 	/** What failed, for status `failed`. */
 	problem: string | null;
 }
@@ -83,7 +86,7 @@ function problemOf(e: VerifiedEntry): string | null {
 	if (!e.signatureOk) return 'the author’s signature does not verify';
 	if (!e.inclusionOk) return 'the inclusion proof does not lead to the checkpoint';
 	if (e.authorization) return `the log should have refused it: ${e.authorization}`;
-	if (e.bodyProblem && e.bodyProblem !== 'withheld') return e.bodyProblem;
+	if (e.bodyProblem && e.bodyProblem !== 'withheld' && e.bodyProblem !== 'erased') return e.bodyProblem;
 	return null;
 }
 
@@ -138,7 +141,8 @@ export async function parcelView(
 					created: s.deps.length === 0,
 					resolvedConflict: s.diffs.some((d) => d.resolvedConflict),
 					status: e ? (e.verified ? 'verified' : 'failed') : isLocal ? 'local' : 'unknown',
-					problem: e ? problemOf(e) : null
+					problem: e ? problemOf(e) : null,
+					note: null
 				});
 			}
 		} finally {
@@ -149,9 +153,12 @@ export async function parcelView(
 	for (const e of entries) {
 		if (joined.has(e.index)) continue;
 		const key = registry.get(e.entry.author);
+		const x = e.entry;
+		const note = x.kind === 'erase' ? `Erased ${x.changeHashes.length} private change(s): ${x.reason} (${x.legalBasis})` : null;
+		const status: HistoryRow['status'] = !e.verified ? 'failed' : e.bodyProblem === 'withheld' ? 'withheld' : e.bodyProblem === 'erased' ? 'erased' : 'verified';
 		history.push({
-			hash: e.amHash ?? e.changeHash,
-			part: e.entry.part,
+			hash: e.amHash ?? (e.changeHash || `erase-${e.index}`),
+			part: x.kind === 'edit' ? x.part : 'private',
 			index: e.index,
 			authorName: key?.name ?? `unknown key ${toHex(e.entry.author).slice(0, 12)}…`,
 			authorRole: key?.role ?? null,
@@ -160,8 +167,9 @@ export async function parcelView(
 			diffs: [],
 			created: false,
 			resolvedConflict: false,
-			status: e.verified ? (e.bodyProblem === 'withheld' ? 'withheld' : 'verified') : 'failed',
-			problem: problemOf(e)
+			status,
+			problem: problemOf(e),
+			note
 		});
 	}
 	// Log order, then this workstation's unsent changes by time.

@@ -99,10 +99,12 @@ export function prepareRows(t: ImportTable, m: Mapping, o: { districts: string[]
 		if (text(get(r, 'email'))) contact.email = text(get(r, 'email'));
 		const priv = { contacts: Object.keys(contact).length ? { p1: contact } : {}, nationalIds: {}, internalNotes: '' };
 
+		// A malformed id is reported once, above: the parts are checked with a stand-in.
+		const asId = parsed.ok ? id : 'XX-1';
 		const checks = [
-			['parcel', validatePart('parcel', { ...parcel, id: parsed.ok ? id : 'X-1' })],
-			['title', validatePart('title', { ...title, id: parsed.ok ? id : 'X-1' })],
-			['private', validatePart('private', { ...priv, id: parsed.ok ? id : 'X-1' })]
+			['parcel', validatePart('parcel', { ...parcel, id: asId })],
+			['title', validatePart('title', { ...title, id: asId })],
+			['private', validatePart('private', { ...priv, id: asId })]
 		] as const;
 		for (const [part, v] of checks) {
 			if (v.ok) continue;

@@ -30,18 +30,20 @@ interface Bundle {
 	entries: { index: number; entry: string; inclusionProof: string[] }[];
 	changes: Record<string, string>;
 	withheld: string[];
+	erased?: string[];
 }
 
 export interface VerifiedEntry {
 	index: number;
-	entry: Entry & { kind: 'edit' };
+	/** An edit, or a registrar's erasure of private change bodies (docs/privacy.md). */
+	entry: Entry & { kind: 'edit' | 'erase' };
 	/** SHA-256 of the change (hex), as the entry names it. */
 	changeHash: string;
 	/** Automerge's hash of the change, when its body was received. */
 	amHash: string | null;
 	signatureOk: boolean;
 	inclusionOk: boolean;
-	/** Null when the body was received, hashes right and its actor belongs to the signer. */
+	/** Null when the body was received, hashes right and its actor belongs to the signer ('withheld' and 'erased' are not the log's fault). */
 	bodyProblem: string | null;
 	/** Null when the signer was authorized at that index; else the refusal. */
 	authorization: string | null;
@@ -72,8 +74,9 @@ async function authorizations(deps: WorkspaceDeps, edits: { index: number; entry
 	return out;
 }
 
-export async function openParcel(deps: WorkspaceDeps, parcelId: string): Promise<OpenedParcel> {
-	const bundle = await getJson<Bundle>(deps.fetch, `/api/registry/parcels/${encodeURIComponent(parcelId)}`);
+/** `withPrivate: false` asks for public parts only: nothing private is read, so no access entry is logged. */
+export async function openParcel(deps: WorkspaceDeps, parcelId: string, withPrivate = true): Promise<OpenedParcel> {
+	const bundle = await getJson<Bundle>(deps.fetch, `/api/registry/parcels/${encodeURIComponent(parcelId)}${withPrivate ? '' : '?private=no'}`);
 	await advanceCheckpoint(deps, bundle.checkpoint); // the fork alarm if it does not extend what we trust
 	const cp = await openTrusted(deps.log, bundle.checkpoint);
 	const verifier = await browserVerifier();
@@ -81,7 +84,9 @@ export async function openParcel(deps: WorkspaceDeps, parcelId: string): Promise
 		const raw = decodeBase64(b.entry);
 		return { b, raw, entry: decodeEntry(raw) };
 	});
-	const edits = decoded.filter((d): d is typeof d & { entry: Entry & { kind: 'edit' } } => d.entry.kind === 'edit' && d.entry.parcelId === parcelId);
+	const edits = decoded.filter(
+		(d): d is typeof d & { entry: Entry & { kind: 'edit' | 'erase' } } => (d.entry.kind === 'edit' || d.entry.kind === 'erase') && d.entry.parcelId === parcelId
+	);
 	const signatures = await Promise.all(edits.map((d) => verifyStatement(deps.log.origin, d.entry, d.entry.signature, verifier)));
 	const hashes = Object.keys(bundle.changes);
 	const bodies = hashes.map((h) => decodeBase64(bundle.changes[h]));
@@ -92,14 +97,16 @@ export async function openParcel(deps: WorkspaceDeps, parcelId: string): Promise
 	});
 	const auth = await authorizations(deps, edits.map((d) => ({ index: d.b.index, entry: d.entry })));
 
+	const erased = new Set(bundle.erased ?? []);
 	const entries: VerifiedEntry[] = edits.map((d, i) => {
-		const changeHash = toHex(d.entry.changeHash);
+		const changeHash = d.entry.kind === 'edit' ? toHex(d.entry.changeHash) : '';
 		const inclusionOk =
 			d.b.index < cp.size && verifyInclusion(leafHash(d.raw), d.b.index, cp.size, d.b.inclusionProof.map(decodeBase64), cp.root).ok;
 		const body = bodyOf.get(changeHash);
 		let bodyProblem: string | null = null;
 		let amHash: string | null = null;
-		if (!body) bodyProblem = bundle.withheld.includes(changeHash) ? 'withheld' : 'the change body is missing or does not hash to the entry';
+		if (d.entry.kind === 'erase') bodyProblem = null;
+		else if (!body) bodyProblem = bundle.withheld.includes(changeHash) ? 'withheld' : erased.has(changeHash) ? 'erased' : 'the change body is missing or does not hash to the entry';
 		else {
 			try {
 				const change = Automerge.decodeChange(body);
@@ -110,19 +117,20 @@ export async function openParcel(deps: WorkspaceDeps, parcelId: string): Promise
 			}
 		}
 		const authorization = auth.get(d.b.index) ?? null;
-		const verified = signatures[i] && inclusionOk && authorization === null && (bodyProblem === null || bodyProblem === 'withheld');
+		const verified = signatures[i] && inclusionOk && authorization === null && (bodyProblem === null || bodyProblem === 'withheld' || bodyProblem === 'erased');
 		return { index: d.b.index, entry: d.entry, changeHash, amHash, signatureOk: signatures[i], inclusionOk, bodyProblem, authorization, verified };
 	});
-	await mergeVerified(deps, parcelId, entries, bodyOf);
+	// An erasure restarts the private document, when its remaining bodies came with this answer.
+	await mergeVerified(deps, parcelId, entries, bodyOf, withPrivate && bundle.withheld.length === 0 && entries.some((e) => e.entry.kind === 'erase' && e.verified));
 	return { parcelId, checkpointSize: cp.size, entries, withheld: bundle.withheld.length };
 }
 
 /** Applies the fully verified changes to the stored documents, part by part, in one transaction. */
-async function mergeVerified(deps: WorkspaceDeps, parcelId: string, entries: VerifiedEntry[], bodyOf: Map<string, Uint8Array>) {
+async function mergeVerified(deps: WorkspaceDeps, parcelId: string, entries: VerifiedEntry[], bodyOf: Map<string, Uint8Array>, erasure: boolean) {
 	const byPart = new Map<PartName, Uint8Array[]>();
 	for (const e of entries) {
 		const body = bodyOf.get(e.changeHash);
-		if (!e.verified || !body) continue;
+		if (!e.verified || !body || e.entry.kind !== 'edit') continue;
 		byPart.set(e.entry.part, [...(byPart.get(e.entry.part) ?? []), body]);
 	}
 	if (!byPart.size) return;
@@ -130,6 +138,8 @@ async function mergeVerified(deps: WorkspaceDeps, parcelId: string, entries: Ver
 	await db.transaction('rw', [db.docs], async () => {
 		const stored = await db.docs.get(parcelId);
 		const row: DocRow = stored ? { ...stored, parts: { ...stored.parts }, rev: stored.rev + 1 } : { parcelId, parts: {}, rev: 1 };
+		// After an erasure the private document restarts from what the log still holds.
+		if (erasure) delete row.parts.private;
 		for (const [part, changes] of byPart) {
 			const data = row.parts[part];
 			const base = data ? loadDoc(data) : null;

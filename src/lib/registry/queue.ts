@@ -47,8 +47,9 @@ export interface Queue {
 	treeSize: number;
 }
 
-export function fetchQueue(f: Fetch, o: { district?: string; limit?: number; offset?: number }): Promise<Queue> {
+export function fetchQueue(f: Fetch, o: { district?: string; parcel?: string; limit?: number; offset?: number }): Promise<Queue> {
 	const p = new URLSearchParams();
+	if (o.parcel) p.set('parcel', o.parcel);
 	if (o.district) p.set('district', o.district);
 	p.set('limit', String(o.limit ?? 50));
 	p.set('offset', String(o.offset ?? 0));

@@ -29,7 +29,7 @@ export async function resolveConflictValue(app: RegistryApp, t: Target, value: J
 	const ctx = app.saveContext();
 	if (!deps || !ctx) return { ok: false, code: 'not-set-up', message: 'Set up the workstation first' };
 	try {
-		await app.call(() => openParcel(deps, t.parcelId));
+		await app.call(() => openParcel(deps, t.parcelId, t.part === 'private'));
 	} catch (e) {
 		return { ok: false, code: 'open-failed', message: `Could not load ${t.parcelId} from the log: ${(e as Error).message}` };
 	}

@@ -126,7 +126,9 @@ export class Projector {
 				const group = ids.slice(i, i + this.#batch);
 				const rows: ParcelRow[] = [];
 				const conflicts: ConflictRow[] = [];
-				for (const id of group) {
+				for (const [k, id] of group.entries()) {
+					// Let requests in between parcels: a large import's catch-up must not stall the API.
+					if (k % 10 === 9) await new Promise<void>((r) => setImmediate(r));
 					const projected = await projectParcelDetailed(this.#log, id, target);
 					if (projected) {
 						rows.push(projected.row);

@@ -24,10 +24,11 @@ export interface ParcelBundle {
 	erased: string[];
 }
 
-export async function parcelBundle(rt: Runtime, request: Request, parcelId: string, editor: KeyRecord | null): Promise<ParcelBundle> {
+/** `wantPrivate: false` leaves private bodies out (withheld), so no access needs recording. */
+export async function parcelBundle(rt: Runtime, request: Request, parcelId: string, editor: KeyRecord | null, wantPrivate = true): Promise<ParcelBundle> {
 	const { ledger } = rt;
 	const log = await parcelLog(ledger, parcelId);
-	const privateOk = mayReadPrivate(editor, parcelId);
+	const privateOk = wantPrivate && mayReadPrivate(editor, parcelId);
 	const items = [...log.entries, ...log.erasures.map((e) => ({ index: e.index, data: null as Uint8Array | null }))].sort((a, b) => a.index - b.index);
 	const data = new Map(log.entries.map((e) => [e.index, e.data]));
 	const all = await ledger.store.entriesOfParcel(parcelId);

@@ -9,7 +9,7 @@ import { canonicalJson, type JsonValue } from '../../core/record/json';
 import type { Geometry } from '../../core/record/geometry';
 import type { BBox, ParcelRow, ProjectionStore } from '../projection/types';
 import type { SpatialIssueRow } from '../projection/registry-types';
-import { degreesFor, GAP_MAX_M, measurePair, OVERLAP_TOLERANCE_M2, TOUCH_TOLERANCE_M } from './spatial';
+import { degreesFor, GAP_MAX_M, measurePair, OVERLAP_TOLERANCE_M2, TOUCH_TOLERANCE_M, type PairMeasure } from './spatial';
 
 const MAX_NEIGHBOURS = 500;
 
@@ -19,6 +19,14 @@ const sameShape = (a: Geometry | null, b: Geometry | null): boolean =>
 function grow(b: BBox, metres: number): BBox {
 	const [dLon, dLat] = degreesFor(metres, (b[1] + b[3]) / 2);
 	return [b[0] - dLon, b[1] - dLat, b[2] + dLon, b[3] + dLat];
+}
+
+/** Metres between two boxes (0 when they meet), a lower bound of the shapes' distance. */
+function boxGap(a: BBox, b: BBox): number {
+	const [kLon, kLat] = degreesFor(1, (a[1] + a[3]) / 2);
+	const dx = Math.max(0, b[0] - a[2], a[0] - b[2]) / kLon;
+	const dy = Math.max(0, b[1] - a[3], a[1] - b[3]) / kLat;
+	return Math.hypot(dx, dy);
 }
 
 const union = (a: BBox, b: BBox | null): BBox => (b ? [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])] : a);
@@ -68,10 +76,13 @@ export async function spatialStep(
 			const n = batch.get(otherId) ?? stored.get(otherId);
 			if (!n?.geometry || !p.geometry || seen.has(pairKey(p.id, otherId, ''))) continue;
 			seen.add(pairKey(p.id, otherId, ''));
+			// Too far apart for any issue: not worth clipping (an old issue of the pair is dropped).
+			if (p.bbox && n.bbox && boxGap(p.bbox, n.bbox) > GAP_MAX_M) continue;
 			const oldP = previous.get(p.id)?.geometry ?? null;
 			const oldN = changedIds.has(otherId) ? (previous.get(otherId)?.geometry ?? null) : n.geometry;
 			const after = measurePair(p.geometry, n.geometry);
-			const before = oldP && oldN ? measurePair(oldP, oldN) : null;
+			let measured: PairMeasure | null | undefined;
+			const before = () => (measured === undefined ? (measured = oldP && oldN ? measurePair(oldP, oldN) : null) : measured);
 			const base = { parcelId: p.id, otherId, district: p.district, otherDistrict: n.district, index: p.lastIndex };
 			const keep = (kind: 'overlap' | 'gap', measure: number, isNew: boolean) => {
 				const key = pairKey(p.id, otherId, kind);
@@ -79,8 +90,11 @@ export async function spatialStep(
 				if (isNew) issues.set(key, { ...base, kind, measure });
 				else if (old) issues.set(key, { ...old, measure });
 			};
-			if (after.overlap > OVERLAP_TOLERANCE_M2) keep('overlap', after.overlap, after.overlap > (before?.overlap ?? 0) + OVERLAP_TOLERANCE_M2);
-			if (after.distance > TOUCH_TOLERANCE_M && after.distance <= GAP_MAX_M) keep('gap', after.distance, before !== null && before.distance <= TOUCH_TOLERANCE_M);
+			if (after.overlap > OVERLAP_TOLERANCE_M2) keep('overlap', after.overlap, after.overlap > (before()?.overlap ?? 0) + OVERLAP_TOLERANCE_M2);
+			if (after.distance > TOUCH_TOLERANCE_M && after.distance <= GAP_MAX_M) {
+				const b = before();
+				keep('gap', after.distance, b !== null && b.distance <= TOUCH_TOLERANCE_M);
+			}
 		}
 	}
 	return { parcels: [...changedIds], issues: [...issues.values()] };

@@ -77,6 +77,17 @@ export function boundaryDistance(a: ClipMultiPolygon, b: ClipMultiPolygon): numb
 	return best;
 }
 
+function box(mp: ClipMultiPolygon): [number, number, number, number] {
+	const b: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+	for (const poly of mp) for (const [x, y] of poly[0] ?? []) (b[0] = Math.min(b[0], x)), (b[1] = Math.min(b[1], y)), (b[2] = Math.max(b[2], x)), (b[3] = Math.max(b[3], y));
+	return b;
+}
+
+function boxesOverlap(a: ClipMultiPolygon, b: ClipMultiPolygon): boolean {
+	const [x, y] = [box(a), box(b)];
+	return x[0] < y[2] && y[0] < x[2] && x[1] < y[3] && y[1] < x[3];
+}
+
 export interface PairMeasure {
 	overlap: number;
 	distance: number;
@@ -88,7 +99,8 @@ export function measurePair(a: Geometry, b: Geometry): PairMeasure {
 	const [lon0, lat0] = first;
 	const la = toLocal(a, lon0, lat0);
 	const lb = toLocal(b, lon0, lat0);
-	const overlap = overlapArea(la, lb);
+	// Clipping is the costly part (≈ 0.15 ms a pair): only when the boxes overlap at all.
+	const overlap = boxesOverlap(la, lb) ? overlapArea(la, lb) : 0;
 	return { overlap, distance: overlap > 0 ? 0 : boundaryDistance(la, lb) };
 }
 

@@ -5,12 +5,17 @@ import { requireRegistrar } from '$lib/server/http/access';
 import { HttpError } from '$lib/server/http/respond';
 import { parcelBundle } from '$lib/server/registry/parcel-bundle';
 
-/** GET /api/registry/parcels/<id> — the parcel's entries with inclusion proofs and change bodies (registrars only). */
-export const GET = endpoint(async ({ params, locals }, { ledger }) => {
+/**
+ * GET /api/registry/parcels/<id> — the parcel's entries with inclusion proofs and change bodies
+ * (registrars only; reading private bodies is recorded in the log first, purpose in `x-purpose`;
+ * `?private=no` leaves them out).
+ */
+export const GET = endpoint(async ({ params, locals, request, url }, rt) => {
 	const editor = requireRegistrar(locals.editor);
 	const id = params.id ?? '';
 	if (!isParcelId(id)) throw new HttpError('bad-request', `${JSON.stringify(id.slice(0, 40))} is not a parcel id`);
-	const bundle = await parcelBundle(ledger, id, editor);
+	// ?private=no: public parts only (resolving a public conflict reads nothing private).
+	const bundle = await parcelBundle(rt, request, id, editor, url.searchParams.get('private') !== 'no');
 	if (bundle.entries.length === 0) throw new HttpError('not-found', `the log holds no entry for ${id}`);
 	return json(bundle, { headers: { 'cache-control': 'private, no-store' } });
 });
