@@ -1,7 +1,8 @@
 // Photos: resized on the device to at most 1,600 px as JPEG, addressed by the SHA-256 of those
-// bytes, stored in the `blobs` table; the parcel part's `photos` map records their metadata.
+// bytes, stored in the `blobs` table in the same transaction as the edit that records their
+// metadata in the parcel part's `photos` map (save.ts), so neither is kept without the other.
 // Blob upload is not part of the log (a follow-up adds an upload endpoint).
-import type { FieldDatabase } from './db';
+import type { BlobRow } from './db';
 import { sha256Hex } from './crypto';
 
 export const MAX_PHOTO_SIDE = 1600;
@@ -36,6 +37,7 @@ export async function preparePhoto(file: Blob): Promise<PreparedPhoto> {
 	return { hash, blob, width, height };
 }
 
-export async function storePhoto(db: FieldDatabase, parcelId: string, p: PreparedPhoto): Promise<void> {
-	await db.blobs.put({ hash: p.hash, blob: p.blob, type: 'image/jpeg', width: p.width, height: p.height, bytes: p.blob.size, parcelId, createdAt: Date.now(), uploadedAt: null });
+/** The `blobs` row of a prepared photo, for saveEdit to store with the edit that records it. */
+export function photoRow(parcelId: string, p: PreparedPhoto): BlobRow {
+	return { hash: p.hash, blob: p.blob, type: 'image/jpeg', width: p.width, height: p.height, bytes: p.blob.size, parcelId, createdAt: Date.now(), uploadedAt: null };
 }

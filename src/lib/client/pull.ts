@@ -56,7 +56,7 @@ export async function pullDistricts(deps: PullDeps): Promise<PullOutcome> {
 	const registry = await loadRegistry(db, since);
 	const verifier = await browserVerifier();
 	for (;;) {
-		const page = await getJson<SyncPage>(deps.fetch, `/api/sync?districts=${codes.join(',')}&since=${since}&limit=${deps.pageSize ?? 500}`);
+		const page = await getJson<SyncPage>(deps.fetch, `/api/sync?districts=${codes.join(',')}&since=${since}&limit=${deps.pageSize ?? 2000}`);
 		const trusted = await advanceCheckpoint(deps, page.checkpoint);
 		const checked = await checkEntries(deps.log.origin, page.entries, verifier);
 		if (!checked.ok) return badLog(db, trusted.note, checked.message, checked.raw);

@@ -101,13 +101,15 @@ export async function pushOutbox(deps: PushDeps): Promise<PushOutcome> {
 			if (e instanceof ForkError) await recordEvidence(db, trusted, e.message);
 			throw e;
 		}
+		// Bulk operations: one request each instead of one per row (a batch can hold 2,000 rows).
+		const acceptedIds: number[] = [];
+		const refusedRows: { key: number; changes: Partial<OutboxRow> }[] = [];
+		for (const [k, r] of results.entries()) {
+			if (r.status === 'accepted') acceptedIds.push(batch[k].id!);
+			else refusedRows.push({ key: batch[k].id!, changes: { status: 'refused', code: r.code, message: r.message } });
+		}
 		await db.transaction('rw', [db.outbox, db.synced], async () => {
-			for (const [k, r] of results.entries()) {
-				const row = batch[k];
-				if (r.status === 'accepted') await db.outbox.delete(row.id!);
-				else await db.outbox.update(row.id!, { status: 'refused', code: r.code, message: r.message });
-			}
-			await db.synced.bulkPut(synced);
+			await Promise.all([db.outbox.bulkDelete(acceptedIds), db.outbox.bulkUpdate(refusedRows), db.synced.bulkPut(synced)]);
 		});
 		outcome.accepted += synced.length;
 		outcome.refused += results.length - synced.length;

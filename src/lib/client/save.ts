@@ -1,7 +1,9 @@
 // The save path: load the part's document with this tab's actor, make one Automerge change,
 // sign it on the device, then write the document, the search row and the outbox row in ONE
-// Dexie transaction. If another tab wrote the document meanwhile, the change is applied on top
-// of that version inside the transaction, so neither tab's edit is lost.
+// Dexie transaction (with a photo's blob, when the edit records one). If another tab wrote the
+// document meanwhile, the change is applied on top of that version inside the transaction, so
+// neither tab's edit is lost. A transaction the browser refuses for lack of room writes nothing
+// and is answered with `storage-full` and a message for people.
 import * as Automerge from '@automerge/automerge';
 import { toHex } from '../core/bytes';
 import { applyRemoteChanges, toPlain } from '../core/crdt/document';
@@ -13,10 +15,11 @@ import { districtOf } from '../core/record/ids';
 import { isPublicPart, writeRefusal, type PartName, type Role } from '../core/record/parts';
 import type { Signer } from '../core/signing/ed25519';
 import { editToWire, signEdit } from '../core/signing/submit';
-import type { FieldDatabase } from './db';
+import type { BlobRow, FieldDatabase } from './db';
 import { loadDoc } from './docs';
 import { emptyRow, updateRow } from './search-row';
 import { deltaOf } from './search-index';
+import { isQuotaError, storageFullMessage } from './storage';
 
 export interface SaveContext {
 	db: FieldDatabase;
@@ -50,15 +53,16 @@ export function editRefusal(grant: SaveContext['grant'], parcelId: string, part:
 
 type Edit = { kind: 'patch'; patch: EditPatch } | { kind: 'resolve'; path: string; value: JsonValue };
 
-export function saveEdit(ctx: SaveContext, parcelId: string, part: PartName, patch: EditPatch, summary: string): Promise<SaveResult> {
-	return save(ctx, parcelId, part, { kind: 'patch', patch }, summary);
+/** `blobs`: photos the edit records, stored in the same transaction (both or neither). */
+export function saveEdit(ctx: SaveContext, parcelId: string, part: PartName, patch: EditPatch, summary: string, blobs: BlobRow[] = []): Promise<SaveResult> {
+	return save(ctx, parcelId, part, { kind: 'patch', patch }, summary, blobs);
 }
 
 export function saveResolution(ctx: SaveContext, parcelId: string, part: PartName, path: string, value: JsonValue, summary: string): Promise<SaveResult> {
 	return save(ctx, parcelId, part, { kind: 'resolve', path, value }, summary);
 }
 
-async function save(ctx: SaveContext, parcelId: string, part: PartName, edit: Edit, summary: string): Promise<SaveResult> {
+async function save(ctx: SaveContext, parcelId: string, part: PartName, edit: Edit, summary: string, blobs: BlobRow[] = []): Promise<SaveResult> {
 	const refusal = editRefusal(ctx.grant, parcelId, part);
 	if (refusal) return refuse('not-allowed', refusal);
 	const { db } = ctx;
@@ -87,7 +91,7 @@ async function save(ctx: SaveContext, parcelId: string, part: PartName, edit: Ed
 	const changeHash = sub.statement.kind === 'edit' ? toHex(sub.statement.changeHash) : '';
 	let doc = r.doc;
 	try {
-		await db.transaction('rw', [db.docs, db.parcels, db.searchDelta, db.outbox, db.conflicts], async () => {
+		await db.transaction('rw', [db.docs, db.parcels, db.searchDelta, db.outbox, db.conflicts, db.blobs], async () => {
 			// Reads together, then writes together: IndexedDB pipelines requests within a transaction.
 			const [stored, existing] = await Promise.all([db.docs.get(parcelId), isPublicPart(part) ? db.parcels.get(parcelId) : undefined]);
 			const current = stored ?? row;
@@ -112,8 +116,13 @@ async function save(ctx: SaveContext, parcelId: string, part: PartName, edit: Ed
 			// A write to a conflicted field settles it: drop what the conflicts list no longer holds.
 			const open = new Set(listConflicts(part, doc).map((c) => `${parcelId}|${part}|${c.path}`));
 			writes.push(db.conflicts.where('parcelId').equals(parcelId).filter((c) => c.part === part && !open.has(c.key)).delete());
+			if (blobs.length) writes.push(db.blobs.bulkPut(blobs));
 			await Promise.all(writes);
 		});
+	} catch (e) {
+		// IndexedDB aborted the whole transaction: the device holds exactly what it held before.
+		if (isQuotaError(e)) return refuse('storage-full', await storageFullMessage(blobs.length ? 'this photo' : 'this edit'));
+		throw e;
 	} finally {
 		Automerge.free(doc);
 	}

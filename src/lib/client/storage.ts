@@ -31,3 +31,24 @@ export function formatBytes(n: number | null): string {
 	}
 	return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
 }
+
+/**
+ * True for a write the browser refused for lack of room: IndexedDB's QuotaExceededError, as
+ * Dexie passes it on (itself, or as the `inner` error of the transaction's AbortError).
+ */
+export function isQuotaError(e: unknown): boolean {
+	for (let x = e, depth = 0; x && typeof x === 'object' && depth < 5; depth++) {
+		const err = x as { name?: unknown; inner?: unknown; cause?: unknown };
+		if (err.name === 'QuotaExceededError') return true;
+		x = err.inner ?? err.cause;
+	}
+	return false;
+}
+
+/** What the user reads when a save did not fit: what happened, that nothing was kept, what to do. */
+export async function storageFullMessage(what = 'this edit'): Promise<string> {
+	// Usage only: the quota the browser reports is an upper bound, not what the disk has left.
+	const info = await storageInfo().catch(() => null);
+	const use = info?.usage != null ? ` (this app holds ${formatBytes(info.usage)} on it)` : '';
+	return `Storage is full: there is no room on this device for ${what}, so nothing of it was saved${use}. Free some space on the device, then try again.`;
+}
