@@ -12,6 +12,12 @@ test('a registrar edits rights offline; shares are checked; the edit is sent whe
 	try {
 		await page.goto(`/registry/parcels/${PARCEL}`);
 		await expect(page.getByTestId('verify-summary')).toContainText('✓ All');
+		// Opening the parcel read its private details: that read is a signed access entry, listed here.
+		const reads = page.getByTestId('access-row').filter({ hasText: 'Rhea Registrar (demo)' }).filter({ hasText: 'this parcel' });
+		await expect(reads.first()).toBeVisible();
+		const index = Number((await reads.first().getByRole('rowheader').textContent())!.slice(1));
+		const [entry] = (await (await request.get(`/api/log/entries?start=${index}&end=${index + 1}`)).json()).entries;
+		expect(entry).toMatchObject({ kind: 'access', scope: PARCEL });
 		await context.setOffline(true);
 
 		const title = page.getByRole('form', { name: 'Edit title' });
