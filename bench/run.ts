@@ -10,6 +10,7 @@ import { benchProofs } from './proofs';
 import { benchTiles } from './tiles';
 import { benchScaleOut } from './scale-out';
 import { benchPublicSearch } from './public-search';
+import { benchFieldPull } from './field-pull';
 import { markdownTable, type BenchRow } from './table';
 
 const { values } = parseArgs({ options: { scale: { type: 'string' }, only: { type: 'string' } } });
@@ -60,6 +61,7 @@ await step('bootstrap', async () => {
 	rmSync(out, { force: true });
 	return rows;
 });
+await step('field-pull', () => benchFieldPull({ edits: big ? 50_000 : 10_000 }));
 
 const header = `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}. Run ${new Date().toISOString()} in ${((Date.now() - started) / 1000).toFixed(0)} s${big ? ' (--scale 1m)' : ''}.`;
 const table = `${header}\n\n${markdownTable(rows)}\n`;

@@ -55,8 +55,15 @@ export async function pullDistricts(deps: PullDeps): Promise<PullOutcome> {
 	const start = since;
 	const registry = await loadRegistry(db, since);
 	const verifier = await browserVerifier();
+	const fetchPage = (from: number) => getJson<SyncPage>(deps.fetch, `/api/sync?districts=${codes.join(',')}&since=${from}&limit=${deps.pageSize ?? 2000}`);
+	let pending = fetchPage(since);
 	for (;;) {
-		const page = await getJson<SyncPage>(deps.fetch, `/api/sync?districts=${codes.join(',')}&since=${since}&limit=${deps.pageSize ?? 2000}`);
+		const page = await pending;
+		// The server prepares the next page while this one is verified and applied.
+		if (page.next !== null) {
+			pending = fetchPage(page.next);
+			pending.catch(() => {}); // awaited on the next turn; a page left unread must not warn
+		}
 		const trusted = await advanceCheckpoint(deps, page.checkpoint);
 		const checked = await checkEntries(deps.log.origin, page.entries, verifier);
 		if (!checked.ok) return badLog(db, trusted.note, checked.message, checked.raw);
@@ -147,12 +154,16 @@ async function applyGroups(db: FieldDatabase, groups: Group[], names: Map<string
 		const searchRows = new Map<string, SearchRow>();
 		for (const r of await db.parcels.bulkGet(ids)) if (r) searchRows.set(r.id, r);
 		const conflictRows: ConflictRow[] = [];
+		// Stored conflicts of these parcels, read once: a cursor per document costs milliseconds each.
+		const storedConflicts = await db.conflicts.where('parcelId').anyOf(ids).primaryKeys();
+		const stale: string[] = [];
+		const dropConflicts = (g: Group) => stale.push(...storedConflicts.filter((k) => k.startsWith(`${g.parcelId}|${g.part}|`)));
 		for (const g of groups) {
 			const row = docs.get(g.parcelId) ?? { parcelId: g.parcelId, parts: {}, rev: 1 };
 			if (g.reset) {
 				delete row.parts[g.part];
 				docs.set(g.parcelId, row);
-				await db.conflicts.where('parcelId').equals(g.parcelId).filter((c) => c.part === g.part).delete();
+				dropConflicts(g);
 				if (!g.changes.length) continue;
 			}
 			const stored = row.parts[g.part];
@@ -165,7 +176,7 @@ async function applyGroups(db: FieldDatabase, groups: Group[], names: Map<string
 				row.parts[g.part] = Automerge.save(doc);
 				docs.set(g.parcelId, row);
 				if (isPublicPart(g.part)) searchRows.set(g.parcelId, updateRow(searchRows.get(g.parcelId) ?? emptyRow(g.parcelId), g.part, toPlain(g.part, doc)));
-				await db.conflicts.where('parcelId').equals(g.parcelId).filter((c) => c.part === g.part).delete();
+				dropConflicts(g);
 				for (const c of listConflicts(g.part, doc)) {
 					conflictRows.push({
 						key: `${g.parcelId}|${g.part}|${c.path}`,
@@ -185,6 +196,7 @@ async function applyGroups(db: FieldDatabase, groups: Group[], names: Map<string
 		const rowsOut = [...searchRows.values()];
 		await db.parcels.bulkPut(rowsOut);
 		await db.searchDelta.bulkPut(rowsOut.map(deltaOf));
+		await db.conflicts.bulkDelete(stale); // before the put: a conflict still open is written again
 		await db.conflicts.bulkPut(conflictRows);
 		conflicts = conflictRows.length;
 	});

@@ -93,7 +93,12 @@ async function save(ctx: SaveContext, parcelId: string, part: PartName, edit: Ed
 	try {
 		await db.transaction('rw', [db.docs, db.parcels, db.searchDelta, db.outbox, db.conflicts, db.blobs], async () => {
 			// Reads together, then writes together: IndexedDB pipelines requests within a transaction.
-			const [stored, existing] = await Promise.all([db.docs.get(parcelId), isPublicPart(part) ? db.parcels.get(parcelId) : undefined]);
+			// Conflict keys by primary key (getAllKeys): a filtered delete would open a cursor, which costs ms.
+			const [stored, existing, conflictKeys] = await Promise.all([
+				db.docs.get(parcelId),
+				isPublicPart(part) ? db.parcels.get(parcelId) : undefined,
+				db.conflicts.where('parcelId').equals(parcelId).primaryKeys()
+			]);
 			const current = stored ?? row;
 			const theirData = current.parts[part];
 			if (current.rev !== row.rev && theirData) {
@@ -115,7 +120,8 @@ async function save(ctx: SaveContext, parcelId: string, part: PartName, edit: Ed
 			}
 			// A write to a conflicted field settles it: drop what the conflicts list no longer holds.
 			const open = new Set(listConflicts(part, doc).map((c) => `${parcelId}|${part}|${c.path}`));
-			writes.push(db.conflicts.where('parcelId').equals(parcelId).filter((c) => c.part === part && !open.has(c.key)).delete());
+			const stale = conflictKeys.filter((k) => k.startsWith(`${parcelId}|${part}|`) && !open.has(k));
+			if (stale.length) writes.push(db.conflicts.bulkDelete(stale));
 			if (blobs.length) writes.push(db.blobs.bulkPut(blobs));
 			await Promise.all(writes);
 		});

@@ -104,6 +104,9 @@ export function runLogStoreConformance(name: string, setup: () => Promise<StoreF
 				erased: false
 			});
 			expect(await s.readChange(bytes(424242))).toBeNull();
+			const some = await s.readChanges([b.changes[0].hash, bytes(424242), b.changes[2].hash]);
+			expect(some.map((x) => toHex(x.hash)).sort()).toEqual([toHex(b.changes[0].hash), toHex(b.changes[2].hash)].sort());
+			expect(await s.readChanges([])).toEqual([]);
 			expect((await s.keyEntries()).map((e) => e.index)).toEqual([4]);
 		});
 

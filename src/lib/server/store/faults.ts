@@ -76,6 +76,7 @@ export function withFaults(inner: LogStore, hook: FaultHook): LogStore {
 		maxSeq: (p, part, a) => inner.maxSeq(p, part, a),
 		changeFacts: (q) => step('changeFacts', () => inner.changeFacts(q)),
 		readChange: (h) => inner.readChange(h),
+		readChanges: (h) => inner.readChanges(h),
 		changesOfParcel: (p) => inner.changesOfParcel(p),
 		changesOfParcels: (p, end) => inner.changesOfParcels(p, end),
 		entriesOfParcel: (p) => inner.entriesOfParcel(p),

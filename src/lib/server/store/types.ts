@@ -122,6 +122,8 @@ export interface LogStore {
 	/** The highest sequence number stored for an actor in a (parcel, part) document (0 if none). */
 	maxSeq(parcel: string, part: PartName, actor: string): Promise<number>;
 	readChange(hash: Uint8Array): Promise<ChangeRow | null>;
+	/** The stored changes among these hashes, in any order (missing ones are left out): one round trip. */
+	readChanges(hashes: Uint8Array[]): Promise<ChangeRow[]>;
 	/** All changes of one parcel (every part), in log order. */
 	changesOfParcel(parcel: string): Promise<ChangeRow[]>;
 	/**

@@ -30,15 +30,15 @@ export const GET = endpoint(async ({ url, locals, request }, rt) => {
 	const withheld: string[] = [];
 	const erased: string[] = [];
 	const privateDistricts = new Set<string>();
+	const wanted: Uint8Array[] = [];
 	for (const e of entries) {
 		if (e.kind !== 'edit' || !e.changeHash) continue;
-		if (e.part === 'private' && !mayReadPrivate(locals.editor, e.parcel!)) {
-			withheld.push(e.changeHash);
-			continue;
-		}
-		const c = await ledger.store.readChange(Uint8Array.from(Buffer.from(e.changeHash, 'hex')));
-		if (c?.erased) erased.push(e.changeHash);
-		else if (c) {
+		if (e.part === 'private' && !mayReadPrivate(locals.editor, e.parcel!)) withheld.push(e.changeHash);
+		else wanted.push(Uint8Array.from(Buffer.from(e.changeHash, 'hex')));
+	}
+	for (const c of await ledger.store.readChanges(wanted)) {
+		if (c.erased) erased.push(toHex(c.hash));
+		else {
 			changes[toHex(c.hash)] = toBase64(c.body);
 			if (c.part === 'private') privateDistricts.add(districtOf(c.parcel)!);
 		}

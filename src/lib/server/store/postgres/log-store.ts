@@ -189,6 +189,12 @@ export class PostgresLogStore implements LogStore {
 		return r ? changeRow(r) : null;
 	}
 
+	async readChanges(hashes: Uint8Array[]): Promise<ChangeRow[]> {
+		if (hashes.length === 0) return [];
+		const rows = await this.#q('SELECT * FROM changes WHERE hash = ANY($1::bytea[])', [hashes.map(buf)]);
+		return rows.map(changeRow);
+	}
+
 	async changesOfParcel(parcel: string): Promise<ChangeRow[]> {
 		const rows = await this.#q(
 			'SELECT c.* FROM entries e JOIN changes c ON c.hash = e.change_hash WHERE e.parcel = $1 ORDER BY e.idx',

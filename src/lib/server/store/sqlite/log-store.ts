@@ -148,6 +148,16 @@ export class SqliteLogStore implements LogStore {
 		return r ? changeRow(r) : null;
 	}
 
+	async readChanges(hashes: Uint8Array[]): Promise<ChangeRow[]> {
+		// Point lookups on a prepared statement: in-process, so a loop costs no round trips.
+		const out: ChangeRow[] = [];
+		for (const h of hashes) {
+			const r = this.#s.change.get(h) as Row | undefined;
+			if (r) out.push(changeRow(r));
+		}
+		return out;
+	}
+
 	async changesOfParcel(parcel: string): Promise<ChangeRow[]> {
 		return (this.#s.changesOfParcel.all(parcel) as Row[]).map(changeRow);
 	}
