@@ -81,7 +81,27 @@ async function save(name: string, ids: string[], n: number): Promise<{ p95: numb
 	return { p95: p95(times), median: sorted[times.length >> 1], p90: sorted[Math.ceil(times.length * 0.9) - 1], max: sorted.at(-1)! };
 }
 
-Object.assign(globalThis, { fieldBench: { bootstrap, raw, search, save } });
+/**
+ * The floor under a save: a bare Dexie transaction that rewrites one parcel's document row and
+ * adds one outbox row (no Automerge, no signing), timed like `save` on the same database.
+ */
+async function commit(name: string, ids: string[], n: number): Promise<{ p95: number; median: number }> {
+	const db = new FieldDatabase(name);
+	const times: number[] = [];
+	for (let k = 0; k < n + 5; k++) {
+		const row = (await db.docs.get(ids[(k * 7_919 + 1) % ids.length]))!;
+		const t = performance.now();
+		await db.transaction('rw', [db.docs, db.outbox], () =>
+			Promise.all([db.docs.put({ ...row, rev: row.rev + 1 }), db.outbox.add({ parcelId: row.parcelId, part: 'parcel', changeHash: '', wire: {} as never, createdAt: 0, summary: 'commit floor', status: 'pending' })])
+		);
+		if (k >= 5) times.push(performance.now() - t);
+	}
+	await db.outbox.filter((r) => r.summary === 'commit floor').delete();
+	db.close();
+	return { p95: p95(times), median: [...times].sort((a, b) => a - b)[times.length >> 1] };
+}
+
+Object.assign(globalThis, { fieldBench: { bootstrap, raw, search, save, commit } });
 
 /** Timings of single IndexedDB reads, to see where a search spends its time. */
 async function probe(name: string, words: string[]): Promise<Record<string, number>> {
