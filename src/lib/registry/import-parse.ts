@@ -26,10 +26,15 @@ export interface ImportTable {
 
 export const FEATURE_GEOMETRY = '(feature geometry)';
 
-function parseCsv(name: string, text: string): ImportTable {
+function parseCsv(name: string, text: string): ImportTable | string {
 	const r = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: 'greedy', transformHeader: (h) => h.trim() });
-	const issues: RowIssue[] = r.errors.map((e) => ({ row: (e.row ?? -1) + 1, id: null, field: '(row)', message: e.message }));
-	return { format: 'csv', name, columns: (r.meta.fields ?? []).filter(Boolean), rows: r.data, geometries: null, issues };
+	const columns = (r.meta.fields ?? []).filter(Boolean);
+	if (!columns.length) return 'the CSV file has no header row: its first line must name the columns';
+	// Errors without a row are about the whole file; a one-column file has no delimiter to detect.
+	const fileLevel = r.errors.find((e) => e.row === undefined && e.code !== 'UndetectableDelimiter');
+	if (fileLevel) return `the CSV file cannot be read: ${fileLevel.message}`;
+	const issues: RowIssue[] = r.errors.filter((e) => e.row !== undefined).map((e) => ({ row: e.row! + 1, id: null, field: '(row)', message: e.message }));
+	return { format: 'csv', name, columns, rows: r.data, geometries: null, issues };
 }
 
 function parseGeoJson(name: string, text: string): ImportTable | string {
