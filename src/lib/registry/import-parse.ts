@@ -30,8 +30,9 @@ function parseCsv(name: string, text: string): ImportTable | string {
 	const r = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: 'greedy', transformHeader: (h) => h.trim() });
 	const columns = (r.meta.fields ?? []).filter(Boolean);
 	if (!columns.length) return 'the CSV file has no header row: its first line must name the columns';
-	// Errors without a row are about the whole file; a one-column file has no delimiter to detect.
-	const fileLevel = r.errors.find((e) => e.row === undefined && e.code !== 'UndetectableDelimiter');
+	// Errors without a row, or past the last row (an unterminated quote swallows the rest), are
+	// about the whole file; a one-column file has no delimiter to detect.
+	const fileLevel = r.errors.find((e) => (e.row === undefined && e.code !== 'UndetectableDelimiter') || (e.row !== undefined && e.row >= r.data.length));
 	if (fileLevel) return `the CSV file cannot be read: ${fileLevel.message}`;
 	const issues: RowIssue[] = r.errors.filter((e) => e.row !== undefined).map((e) => ({ row: e.row! + 1, id: null, field: '(row)', message: e.message }));
 	return { format: 'csv', name, columns, rows: r.data, geometries: null, issues };
