@@ -5,7 +5,7 @@
 // flight is either whole or absent. Then sync pushes every edit exactly once.
 import { expect, test } from '@playwright/test';
 import { demoKey } from './support/demo';
-import { checkParcel, dumpDevice, parcelDoc, serverEntries, type Expected } from './support/device-state';
+import { checkParcel, dumpDevice, serverEntries, startingPoint } from './support/device-state';
 import { DurableBrowser } from './support/durable-browser';
 import { ASSESSOR, expectOutboxCount, openParcel, seededRandom, setUpDevice } from './support/durability';
 import { copyDemoData, TestServer } from './support/field';
@@ -23,15 +23,7 @@ test('browser killed mid-save: confirmed saves survive whole, then sync each onc
 		const setup = await setUpDevice(browser, KILLS);
 		const parcels = setup.parcels;
 		let page = setup.page;
-		const baseline = new Map<string, Set<string>>();
-		const want = new Map<string, Expected>();
-		const before = await dumpDevice(page, parcels);
-		for (const id of parcels) {
-			const doc = parcelDoc(before, id);
-			baseline.set(id, doc.hashes);
-			want.set(id, { field: 'zoning', initial: String(doc.plain.zoning ?? ''), confirmed: [], inFlight: null });
-		}
-		const serverBefore = new Map(await Promise.all(parcels.map(async (id) => [id, await serverEntries(server.url, id)] as const)));
+		const { baseline, want, serverBefore } = await startingPoint(page, parcels, server.url);
 		const report: string[] = [];
 
 		let probe = await DeviceProbe.attach(page.context());

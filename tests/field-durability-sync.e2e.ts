@@ -8,7 +8,7 @@
 // at the end the log holds every edit exactly once and the outbox is empty.
 import { expect, test, type Page } from '@playwright/test';
 import { demoKey } from './support/demo';
-import { checkParcel, dumpDevice, parcelDoc, serverEntries, type DeviceDump, type Expected } from './support/device-state';
+import { checkParcel, dumpDevice, serverEntries, startingPoint, type DeviceDump } from './support/device-state';
 import { DurableBrowser } from './support/durable-browser';
 import { ASSESSOR, expectOutboxCount, openParcel, seededRandom, setUpDevice } from './support/durability';
 import { copyDemoData, TestServer } from './support/field';
@@ -36,15 +36,7 @@ test('browser killed mid-sync: outbox intact, sync resumes, every edit in the lo
 		const setup = await setUpDevice(browser, BIG + PHASES.length);
 		let page: Page = setup.page;
 		const parcels = setup.parcels;
-		const baseline = new Map<string, Set<string>>();
-		const want = new Map<string, Expected>();
-		const before = await dumpDevice(page, parcels);
-		for (const id of parcels) {
-			const doc = parcelDoc(before, id);
-			baseline.set(id, doc.hashes);
-			want.set(id, { field: 'zoning', initial: String(doc.plain.zoning ?? ''), confirmed: [], inFlight: null });
-		}
-		const serverBefore = new Map(await Promise.all(parcels.map(async (id) => [id, await serverEntries(server.url, id)] as const)));
+		const { baseline, want, serverBefore } = await startingPoint(page, parcels, server.url);
 		let probe = await DeviceProbe.attach(page.context());
 
 		const burst = async (parcelId: string, values: string[]) => {

@@ -156,3 +156,20 @@ export async function serverEntries(baseURL: string, parcelId: string): Promise<
 	for (const e of entries) if (e.changeHash) out.set(e.changeHash, [...(out.get(e.changeHash) ?? []), e.index]);
 	return out;
 }
+
+/**
+ * What a durability run starts from: each parcel's document change hashes on the device, the
+ * expectation of its `zoning` field (no save confirmed yet), and its entries on the server.
+ */
+export async function startingPoint(page: Page, parcels: string[], baseURL: string) {
+	const baseline = new Map<string, Set<string>>();
+	const want = new Map<string, Expected>();
+	const before = await dumpDevice(page, parcels);
+	for (const id of parcels) {
+		const doc = parcelDoc(before, id);
+		baseline.set(id, doc.hashes);
+		want.set(id, { field: 'zoning', initial: String(doc.plain.zoning ?? ''), confirmed: [], inFlight: null });
+	}
+	const serverBefore = new Map(await Promise.all(parcels.map(async (id) => [id, await serverEntries(baseURL, id)] as const)));
+	return { baseline, want, serverBefore };
+}
