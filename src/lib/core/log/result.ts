@@ -28,7 +28,15 @@ export type LogErrorCode =
 	/** Fetched tiles do not hash to the trusted root: the server or a cache is lying. */
 	| 'inconsistent-tile'
 	/** A HashReader or tile fetch returned the wrong number or size of hashes. */
-	| 'bad-read';
+	| 'bad-read'
+	/** A parcel-map proof that cannot be decoded (src/lib/core/map). */
+	| 'malformed-map-proof'
+	/** A parcel-map proof that does not lead to the checkpoint's map root, or is ill-formed. */
+	| 'invalid-map-proof'
+	/** A valid map proof that hides what it should reveal (a leaf of the parcel or district asked for). */
+	| 'incomplete-map-proof'
+	/** A checkpoint without the map line, or with a map root other than the one expected. */
+	| 'map-root-mismatch';
 
 export interface Failure {
 	ok: false;

@@ -1,0 +1,69 @@
+// A leaf of the parcel map: what the log says about one (parcel, part) up to a tree size.
+//   value = str8 parcelId ‖ u8 part ‖ u64 count ‖ u64 lastIndex ‖ digest[32]
+//   digest_0 = 32 zero bytes;  digest_k = SHA-256("parcel-ledger/map-chain\n" ‖ digest_{k-1} ‖ changeHash_k)
+// over the part's edit entries in index order. The digest binds the exact sequence of logged
+// changes, and is computed from entries alone (no change bodies), so anyone can recompute it,
+// private parts included; a device recomputes it from the bytes it holds (one SHA-256 a change).
+import { concat, equalBytes, utf8 } from '../bytes';
+import { Reader, Writer } from '../codec';
+import { sha256 } from '../hash';
+import { PART_CODES, partFromCode, type PartName } from '../record/parts';
+import { isParcelId } from '../record/ids';
+import { mapKey } from './key';
+
+export interface MapLeaf {
+	parcel: string;
+	part: PartName;
+	/** Number of edit entries of this part below the tree size. */
+	count: number;
+	/** Index of the last of them. */
+	lastIndex: number;
+	digest: Uint8Array;
+}
+
+export const EMPTY_DIGEST = new Uint8Array(32);
+const CHAIN_PREFIX = utf8('parcel-ledger/map-chain\n');
+const LEAF_PREFIX = new Uint8Array([0x00]);
+
+/** The digest after one more change (its SHA-256, as the edit entry names it). */
+export const chainDigest = (digest: Uint8Array, changeHash: Uint8Array): Uint8Array => sha256(concat(CHAIN_PREFIX, digest, changeHash));
+
+/** The digest of a whole sequence of change hashes, from the empty digest. */
+export function digestOf(changeHashes: Iterable<Uint8Array>): Uint8Array {
+	let d = EMPTY_DIGEST;
+	for (const h of changeHashes) d = chainDigest(d, h);
+	return d;
+}
+
+/** The leaf after one more edit entry of its part. */
+export function nextLeaf(prev: MapLeaf | undefined, parcel: string, part: PartName, index: number, changeHash: Uint8Array): MapLeaf {
+	if (prev && prev.lastIndex >= index) throw new RangeError(`map entries must come in index order (${index} after ${prev.lastIndex})`);
+	return { parcel, part, count: (prev?.count ?? 0) + 1, lastIndex: index, digest: chainDigest(prev?.digest ?? EMPTY_DIGEST, changeHash) };
+}
+
+export function encodeMapLeaf(l: MapLeaf): Uint8Array {
+	return new Writer().str8(l.parcel).u8(PART_CODES[l.part]).u64(l.count).u64(l.lastIndex).fixed(l.digest, 32).bytes();
+}
+
+/** Strict decode; throws DecodeError / RangeError on anything malformed. */
+export function decodeMapLeaf(bytes: Uint8Array): MapLeaf {
+	const r = new Reader(bytes);
+	const parcel = r.str8();
+	const part = partFromCode(r.u8());
+	const count = r.u64();
+	const lastIndex = r.u64();
+	const digest = r.fixed(32);
+	r.end();
+	if (!isParcelId(parcel)) throw new RangeError(`map leaf names a malformed parcel id ${JSON.stringify(parcel.slice(0, 40))}`);
+	if (!part) throw new RangeError('map leaf names an unknown part');
+	if (count < 1) throw new RangeError('map leaf with no entries');
+	return { parcel, part, count, lastIndex, digest };
+}
+
+/** SHA-256(0x00 ‖ value): a leaf can never be passed off as a branch (which hashes 0x01 ‖ …). */
+export const mapLeafHash = (l: MapLeaf): Uint8Array => sha256(concat(LEAF_PREFIX, encodeMapLeaf(l)));
+
+export const leafKey = (l: MapLeaf): string => mapKey(l.parcel, l.part);
+
+export const sameLeaf = (a: MapLeaf, b: MapLeaf): boolean =>
+	a.parcel === b.parcel && a.part === b.part && a.count === b.count && a.lastIndex === b.lastIndex && equalBytes(a.digest, b.digest);

@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import { sha256 } from '../hash';
+import { utf8 } from '../bytes';
+import { PART_NAMES, type PartName } from '../record/parts';
+import { districtPrefix, mapKey, parcelPrefix, parseMapKey } from './key';
+import { digestOf, nextLeaf, type MapLeaf } from './leaf';
+import { decodeProof, encodeProof } from './proof-codec';
+import { leavesUnder, rootFromPath, verifyMapProof } from './proof';
+import { EMPTY_MAP_ROOT, hashOfLeaves, ParcelMap } from './trie';
+
+const ch = (s: string) => sha256(utf8(s));
+
+/** A deterministic pseudo-random log of edits over a few districts. */
+function edits(n: number, seed = 1) {
+	let x = seed;
+	const rnd = (m: number) => {
+		// mulberry32
+		x = (x + 0x6d2b79f5) | 0;
+		let t = Math.imul(x ^ (x >>> 15), 1 | x);
+		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+		return ((t ^ (t >>> 14)) >>> 0) % m;
+	};
+	const districts = ['RIV', 'NORTH', 'EAST', 'R1'];
+	return Array.from({ length: n }, (_, index) => {
+		const d = districts[rnd(districts.length)];
+		const parcel = `${d}-${String(rnd(60)).padStart(rnd(2) ? 6 : 3, '0')}`;
+		return { index, parcel, part: PART_NAMES[rnd(4)] as PartName, hash: ch(`change ${index}`) };
+	});
+}
+
+function mapOf(list: ReturnType<typeof edits>) {
+	let m = ParcelMap.empty;
+	for (const e of list) m = m.with(mapKey(e.parcel, e.part), (p) => nextLeaf(p, e.parcel, e.part, e.index, e.hash));
+	return m;
+}
+
+describe('map keys', () => {
+	it('round-trips and keeps a district and a parcel contiguous', () => {
+		const k = mapKey('RIV-000123', 'title');
+		expect(k.length).toBe(33);
+		expect(parseMapKey(k)).toEqual({ parcelId: 'RIV-000123', part: 'title' });
+		expect(k.startsWith(districtPrefix('RIV').key)).toBe(true);
+		expect(k.startsWith(parcelPrefix('RIV-000123').key)).toBe(true);
+		// Parcel-id order within a district is key order.
+		expect(mapKey('RIV-0001', 'parcel') < mapKey('RIV-00010', 'parcel')).toBe(true);
+		expect(parseMapKey('x'.repeat(33))).toBeNull();
+	});
+});
+
+describe('the parcel map', () => {
+	const log = edits(2000);
+	const map = mapOf(log);
+
+	it('is canonical: built edit by edit or from its leaves, the root is the same', () => {
+		const leaves = [...new Set(log.map((e) => mapKey(e.parcel, e.part)))].map((k) => map.get(k)!);
+		expect(map.size).toBe(leaves.length);
+		expect(hashOfLeaves(leaves.reverse())).toEqual(map.root);
+		expect(ParcelMap.empty.root).toEqual(EMPTY_MAP_ROOT);
+	});
+
+	it('holds for each part the count, last index and the digest of its changes in log order', () => {
+		const e = log[1500];
+		const mine = log.filter((x) => x.parcel === e.parcel && x.part === e.part);
+		const leaf = map.get(mapKey(e.parcel, e.part))!;
+		expect(leaf.count).toBe(mine.length);
+		expect(leaf.lastIndex).toBe(mine.at(-1)!.index);
+		expect(leaf.digest).toEqual(digestOf(mine.map((x) => x.hash)));
+	});
+
+	it('keeps old versions intact (path copying)', () => {
+		const before = map.root;
+		const next = map.with(mapKey('RIV-999', 'parcel'), (p) => nextLeaf(p, 'RIV-999', 'parcel', 5000, ch('x')));
+		expect(map.root).toEqual(before);
+		expect(next.root).not.toEqual(before);
+		expect(next.size).toBe(map.size + 1);
+	});
+
+	it('proves all parts of a parcel, and nothing hidden can be one of them', () => {
+		const id = log[77].parcel;
+		const proof = map.prove([parcelPrefix(id)]);
+		const v = verifyMapProof(proof, map.root);
+		expect(v.ok).toBe(true);
+		if (!v.ok) return;
+		const got = leavesUnder(v.value, parcelPrefix(id));
+		expect(got.ok && got.value.map((l) => l.part).sort()).toEqual(map.leavesUnder(parcelPrefix(id)).map((l) => l.part).sort());
+		expect(proof.length).toBeLessThan(2000);
+	});
+
+	it('proves that a parcel has no entry', () => {
+		for (const id of ['RIV-999999', 'ZZ-1', 'NORTH-0', 'AA-1']) {
+			const v = verifyMapProof(map.prove([parcelPrefix(id)]), map.root);
+			expect(v.ok).toBe(true);
+			if (!v.ok) return;
+			const got = leavesUnder(v.value, parcelPrefix(id));
+			expect(got).toEqual({ ok: true, value: [] });
+		}
+	});
+
+	it('proves a whole district, and a proof of another parcel does not', () => {
+		const d = districtPrefix('R1');
+		const v = verifyMapProof(map.prove([d]), map.root);
+		expect(v.ok && leavesUnder(v.value, d)).toEqual({ ok: true, value: map.leavesUnder(d) });
+		const other = verifyMapProof(map.prove([parcelPrefix(map.leavesUnder(d)[0].parcel)]), map.root);
+		expect(other.ok && leavesUnder(other.value, d).ok).toBe(false);
+	});
+
+	it('proves runs of parcels that chain into a whole district', () => {
+		const d = districtPrefix('RIV');
+		const all = map.leavesUnder(d);
+		const ids = [...new Set(all.map((l) => l.parcel))];
+		let after: string | undefined;
+		const seen: MapLeaf[] = [];
+		for (let i = 0; i < ids.length; i += 7) {
+			const page = ids.slice(i, i + 7);
+			const anchor = i ? ids[i - 1] : null;
+			const v = verifyMapProof(map.prove([...(anchor ? [anchor] : []), ...page].map(parcelPrefix)), map.root);
+			expect(v.ok).toBe(true);
+			if (!v.ok) return;
+			const last = i + 7 >= ids.length;
+			const through = last ? undefined : mapKey(page.at(-1)!, map.leavesUnder(parcelPrefix(page.at(-1)!)).at(-1)!.part);
+			const got = leavesUnder(v.value, d, { after, through });
+			expect(got.ok).toBe(true);
+			if (got.ok) seen.push(...got.value);
+			after = through;
+		}
+		expect(seen).toEqual(all);
+		// Skipping a parcel between two pages is caught: the next page's proof hides it.
+		const v = verifyMapProof(map.prove([ids[3], ids[5]].map(parcelPrefix)), map.root);
+		const anchorKey = mapKey(ids[3], map.leavesUnder(parcelPrefix(ids[3])).at(-1)!.part);
+		expect(v.ok && leavesUnder(v.value, d, { after: anchorKey }).ok).toBe(false);
+	});
+
+	it('gives a district path that, with the district computed from its leaves, leads to the root', () => {
+		const d = districtPrefix('EAST');
+		const path = map.pathTo(d)!;
+		expect(rootFromPath(d, hashOfLeaves(map.leavesUnder(d)), path)).toEqual({ ok: true, value: map.root });
+		const fewer = map.leavesUnder(d).slice(1);
+		const r = rootFromPath(d, hashOfLeaves(fewer), path);
+		expect(r.ok && r.value).not.toEqual(map.root);
+		expect(map.pathTo(districtPrefix('NONE'))).toBeNull();
+	});
+
+	it('refuses a proof that was tampered with', () => {
+		const id = log[5].parcel;
+		const proof = map.prove([parcelPrefix(id)]);
+		for (const at of [3, 10, Math.floor(proof.length / 2), proof.length - 1]) {
+			const t = proof.slice();
+			t[at] ^= 1;
+			const v = verifyMapProof(t, map.root);
+			const stillFine = v.ok && (() => { const g = leavesUnder(v.value, parcelPrefix(id)); return g.ok && JSON.stringify(g.value) === JSON.stringify(map.leavesUnder(parcelPrefix(id))); })();
+			expect(stillFine).toBe(false);
+		}
+		expect(verifyMapProof(proof.slice(0, -1), map.root).ok).toBe(false);
+		expect(verifyMapProof(proof, ParcelMap.empty.root).ok).toBe(false);
+	});
+
+	it('refuses a proof that hides a part of the parcel under a hash', () => {
+		const id = log.find((e) => map.leavesUnder(parcelPrefix(e.parcel)).length >= 2)!.parcel;
+		const top = decodeProof(map.prove([parcelPrefix(id)]))!;
+		// Replace the revealed subtree of the parcel with its hash: the root still matches.
+		const hideParcel = (n: typeof top): typeof top => {
+			if (n.t !== 'branch') return n;
+			if (n.bit >= 256) return { t: 'hash', hash: ParcelMap.fromLeaves(map.leavesUnder(parcelPrefix(id))).root };
+			return { ...n, left: hideParcel(n.left), right: hideParcel(n.right) };
+		};
+		const v = verifyMapProof(encodeProof(hideParcel(top)), map.root);
+		// Either the proof is now ill-formed (a branch revealing nothing) or it hides the parcel.
+		expect(v.ok && leavesUnder(v.value, parcelPrefix(id)).ok).toBe(false);
+		expect(v.ok ? '' : v.code).not.toBe('malformed-map-proof');
+	});
+
+	it('proves against the empty map', () => {
+		const v = verifyMapProof(ParcelMap.empty.prove([parcelPrefix('RIV-1')]), EMPTY_MAP_ROOT);
+		expect(v.ok && leavesUnder(v.value, parcelPrefix('RIV-1'))).toEqual({ ok: true, value: [] });
+	});
+});
