@@ -141,6 +141,26 @@ export function runLogStoreConformance(name: string, setup: () => Promise<StoreF
 			expect((await s.entriesForDistricts(['RIV'], 2, 2)).map((e) => e.index)).toEqual([2, 3]);
 		});
 
+		it('lists edit entries of an index range as parcel-map facts, in index order', async () => {
+			const b = batch(0, 7, (i) =>
+				i === 2
+					? { kind: 2, parcel: null, district: null, part: null, changeHash: null }
+					: i === 4
+						? { kind: 5, parcel: 'RIV-1', district: 'RIV', part: null, changeHash: null }
+						: i === 5
+							? { parcel: 'NORTH-1', district: 'NORTH', part: 'title' }
+							: {}
+			);
+			await s.appendBatch(b);
+			const facts = await s.editFacts(0, 7);
+			expect(facts.map((x) => ({ ...x, changeHash: toHex(x.changeHash) }))).toEqual(
+				[0, 1, 3, 5, 6].map((i) => ({ index: i, parcel: b.entries[i].parcel, part: b.entries[i].part, changeHash: toHex(b.entries[i].changeHash!) }))
+			);
+			expect((await s.editFacts(1, 5)).map((x) => x.index)).toEqual([1, 3]);
+			expect(await s.editFacts(7, 100)).toEqual([]);
+			expect(await s.editFacts(3, 3)).toEqual([]);
+		});
+
 		it('erases private change bodies in the batch that names them, keeping their metadata', async () => {
 			const b = batch(0, 4, (i) => ({ part: i < 2 ? 'private' : 'parcel' }));
 			b.changes.forEach((c, i) => (c.part = i < 2 ? 'private' : 'parcel'));

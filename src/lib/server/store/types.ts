@@ -95,6 +95,15 @@ export interface StoredEntry {
 	data: Uint8Array;
 }
 
+/** What the parcel map (core/map) takes from an edit entry, read from the store's columns without decoding. */
+export interface EditFact {
+	index: number;
+	parcel: string;
+	part: PartName;
+	/** SHA-256 of the change, as the entry names it. */
+	changeHash: Uint8Array;
+}
+
 export interface LogStore {
 	readonly kind: 'sqlite' | 'postgres';
 	/** Creates the schema when missing. Idempotent. */
@@ -112,6 +121,8 @@ export interface LogStore {
 	readHashes(indexes: number[]): Promise<Uint8Array[]>;
 	/** Entries [start, end) in index order. */
 	readEntries(start: number, end: number): Promise<StoredEntry[]>;
+	/** The edit entries among [start, end), in index order, as parcel-map facts (sequencer load, followers). */
+	editFacts(start: number, end: number): Promise<EditFact[]>;
 	/** Indexes of entries whose identity is among `identities` (hex identity → index). */
 	findIdentities(identities: Uint8Array[]): Promise<Map<string, number>>;
 

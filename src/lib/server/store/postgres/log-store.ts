@@ -13,6 +13,7 @@ import {
 	type ChangeFacts,
 	type DocQuery,
 	type ChangeRow,
+	type EditFact,
 	type Head,
 	type IndexedChangeRow,
 	type LogMeta,
@@ -120,6 +121,11 @@ export class PostgresLogStore implements LogStore {
 	async readEntries(start: number, end: number): Promise<StoredEntry[]> {
 		const rows = await this.#q('SELECT idx, data FROM entries WHERE idx >= $1 AND idx < $2 ORDER BY idx', [start, end]);
 		return rows.map(entryRow);
+	}
+
+	async editFacts(start: number, end: number): Promise<EditFact[]> {
+		const rows = await this.#q('SELECT idx, parcel, part, change_hash FROM entries WHERE idx >= $1 AND idx < $2 AND kind = 1 ORDER BY idx', [start, end]);
+		return rows.map((r) => ({ index: r.idx as number, parcel: r.parcel as string, part: r.part as PartName, changeHash: u8(r.change_hash) }));
 	}
 
 	async findIdentities(identities: Uint8Array[]): Promise<Map<string, number>> {

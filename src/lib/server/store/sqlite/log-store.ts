@@ -14,6 +14,7 @@ import {
 	type ChangeFacts,
 	type DocQuery,
 	type ChangeRow,
+	type EditFact,
 	type Head,
 	type IndexedChangeRow,
 	type LogMeta,
@@ -106,6 +107,15 @@ export class SqliteLogStore implements LogStore {
 
 	async readEntries(start: number, end: number): Promise<StoredEntry[]> {
 		return (this.#s.entries.all(start, end) as Row[]).map(entryRow);
+	}
+
+	async editFacts(start: number, end: number): Promise<EditFact[]> {
+		return (this.#s.editFacts.all(start, end) as Row[]).map((r) => ({
+			index: r.idx as number,
+			parcel: r.parcel as string,
+			part: r.part as PartName,
+			changeHash: u8(r.change_hash)
+		}));
 	}
 
 	async findIdentities(identities: Uint8Array[]): Promise<Map<string, number>> {
@@ -227,6 +237,7 @@ function prepare(db: Database.Database) {
 		hash: db.prepare('SELECT hash FROM hashes WHERE id = ?'),
 		entries: db.prepare('SELECT idx, data FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx'),
 		identity: db.prepare('SELECT idx FROM entries WHERE identity = ?'),
+		editFacts: db.prepare('SELECT idx, parcel, part, change_hash FROM entries WHERE idx >= ? AND idx < ? AND kind = 1 ORDER BY idx'),
 		knownChange: db.prepare('SELECT 1 FROM changes WHERE parcel = ? AND part = ? AND am_hash = ?').pluck(),
 		maxSeq: db.prepare('SELECT max(seq) AS seq FROM changes WHERE parcel = ? AND part = ? AND actor = ?'),
 		change: db.prepare('SELECT * FROM changes WHERE hash = ?'),
