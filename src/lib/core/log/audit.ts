@@ -8,7 +8,8 @@ import { KeyRegistry, type AuthorityCode } from './authority';
 import { openCheckpoint } from './checkpoint';
 import { changeHash, decodeEntry, verifyStatement, type Entry } from './entry';
 import { checkEntryBundle, decodeEntryBundle } from './entry-bundle';
-import { emptyTreeRoot, HASH_SIZE, leafHash, nodeHash } from './hashing';
+import { Frontier } from './frontier';
+import { HASH_SIZE, leafHash } from './hashing';
 import type { NoteVerifierKey } from './note';
 import { entriesPath, tileHash, tilePath, tilesForSize, TILE_WIDTH, type Tile } from './tiles';
 
@@ -103,27 +104,6 @@ function limiter(n: number) {
 			else active--;
 		}
 	};
-}
-
-/** The roots of the complete subtrees along the right edge: MTH as leaves arrive, in O(log n) memory. */
-class Frontier {
-	#levels: Uint8Array[] = [];
-	#size = 0;
-	push(leaf: Uint8Array): void {
-		let h = leaf;
-		let k = 0;
-		for (let m = this.#size; m % 2 === 1; m = Math.floor(m / 2)) h = nodeHash(this.#levels[k++], h);
-		this.#levels[k] = h;
-		this.#size++;
-	}
-	// RFC 6962 §2.1: the smallest (rightmost) subtree is folded in first.
-	root(): Uint8Array {
-		let h: Uint8Array | null = null;
-		for (let k = 0, m = this.#size; m > 0; k++, m = Math.floor(m / 2)) {
-			if (m % 2 === 1) h = h ? nodeHash(this.#levels[k], h) : this.#levels[k];
-		}
-		return h ?? emptyTreeRoot();
-	}
 }
 
 export async function auditLog(deps: AuditDeps): Promise<AuditReport> {
