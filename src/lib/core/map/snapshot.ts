@@ -1,0 +1,165 @@
+// Checking a snapshot page (docs/protocol.md "Snapshot") against the parcel map of its checkpoint:
+// the page's map proof must show that its parcels are ALL the district's parcels between the
+// previous page's last parcel (the anchor) and its own last one, and each part's changes must be
+// exactly the part's logged changes (count and digest of their hashes, leaf.ts). Pure: the caller
+// splits the bytes (crdt/change-chunks.ts) and hashes each change, with whatever hash is fastest
+// where it runs, and passes the hashes in.
+import { equalBytes } from '../bytes';
+import { districtOf } from '../record/ids';
+import { PART_NAMES, type PartName } from '../record/parts';
+import { districtPrefix, mapKey, parcelPrefix } from './key';
+import { digestOf, leafKey, type MapLeaf } from './leaf';
+import { leavesUnder, verifyMapProof } from './proof';
+
+/** What the page gave for one part of a parcel. */
+export interface PagePart {
+	/** SHA-256 of each change whose bytes were served, in the order served; null when none were. */
+	served: Uint8Array[] | null;
+	/** The page's `hashes.<part>`: every change of the part in log order, when the bytes are not all served. */
+	listed: Uint8Array[] | null;
+}
+
+export interface PageParcel {
+	id: string;
+	parts: Partial<Record<PartName, PagePart>>;
+}
+
+export interface SnapshotPageInput {
+	district: string;
+	/** The page's map proof (decoded from base64). */
+	proof: Uint8Array;
+	/** The map root of the page's checkpoint (log-map.ts mapRootOf), already verified. */
+	mapRoot: Uint8Array;
+	/** The previous page's last parcel (`after`), or null on the first page. */
+	anchor: string | null;
+	/** No page follows: nothing of the district after this page's parcels may be hidden. */
+	last: boolean;
+	parcels: PageParcel[];
+}
+
+/**
+ * Stable codes (docs/protocol.md "Snapshot", the device's alarms):
+ * - `snapshot-map-proof`: the map proof is malformed or does not lead to the checkpoint's map root;
+ * - `snapshot-incomplete`: the proof hides part of the district the page covers, or the page's
+ *   parcels are not exactly the district's parcels in that range (one missing, one extra, one the
+ *   log has no entry for, out of order or of another district);
+ * - `snapshot-part-mismatch`: a part's changes are not exactly the changes the log holds for it.
+ */
+export type SnapshotFailureCode = 'snapshot-map-proof' | 'snapshot-incomplete' | 'snapshot-part-mismatch';
+
+export type SnapshotPageCheck =
+	| { ok: true; leaves: MapLeaf[] }
+	| { ok: false; code: SnapshotFailureCode; message: string; parcel: string | null; part: PartName | null };
+
+const failure = (code: SnapshotFailureCode, message: string, parcel: string | null = null, part: PartName | null = null): SnapshotPageCheck => ({
+	ok: false,
+	code,
+	message,
+	parcel,
+	part
+});
+
+const short = (b: Uint8Array) => Array.from(b.subarray(0, 6), (x) => x.toString(16).padStart(2, '0')).join('') + '…';
+
+/** Whether `sub` is a subsequence of `list` (in order, each element used once). */
+function isSubsequence(sub: Uint8Array[], list: Uint8Array[]): boolean {
+	let j = 0;
+	for (const h of sub) {
+		while (j < list.length && !equalBytes(list[j], h)) j++;
+		if (j === list.length) return false;
+		j++;
+	}
+	return true;
+}
+
+/** Checks one part against its leaf; null when it matches. */
+export function checkPart(id: string, part: PartName, got: PagePart, leaf: MapLeaf): string | null {
+	const what = `parcel ${id}, part ${part}`;
+	let chain: Uint8Array[];
+	if (got.listed) {
+		if (got.served && !isSubsequence(got.served, got.listed)) {
+			return `${what}: the server sent changes that are not among the part's logged changes it listed`;
+		}
+		chain = got.listed;
+	} else chain = got.served ?? [];
+	if (chain.length !== leaf.count) {
+		return `${what}: the log holds ${leaf.count} change(s) of this part (up to entry ${leaf.lastIndex}), the server sent ${chain.length}`;
+	}
+	const digest = digestOf(chain);
+	if (!equalBytes(digest, leaf.digest)) {
+		return `${what}: the changes the server sent are not the ones the log holds (digest ${short(digest)}, the log's ${short(leaf.digest)})`;
+	}
+	return null;
+}
+
+/** Checks a snapshot page; on success, the map leaves it proves (the device keeps them). */
+export function checkSnapshotPage(input: SnapshotPageInput): SnapshotPageCheck {
+	const { district, parcels } = input;
+	const v = verifyMapProof(input.proof, input.mapRoot);
+	if (!v.ok) return failure('snapshot-map-proof', `The page's map proof does not verify against its checkpoint: ${v.message}`);
+
+	for (let i = 0; i < parcels.length; i++) {
+		const id = parcels[i].id;
+		if (districtOf(id) !== district) return failure('snapshot-incomplete', `The page lists parcel ${id}, which is not in district ${district}.`, id);
+		if (i > 0 && !(parcels[i - 1].id < id)) return failure('snapshot-incomplete', `The page lists parcel ${id} after ${parcels[i - 1].id}: out of order or twice.`, id);
+	}
+	if (input.anchor !== null && parcels.length && !(input.anchor < parcels[0].id)) {
+		return failure('snapshot-incomplete', `The page starts at parcel ${parcels[0].id}, not after ${input.anchor}.`, parcels[0].id);
+	}
+
+	const lastLeafKey = (id: string): { key: string } | { message: string } => {
+		const got = leavesUnder(v.value, parcelPrefix(id));
+		if (!got.ok) return { message: `The page's map proof does not show every part of parcel ${id}: ${got.message}` };
+		const leaf = got.value.at(-1);
+		return leaf ? { key: leafKey(leaf) } : { message: `The log holds no entry of parcel ${id}.` };
+	};
+	let after: string | undefined;
+	if (input.anchor !== null) {
+		const k = lastLeafKey(input.anchor);
+		if ('message' in k) return failure('snapshot-incomplete', k.message, input.anchor);
+		after = k.key;
+	}
+	let through: string | undefined;
+	if (!input.last) {
+		const lastId = parcels.at(-1)?.id;
+		if (lastId === undefined) return failure('snapshot-incomplete', 'A page that is not the last lists no parcel.');
+		const k = lastLeafKey(lastId);
+		if ('message' in k) return failure('snapshot-incomplete', k.message, lastId);
+		through = k.key;
+	}
+	const range = leavesUnder(v.value, districtPrefix(district), { after, through });
+	if (!range.ok) {
+		const where = `${input.anchor ? `after ${input.anchor}` : 'from the start'}${through ? ` up to ${parcels.at(-1)!.id}` : ' to the end'}`;
+		return failure('snapshot-incomplete', `The page's map proof does not show all of district ${district} ${where}: ${range.message}`);
+	}
+
+	const byKey = new Map<string, MapLeaf>();
+	for (const leaf of range.value) byKey.set(leafKey(leaf), leaf);
+	let matched = 0;
+	for (const p of parcels) {
+		let leaves = 0;
+		for (const part of PART_NAMES) {
+			const leaf = byKey.get(mapKey(p.id, part));
+			const got = p.parts[part];
+			const sent = !!got && (got.served !== null || got.listed !== null);
+			if (!leaf) {
+				if (sent) return failure('snapshot-part-mismatch', `parcel ${p.id}, part ${part}: the server sent changes of a part the log holds no entry for`, p.id, part);
+				continue;
+			}
+			leaves++;
+			if (!sent) {
+				return failure('snapshot-part-mismatch', `parcel ${p.id}, part ${part}: the log holds ${leaf.count} change(s) of this part, the server sent none`, p.id, part);
+			}
+			const bad = checkPart(p.id, part, got!, leaf);
+			if (bad) return failure('snapshot-part-mismatch', bad, p.id, part);
+		}
+		if (!leaves) return failure('snapshot-incomplete', `The log holds no entry of parcel ${p.id}.`, p.id);
+		matched += leaves;
+	}
+	if (matched !== range.value.length) {
+		const listed = new Set(parcels.map((p) => p.id));
+		const missing = range.value.find((l) => !listed.has(l.parcel))!;
+		return failure('snapshot-incomplete', `The log holds parcel ${missing.parcel} in this part of district ${district}, and the page left it out.`, missing.parcel);
+	}
+	return { ok: true, leaves: range.value };
+}
