@@ -4,8 +4,8 @@
 // over the part's edit entries in index order. The digest binds the exact sequence of logged
 // changes, and is computed from entries alone (no change bodies), so anyone can recompute it,
 // private parts included; a device recomputes it from the bytes it holds (one SHA-256 a change).
-import { concat, equalBytes, utf8 } from '../bytes';
-import { Reader, Writer } from '../codec';
+import { equalBytes, utf8 } from '../bytes';
+import { Reader } from '../codec';
 import { sha256 } from '../hash';
 import { PART_CODES, partFromCode, type PartName } from '../record/parts';
 import { isParcelId } from '../record/ids';
@@ -23,10 +23,15 @@ export interface MapLeaf {
 
 export const EMPTY_DIGEST = new Uint8Array(32);
 const CHAIN_PREFIX = utf8('parcel-ledger/map-chain\n');
-const LEAF_PREFIX = new Uint8Array([0x00]);
 
 /** The digest after one more change (its SHA-256, as the edit entry names it). */
-export const chainDigest = (digest: Uint8Array, changeHash: Uint8Array): Uint8Array => sha256(concat(CHAIN_PREFIX, digest, changeHash));
+export function chainDigest(digest: Uint8Array, changeHash: Uint8Array): Uint8Array {
+	const buf = new Uint8Array(CHAIN_PREFIX.length + 64);
+	buf.set(CHAIN_PREFIX);
+	buf.set(digest, CHAIN_PREFIX.length);
+	buf.set(changeHash, CHAIN_PREFIX.length + 32);
+	return sha256(buf);
+}
 
 /** The digest of a whole sequence of change hashes, from the empty digest. */
 export function digestOf(changeHashes: Iterable<Uint8Array>): Uint8Array {
@@ -41,8 +46,37 @@ export function nextLeaf(prev: MapLeaf | undefined, parcel: string, part: PartNa
 	return { parcel, part, count: (prev?.count ?? 0) + 1, lastIndex: index, digest: chainDigest(prev?.digest ?? EMPTY_DIGEST, changeHash) };
 }
 
+/** The value bytes, written at `at` of `out` (the leaf hash writes it after its prefix byte). */
+function writeLeaf(l: MapLeaf, out: Uint8Array, at: number): number {
+	// Parcel ids are ASCII ([A-Z0-9-]): one byte a character, so no TextEncoder on this hot path.
+	const n = l.parcel.length;
+	out[at] = n;
+	for (let i = 0; i < n; i++) out[at + 1 + i] = l.parcel.charCodeAt(i);
+	let p = at + 1 + n;
+	out[p++] = PART_CODES[l.part];
+	for (const v of [l.count, l.lastIndex]) {
+		const hi = Math.floor(v / 2 ** 32);
+		const lo = v >>> 0;
+		out[p] = hi >>> 24;
+		out[p + 1] = (hi >>> 16) & 0xff;
+		out[p + 2] = (hi >>> 8) & 0xff;
+		out[p + 3] = hi & 0xff;
+		out[p + 4] = lo >>> 24;
+		out[p + 5] = (lo >>> 16) & 0xff;
+		out[p + 6] = (lo >>> 8) & 0xff;
+		out[p + 7] = lo & 0xff;
+		p += 8;
+	}
+	out.set(l.digest, p);
+	return p + 32 - at;
+}
+
+const leafBytes = (l: MapLeaf) => 1 + l.parcel.length + 1 + 16 + 32;
+
 export function encodeMapLeaf(l: MapLeaf): Uint8Array {
-	return new Writer().str8(l.parcel).u8(PART_CODES[l.part]).u64(l.count).u64(l.lastIndex).fixed(l.digest, 32).bytes();
+	const out = new Uint8Array(leafBytes(l));
+	writeLeaf(l, out, 0);
+	return out;
 }
 
 /** Strict decode; throws DecodeError / RangeError on anything malformed. */
@@ -61,7 +95,12 @@ export function decodeMapLeaf(bytes: Uint8Array): MapLeaf {
 }
 
 /** SHA-256(0x00 ‖ value): a leaf can never be passed off as a branch (which hashes 0x01 ‖ …). */
-export const mapLeafHash = (l: MapLeaf): Uint8Array => sha256(concat(LEAF_PREFIX, encodeMapLeaf(l)));
+export function mapLeafHash(l: MapLeaf): Uint8Array {
+	const buf = new Uint8Array(1 + leafBytes(l));
+	buf[0] = 0x00;
+	writeLeaf(l, buf, 1);
+	return sha256(buf);
+}
 
 export const leafKey = (l: MapLeaf): string => mapKey(l.parcel, l.part);
 

@@ -5,7 +5,7 @@ import type { Checkpoint } from '../log/checkpoint';
 import type { Entry } from '../log/entry';
 import { fail, success, type Result } from '../log/result';
 import { mapKey } from './key';
-import { nextLeaf } from './leaf';
+import { nextLeaf, type MapLeaf } from './leaf';
 import { ParcelMap } from './trie';
 
 /** The checkpoint extension line: `parcel-ledger/map/v1 <base64 root>`, right after the root hash line. */
@@ -28,10 +28,10 @@ export function mapRootOf(cp: Checkpoint): Result<Uint8Array> {
 
 /** The map after these entries (in increasing index order, all at or past what `map` holds). */
 export function applyEntries(map: ParcelMap, entries: Iterable<{ index: number; entry: Entry }>): ParcelMap {
-	let m = map;
+	const updates = [];
 	for (const { index, entry: e } of entries) {
 		if (e.kind !== 'edit') continue;
-		m = m.with(mapKey(e.parcelId, e.part), (prev) => nextLeaf(prev, e.parcelId, e.part, index, e.changeHash));
+		updates.push({ key: mapKey(e.parcelId, e.part), next: (prev: MapLeaf | undefined) => nextLeaf(prev, e.parcelId, e.part, index, e.changeHash) });
 	}
-	return m;
+	return map.withAll(updates);
 }

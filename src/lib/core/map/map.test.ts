@@ -174,3 +174,18 @@ describe('the parcel map', () => {
 		expect(v.ok && leavesUnder(v.value, parcelPrefix('RIV-1'))).toEqual({ ok: true, value: [] });
 	});
 });
+
+describe('batch updates', () => {
+	it('give the same map as one update at a time, whatever the batches', () => {
+		const log = edits(3000, 7);
+		const one = mapOf(log);
+		for (const size of [1, 13, 250, 3000]) {
+			let m = ParcelMap.empty;
+			for (let i = 0; i < log.length; i += size) {
+				m = m.withAll(log.slice(i, i + size).map((e) => ({ key: mapKey(e.parcel, e.part), next: (p: MapLeaf | undefined) => nextLeaf(p, e.parcel, e.part, e.index, e.hash) })));
+			}
+			expect(m.root).toEqual(one.root);
+			expect(m.size).toBe(one.size);
+		}
+	});
+});

@@ -76,6 +76,51 @@ function insert(n: Node | null, key: string, update: (prev: MapLeaf | undefined)
 	return new BranchNode(n.bit, left, n.right, refOf(left), sizeOf(left) + sizeOf(n.right));
 }
 
+type Update = { key: string; next: (prev: MapLeaf | undefined) => MapLeaf };
+
+/**
+ * The trie with a batch of updates (sorted by key, unique) applied, copying each touched node
+ * once per batch rather than once per update.
+ */
+function merge(n: Node | null, ups: Update[], lo: number, hi: number): Node | null {
+	if (lo >= hi) return n;
+	if (n === null) return buildNew(ups, lo, hi);
+	if (n instanceof LeafNode) {
+		const keys: string[] = [];
+		const leaves: MapLeaf[] = [];
+		let placed = false;
+		for (let i = lo; i < hi; i++) {
+			const u = ups[i];
+			if (!placed && n.key < u.key) (keys.push(n.key), leaves.push(n.leaf), (placed = true));
+			keys.push(u.key);
+			leaves.push(u.next(u.key === n.key ? ((placed = true), n.leaf) : undefined));
+		}
+		if (!placed) (keys.push(n.key), leaves.push(n.leaf));
+		return build(keys, leaves, 0, keys.length);
+	}
+	// The first bit at which an update leaves this subtree's common prefix, if any.
+	let d = n.bit;
+	for (let i = lo; i < hi; i++) d = Math.min(d, firstDifference(ups[i].key, n.ref, d));
+	if (d < n.bit) {
+		// All updates share the first d bits, so bit d splits them (sorted) into a 0-run and a 1-run;
+		// the run on the far side from this subtree becomes its new sibling.
+		let m = lo;
+		while (m < hi && keyBit(ups[m].key, d) === 0) m++;
+		const [inLo, inHi, outLo, outHi] = keyBit(n.ref, d) ? [m, hi, lo, m] : [lo, m, m, hi];
+		return join(d, merge(n, ups, inLo, inHi)!, buildNew(ups, outLo, outHi));
+	}
+	let m = lo;
+	while (m < hi && keyBit(ups[m].key, n.bit) === 0) m++;
+	const left = merge(n.left, ups, lo, m)!;
+	const right = merge(n.right, ups, m, hi)!;
+	return left === n.left && right === n.right ? n : new BranchNode(n.bit, left, right, refOf(left), sizeOf(left) + sizeOf(right));
+}
+
+function buildNew(ups: Update[], lo: number, hi: number): Node {
+	const keys = ups.slice(lo, hi).map((u) => u.key);
+	return build(keys, ups.slice(lo, hi).map((u) => u.next(undefined)), 0, keys.length);
+}
+
 /** Builds the canonical trie of leaves sorted by key (strictly increasing). */
 function build(keys: string[], leaves: MapLeaf[], lo: number, hi: number): Node {
 	if (hi - lo === 1) return new LeafNode(keys[lo], leaves[lo]);
@@ -129,6 +174,21 @@ export class ParcelMap {
 	/** A new version with `update` applied to the leaf at `key`. */
 	with(key: string, update: (prev: MapLeaf | undefined) => MapLeaf): ParcelMap {
 		return new ParcelMap(insert(this.top, key, update));
+	}
+
+	/**
+	 * A new version with a batch of updates applied (any order; several updates of one key are
+	 * applied in the order given): what a sequencer batch does, much cheaper than `with` per edit.
+	 */
+	withAll(updates: Iterable<{ key: string; next: (prev: MapLeaf | undefined) => MapLeaf }>): ParcelMap {
+		const byKey = new Map<string, Update['next']>();
+		for (const { key, next } of updates) {
+			const before = byKey.get(key);
+			byKey.set(key, before ? (p) => next(before(p)) : next);
+		}
+		if (!byKey.size) return this;
+		const ups = [...byKey].map(([key, next]) => ({ key, next })).sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+		return new ParcelMap(merge(this.top, ups, 0, ups.length));
 	}
 
 	/** Every leaf whose key has the prefix, in key order. */
