@@ -15,7 +15,8 @@ import { readTileData, type Tile } from '../core/log/tiles';
 import { encodeEntryBundle } from '../core/log/entry-bundle';
 import { nodeVerifier } from './ed25519';
 import { Sequencer, type StatefulCode, type SubmitResult } from './sequencer';
-import { verifyStoredLog } from './verify-store';
+import { verifyStore } from './verify-store';
+import type { MapVersion } from './map/versions';
 import type { LogIdentity } from './log-identity';
 import type { LogStore } from './store/types';
 import type { Entry } from '../core/log/entry';
@@ -66,10 +67,30 @@ export class Ledger {
 		if (meta.origin !== o.identity.origin || meta.verifierKey !== o.identity.verifierKey) {
 			throw new Error(`the log key is for ${o.identity.origin}, but the store holds ${meta.origin} with key ${meta.verifierKey}`);
 		}
-		if (o.verify !== false) await verifyStoredLog(o.store, o.identity);
+		const verified = o.verify !== false ? await verifyStore(o.store, o.identity) : undefined;
 		const ledger = new Ledger(o);
-		await ledger.sequencer.load();
+		// The sequencer starts from the map verification recomputed (no second pass over the log).
+		await ledger.sequencer.load(verified);
 		return ledger;
+	}
+
+	/**
+	 * The parcel map at the committed head, with its size and the signed checkpoint of that size,
+	 * taken together (never a checkpoint of one size with the map of another). Extracts, /api/map
+	 * and /api/sync answer from one version.
+	 */
+	mapVersion(): MapVersion {
+		return this.sequencer.mapVersion();
+	}
+
+	/** The retained (recent) version of exactly this size, or null (docs/protocol.md "Parcel map"). */
+	mapAt(size: number): MapVersion | null {
+		return this.sequencer.mapAt(size);
+	}
+
+	/** The largest retained version of at most this size, or null. */
+	mapAtMost(size: number): MapVersion | null {
+		return this.sequencer.mapAtMost(size);
 	}
 
 	get origin(): string {

@@ -5,6 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { fromHex, toHex } from '../core/bytes';
 import { formatVerifierKey, isValidKeyName, parseVerifierKey, type NoteVerifierKey } from '../core/log/note';
 import { openCheckpoint, signCheckpoint, type Checkpoint } from '../core/log/checkpoint';
+import { mapLine } from '../core/map/log-map';
 import { nodeSigner, nodeVerifier } from './ed25519';
 import type { Signer } from '../core/signing/ed25519';
 
@@ -12,7 +13,11 @@ export interface LogIdentity {
 	origin: string;
 	verifierKey: string;
 	key: NoteVerifierKey;
-	signCheckpoint(size: number, root: Uint8Array): Promise<string>;
+	/**
+	 * Signs the checkpoint of a tree size: its root, and the root of the parcel map of every edit
+	 * entry below that size as the extension line `parcel-ledger/map/v1 <base64>` (core/map).
+	 */
+	signCheckpoint(size: number, root: Uint8Array, mapRoot: Uint8Array): Promise<string>;
 	/** Verifies a checkpoint note with the log key; throws with the reason when it does not. */
 	openCheckpoint(note: string): Promise<Checkpoint>;
 	/** HMAC key for sessions, derived from the log key so every app server holding it agrees. */
@@ -32,7 +37,7 @@ export function logIdentity(origin: string, signer: Signer, sessionSecret: Uint8
 		key: parsed.value,
 		sessionSecret,
 		signer,
-		signCheckpoint: (size, root) => signCheckpoint({ origin, size, root }, origin, signer),
+		signCheckpoint: (size, root, mapRoot) => signCheckpoint({ origin, size, root, extensions: [mapLine(mapRoot)] }, origin, signer),
 		async openCheckpoint(note) {
 			const r = await openCheckpoint(note, parsed.value, nodeVerifier);
 			if (!r.ok) throw new Error(`${r.code}: ${r.message}`);

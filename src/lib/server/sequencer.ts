@@ -11,7 +11,11 @@ import { proveRecord } from '../core/log/proof';
 import { districtOf, isParcelId } from '../core/record/ids';
 import type { AuthorityCode } from '../core/log/authority';
 import type { CheckedSubmission, Refusal } from '../core/log/submission';
+import { parseCheckpoint } from '../core/log/checkpoint';
+import { applyEntries, ParcelMap } from '../core/map';
 import { HashCache } from './hash-cache';
+import { mapDisagreement, mapFromStore } from './map/build';
+import { MapHistory, type MapHistoryLimits, type MapVersion } from './map/versions';
 import { factKey, StoreConflictError, type ChangeFacts, type ChangeRow, type EntryRow, type LogStore } from './store/types';
 import type { LogIdentity } from './log-identity';
 
@@ -43,6 +47,8 @@ export interface SequencerOptions {
 	onCommit?: (entries: { index: number; entry: Entry }[]) => void;
 	/** Start without sequencing until `resume` (an app server that must first win the lease). */
 	paused?: boolean;
+	/** How many recent map versions to keep (map/versions.ts). */
+	mapHistory?: Partial<MapHistoryLimits>;
 }
 
 interface Pending {
@@ -72,8 +78,11 @@ export class Sequencer {
 	readonly #onCommit?: SequencerOptions['onCommit'];
 	readonly #cache: HashCache;
 	#registry: KeyRegistry;
-	#size = 0;
-	#checkpoint = '';
+	/** The committed head: size, its signed checkpoint and the parcel map it commits to, swapped as one. */
+	#head: MapVersion = { size: 0, checkpoint: '', map: ParcelMap.empty };
+	readonly #history: MapHistory;
+	/** Loads run one after another (a follower's refresh may meet a resume). */
+	#loading: Promise<void> = Promise.resolve();
 	#queue: Pending[] = [];
 	#timer: ReturnType<typeof setTimeout> | null = null;
 	#running: Promise<void> | null = null;
@@ -89,13 +98,26 @@ export class Sequencer {
 		this.#onCommit = o.onCommit;
 		this.#cache = new HashCache((ix) => this.#store.readHashes(ix));
 		this.#registry = new KeyRegistry({ logKey: this.#id.key.publicKey });
+		this.#history = new MapHistory(o.mapHistory);
 	}
 
 	get size(): number {
-		return this.#size;
+		return this.#head.size;
 	}
 	get checkpoint(): string {
-		return this.#checkpoint;
+		return this.#head.checkpoint;
+	}
+	/** The committed head as one consistent version: size, the signed checkpoint of that size, its parcel map. */
+	mapVersion(): MapVersion {
+		return this.#head;
+	}
+	/** The retained version of exactly this size (map/versions.ts), or null. */
+	mapAt(size: number): MapVersion | null {
+		return this.#history.at(size);
+	}
+	/** The largest retained version of at most this size, or null. */
+	mapAtMost(size: number): MapVersion | null {
+		return this.#history.atMost(size);
 	}
 	get registry(): KeyRegistry {
 		return this.#registry;
@@ -105,22 +127,57 @@ export class Sequencer {
 		return this.#cache.reader();
 	}
 
-	/** Loads the committed head and replays key entries. Call before submitting. */
-	async load(): Promise<void> {
+	/**
+	 * Loads the committed head, brings the parcel map up to it and replays key entries. Call before
+	 * submitting. The map is advanced from the newest version held (or from `seed`, the map start-up
+	 * verification computed) by the edit entries after it — a follower's refresh costs what was
+	 * appended since — and rebuilt from the store only when there is nothing to start from.
+	 */
+	load(seed?: { size: number; map: ParcelMap }): Promise<void> {
+		const run = this.#loading.then(() => this.#load(seed));
+		this.#loading = run.catch(() => {});
+		return run;
+	}
+
+	async #load(seed?: { size: number; map: ParcelMap }): Promise<void> {
 		const head = await this.#store.head();
-		this.#size = head?.size ?? 0;
-		this.#checkpoint = head?.checkpoint ?? (await this.#id.signCheckpoint(0, await treeHash(0, this.hashReader)));
+		const size = head?.size ?? 0;
+		const bases = [this.#head, seed].filter((b): b is { size: number; map: ParcelMap } => !!b && b.size <= size);
+		const base = bases.sort((a, b) => b.size - a.size)[0];
+		let map = await mapFromStore(this.#store, size, base);
+		if (head && this.#disagreement(head.checkpoint, map)) {
+			// Never serve a map the checkpoint disagrees with: rebuild from the entries once.
+			map = await mapFromStore(this.#store, size);
+			const why = this.#disagreement(head.checkpoint, map);
+			if (why) throw new Error(why);
+		}
+		const checkpoint = head?.checkpoint ?? (await this.#id.signCheckpoint(0, await treeHash(0, this.hashReader), map.root));
 		const registry = new KeyRegistry({ logKey: this.#id.key.publicKey });
 		for (const { index, data } of await this.#store.keyEntries()) {
-			if (index >= this.#size) break;
+			if (index >= size) break;
 			registry.skipTo(index);
 			const e = decodeEntry(data);
 			const v = registry.check(e);
 			if (!v.ok) throw new Error(`entry ${index} was not authorized when appended (${v.code}): the log is corrupt`);
 			registry.apply(e);
 		}
-		registry.skipTo(this.#size);
+		registry.skipTo(size);
+		// A commit may have moved the head past what this load read: never go back.
+		if (size < this.#head.size) return;
 		this.#registry = registry;
+		if (size !== this.#head.size || checkpoint !== this.#head.checkpoint) this.#setHead({ size, checkpoint, map });
+	}
+
+	/** Why the stored checkpoint's map line is not the map's root, or null (a log from before the map has no line). */
+	#disagreement(note: string, map: ParcelMap): string | null {
+		const cp = parseCheckpoint(note.slice(0, note.indexOf('\n\n') + 1)); // the note's text
+		if (!cp.ok) throw new Error(`the stored checkpoint does not parse: ${cp.message}`);
+		return mapDisagreement(cp.value, map.root);
+	}
+
+	#setHead(v: MapVersion): void {
+		this.#head = v;
+		this.#history.push(v);
 	}
 
 	/** Whether this sequencer may append (it holds the lease). */
@@ -194,7 +251,8 @@ export class Sequencer {
 			for (const p of batch) p.resolve(NOT_LEADER);
 			return;
 		}
-		const fromSize = this.#size;
+		const base = this.#head;
+		const fromSize = base.size;
 		const existing = await this.#store.findIdentities(batch.map((p) => p.sub.identity));
 		// Everything the edits' checks need from the store, in one round trip for the batch.
 		const facts = await this.#store.changeFacts(
@@ -287,13 +345,14 @@ export class Sequencer {
 			}
 			newSize = fromSize + accepted.length;
 			const root = await treeHash(newSize, reader);
-			const note = await this.#id.signCheckpoint(newSize, root);
+			// The checkpoint commits to the map of every edit below newSize: this batch's included.
+			const map = applyEntries(base.map, committed);
+			const note = await this.#id.signCheckpoint(newSize, root, map.root);
 			const hashes = [...overlay].map(([index, hash]) => ({ index, hash }));
 			await this.#store.appendBatch({ fromSize, entries: rows, changes, hashes, checkpoint: { size: newSize, checkpoint: note }, erase });
 			// Durable from here on.
 			for (const { index, hash } of hashes) this.#cache.put(index, hash);
-			this.#size = newSize;
-			this.#checkpoint = note;
+			this.#setHead({ size: newSize, checkpoint: note, map });
 			this.#registry = registry;
 			// Erased bodies are gone from the rows; compaction makes them gone from the files too,
 			// before the registrar who asked is answered.
@@ -301,9 +360,10 @@ export class Sequencer {
 		}
 
 		const reader = this.#cache.reader();
+		const { checkpoint } = this.#head;
 		const answer = async (p: Pending, index: number, duplicate: boolean) => {
 			const proof = await proveRecord(newSize, index, reader);
-			p.resolve({ status: 'accepted', index, duplicate, treeSize: newSize, proof, checkpoint: this.#checkpoint });
+			p.resolve({ status: 'accepted', index, duplicate, treeSize: newSize, proof, checkpoint });
 		};
 		for (const { p, index } of accepted) await answer(p, index, false);
 		for (const { p, index } of duplicates) await answer(p, index, true);

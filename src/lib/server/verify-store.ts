@@ -1,11 +1,14 @@
-// On start, before serving: recompute the whole tree from the stored entries and compare it
-// with the stored hashes and the last signed checkpoint. A log that disagrees is not served.
+// On start, before serving: recompute the whole tree and the parcel map from the stored entries
+// and compare them with the stored hashes and the last signed checkpoint (its root, and its map
+// line when it has one). A log that disagrees is not served.
 import { toBase64, toHex, equalBytes } from '../core/bytes';
-import { decodeEntry } from '../core/log/entry';
+import { decodeEntry, type Entry } from '../core/log/entry';
+import type { ParcelMap } from '../core/map';
 import { leafHash, nodeHash, emptyTreeRoot } from '../core/log/hashing';
 import { storedHashCount } from '../core/log/tree';
 import type { LogIdentity } from './log-identity';
 import type { LogStore } from './store/types';
+import { mapDisagreement, MapBuilder } from './map/build';
 
 export class LogIntegrityError extends Error {
 	constructor(message: string) {
@@ -51,6 +54,19 @@ export async function verifyStoredLog(
 	identity: Pick<LogIdentity, 'openCheckpoint'>,
 	opts: { chunk?: number; progress?: VerifyProgress } = {}
 ): Promise<number> {
+	return (await verifyStore(store, identity, opts)).size;
+}
+
+/**
+ * verifyStoredLog, also giving the parcel map it recomputed from the entries (the sequencer starts
+ * from it). The last checkpoint's map line must be that map's root; a checkpoint without one (a
+ * log from before the map) is accepted, and the next batch's checkpoint carries the line.
+ */
+export async function verifyStore(
+	store: Pick<LogStore, 'head' | 'readEntries' | 'readHashes'>,
+	identity: Pick<LogIdentity, 'openCheckpoint'>,
+	opts: { chunk?: number; progress?: VerifyProgress } = {}
+): Promise<{ size: number; map: ParcelMap }> {
 	const chunk = opts.chunk ?? 5000;
 	const head = await store.head();
 	const size = head?.size ?? 0;
@@ -64,17 +80,20 @@ export async function verifyStoredLog(
 		if (cp.size !== size) throw new LogIntegrityError(`the last checkpoint is for size ${cp.size}, the store says ${size}`);
 	}
 	const frontier = new Frontier();
+	const map = new MapBuilder();
 	for (let start = 0; start < size; start += chunk) {
 		const end = Math.min(size, start + chunk);
 		const entries = await store.readEntries(start, end);
 		const computed: Uint8Array[] = [];
 		for (const [k, e] of entries.entries()) {
 			if (e.index !== start + k) throw new LogIntegrityError(`entry ${start + k} is missing`);
+			let decoded: Entry;
 			try {
-				decodeEntry(e.data);
+				decoded = decodeEntry(e.data);
 			} catch (err) {
 				throw new LogIntegrityError(`entry ${e.index} does not decode: ${(err as Error).message}`);
 			}
+			map.addEntry(e.index, decoded);
 			computed.push(...frontier.push(leafHash(e.data)));
 		}
 		if (entries.length !== end - start) throw new LogIntegrityError(`entries ${start}–${end - 1} are incomplete`);
@@ -97,12 +116,15 @@ export async function verifyStoredLog(
 			throw new LogIntegrityError(`the store holds entries past the committed size ${Math.max(size, now)}`);
 		}
 	}
+	const parcelMap = map.build();
 	if (head) {
 		const cp = await identity.openCheckpoint(head.checkpoint);
 		const root = frontier.root();
 		if (!equalBytes(root, cp.root)) {
 			throw new LogIntegrityError(`the entries hash to ${toBase64(root)}, but the last signed checkpoint says ${toBase64(cp.root)}`);
 		}
+		const why = mapDisagreement(cp, parcelMap.root);
+		if (why) throw new LogIntegrityError(`the last signed checkpoint's parcel map disagrees with the entries: ${why}`);
 	}
-	return size;
+	return { size, map: parcelMap };
 }
