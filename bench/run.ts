@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchIngest } from './ingest';
 import { benchProofs } from './proofs';
+import { benchMap } from './map';
 import { benchTiles } from './tiles';
 import { benchScaleOut } from './scale-out';
 import { benchPublicSearch } from './public-search';
@@ -41,6 +42,7 @@ const ensureServerInputs = () => {
 
 await step('ingest', () => benchIngest({ edits: big ? 100_000 : 20_000, pg: process.env.PG_TEST_URL ?? null }));
 await step('proofs', () => benchProofs(big ? 1 << 22 : 1 << 20));
+await step('map', () => benchMap(big ? 1_000_000 : 100_000));
 await step('tiles', async () => {
 	ensureServerInputs();
 	return benchTiles({ dataDir });
