@@ -1,7 +1,8 @@
 // What a verified extract means, in plain words, shared by the /verify page and the CLI so that
 // both say exactly the same thing.
-import type { ExtractReport } from './verify';
+import type { ExtractCheck, ExtractReport } from './verify';
 
+/** What every verified extract proves. */
 export const EXTRACT_PROVES: readonly string[] = [
 	'The log whose key is shown signed a checkpoint that contains every entry listed here, at the index shown.',
 	'Each entry was signed by the key of its author, and that key was granted (by a registrar, back to the log\'s first entry) a role that may change that part of a parcel in this district.',
@@ -9,21 +10,46 @@ export const EXTRACT_PROVES: readonly string[] = [
 	'Private details were changed by the listed entries (who and when); their contents are not in the extract.'
 ];
 
+/** What a verified v2 extract proves besides: the `complete` check passed. */
+export const EXTRACT_PROVES_COMPLETE =
+	'The extract is complete up to the checkpoint: every edit of this parcel that the log holds below the checkpoint\'s size, of every part (private ones too), is listed. The checkpoint signs the parcel map, which counts them, gives the last one\'s index and a digest of their changes; nothing can be left out or hidden without the check failing.';
+
 export const EXTRACT_DOES_NOT_PROVE: readonly string[] = [
 	'That the key is really the registry\'s: compare it with the key the registry publishes (its website, a notice, /log/key). Anyone can make a valid extract for a log of their own.',
 	'That nothing changed after the checkpoint: later edits may exist. Download a fresh extract to see them.',
-	'That the extract lists every entry about this parcel up to the checkpoint, or every revocation of its editors\' keys: the completeness of the whole log is what monitors and auditors check (cli verify), not one extract.',
+	'That the key entries include every revocation of the editors\' keys: the parcel map counts a parcel\'s edits, not grants and revocations. That the log refused edits by revoked keys is what monitors and auditors check (cli verify).',
 	'Legal ownership beyond what the record says: the register shows recorded rights, not a court\'s judgement.'
 ];
 
+/** What a v1 extract (no map proof) does not prove, in addition. */
+export const EXTRACT_V1_NOT_COMPLETE =
+	'That the extract lists every edit of this parcel up to the checkpoint: it is an older parcel-ledger-extract/v1 file, without the parcel-map proof that shows it. Download the extract again to have that proven.';
+
+/** The `complete` check of a report that could not be proven either way (a v1 extract), if any. */
+export const completenessNotProven = (r: ExtractReport): ExtractCheck | undefined => r.checks.find((c) => c.name === 'complete' && c.notProven);
+
+/** The claims that hold for this report (meaningful when it verified). */
+export function extractClaims(r: ExtractReport): { proves: string[]; doesNotProve: string[] } {
+	if (r.completeUpTo !== null) return { proves: [...EXTRACT_PROVES, EXTRACT_PROVES_COMPLETE], doesNotProve: [...EXTRACT_DOES_NOT_PROVE] };
+	return { proves: [...EXTRACT_PROVES], doesNotProve: [EXTRACT_V1_NOT_COMPLETE, ...EXTRACT_DOES_NOT_PROVE] };
+}
+
+/** The verdict's first line. */
+export function extractVerdict(r: ExtractReport): string {
+	if (!r.ok) return `NOT VERIFIED: ${r.reason ?? 'no checks ran'}`;
+	if (r.completeUpTo !== null) return `VERIFIED: extract of parcel ${r.parcel}, complete up to checkpoint ${r.completeUpTo}`;
+	return `VERIFIED: extract of parcel ${r.parcel}, but its completeness is NOT PROVEN (an older v1 extract without a map proof)`;
+}
+
 /** The report as text, one check per line, then what it proves and what it does not. */
 export function extractSummary(r: ExtractReport): string {
-	const lines = [r.ok ? `VERIFIED: extract of parcel ${r.parcel}` : `NOT VERIFIED: ${r.reason ?? 'no checks ran'}`, ''];
-	for (const c of r.checks) lines.push(`${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`);
+	const lines = [extractVerdict(r), ''];
+	for (const c of r.checks) lines.push(`${c.notProven ? '?' : c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`);
 	if (r.verifierKey) lines.push('', `Log key (compare it with the one the registry publishes):`, `  ${r.verifierKey}`);
 	if (r.ok) {
-		lines.push('', 'This proves:', ...EXTRACT_PROVES.map((s) => `  • ${s}`));
-		lines.push('', 'This does not prove:', ...EXTRACT_DOES_NOT_PROVE.map((s) => `  • ${s}`));
+		const { proves, doesNotProve } = extractClaims(r);
+		lines.push('', 'This proves:', ...proves.map((s) => `  • ${s}`));
+		lines.push('', 'This does not prove:', ...doesNotProve.map((s) => `  • ${s}`));
 	}
 	return lines.join('\n');
 }

@@ -1,13 +1,17 @@
 // The parcel extract (docs/protocol.md "Extracts"): one parcel's public record with everything
 // needed to check it offline: its log entries with inclusion proofs, the key entries that
-// authorized their authors, the signed checkpoint, the log's verifier key and the public
-// change bodies. Private-part entries are listed (the history is complete); their bodies never.
+// authorized their authors, the signed checkpoint, the log's verifier key, the parcel map proof
+// that shows the entries are all of them (v2), and the public change bodies. Private-part
+// entries are listed (the history is complete); their bodies never.
 import * as v from 'valibot';
 import { fromBase64 } from '../bytes';
 import { isJsonObject, type JsonObject } from '../record/json';
 import { PARCEL_ID_PATTERN } from '../record/ids';
 
-export const EXTRACT_FORMAT = 'parcel-ledger-extract/v1';
+export const EXTRACT_FORMAT = 'parcel-ledger-extract/v2';
+/** The format before the parcel map: still verified, but its completeness is not proven. */
+export const EXTRACT_FORMAT_V1 = 'parcel-ledger-extract/v1';
+export type ExtractFormat = typeof EXTRACT_FORMAT | typeof EXTRACT_FORMAT_V1;
 /** Refuse absurd files before parsing them: a parcel's extract is a few kilobytes. */
 export const MAX_EXTRACT_BYTES = 64 * 1024 * 1024;
 
@@ -30,11 +34,16 @@ export interface ExtractJson {
 	entries: ExtractItemJson[];
 	/** Grants and revocations of the entries' authors and of whoever granted them, back to entry 0. */
 	keys: ExtractItemJson[];
+	/** Base64 parcel-map proof (core/map) of the parcel's prefix, against the checkpoint's map line. */
+	mapProof: string;
 	/** SHA-256 hex → base64 change bytes, for the public-part entries only. */
 	changes: Record<string, string>;
 	/** The public view (crdt/merge.ts publicView) those changes produce. */
 	record: JsonObject;
 }
+
+/** An extract of the format before the parcel map: the same members but `mapProof`. */
+export type ExtractJsonV1 = Omit<ExtractJson, 'format' | 'mapProof'> & { format: typeof EXTRACT_FORMAT_V1 };
 
 /** Fixes the member order, so equal extracts are equal bytes. */
 export function extractJson(x: Omit<ExtractJson, 'format'>): ExtractJson {
@@ -48,6 +57,7 @@ export function extractJson(x: Omit<ExtractJson, 'format'>): ExtractJson {
 		checkpoint: x.checkpoint,
 		entries: x.entries,
 		keys: x.keys,
+		mapProof: x.mapProof,
 		changes,
 		record: x.record
 	};
@@ -60,12 +70,15 @@ export interface ExtractItem {
 }
 
 export interface ParsedExtract {
+	format: ExtractFormat;
 	parcel: string;
 	origin: string;
 	verifierKey: string;
 	checkpoint: string;
 	entries: ExtractItem[];
 	keys: ExtractItem[];
+	/** The map proof bytes; null in a v1 extract, which has none. */
+	mapProof: Uint8Array | null;
 	/** Lower-case SHA-256 hex → change bytes. */
 	changes: Map<string, Uint8Array>;
 	record: JsonObject;
@@ -74,8 +87,7 @@ export interface ParsedExtract {
 const index = v.pipe(v.number(), v.safeInteger('must be a whole number'), v.minValue(0, 'must not be negative'));
 const base64 = v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64'));
 const item = v.strictObject({ index, entry: base64, inclusionProof: v.pipe(v.array(base64), v.maxLength(64)) });
-const schema = v.strictObject({
-	format: v.literal(EXTRACT_FORMAT, `must be "${EXTRACT_FORMAT}"`),
+const common = {
 	parcel: v.pipe(v.string(), v.regex(PARCEL_ID_PATTERN, 'must be a parcel id such as RIV-000123')),
 	origin: v.pipe(v.string(), v.minLength(1)),
 	verifierKey: v.string(),
@@ -84,22 +96,37 @@ const schema = v.strictObject({
 	keys: v.array(item),
 	changes: v.record(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in lower-case hex')), base64),
 	record: v.custom<JsonObject>(isJsonObject, 'must be a JSON object')
-});
+};
+const FORMAT_MESSAGE = `must be "${EXTRACT_FORMAT}" (or the older "${EXTRACT_FORMAT_V1}")`;
+// v2 adds mapProof; a v1 file must not carry one (unknown members are refused in both).
+const schema = v.variant('format', [
+	v.strictObject({ format: v.literal(EXTRACT_FORMAT), ...common, mapProof: v.pipe(base64, v.minLength(1, 'must not be empty')) }),
+	v.strictObject({ format: v.literal(EXTRACT_FORMAT_V1), ...common })
+], FORMAT_MESSAGE);
+
+/** The format a parsed JSON value claims to be, if it is one this verifier knows. */
+export const claimedFormat = (input: unknown): ExtractFormat | null => {
+	const f = isJsonObject(input) ? input.format : undefined;
+	return f === EXTRACT_FORMAT || f === EXTRACT_FORMAT_V1 ? f : null;
+};
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
 /** Strict: unknown or missing members, bad base64 and malformed ids are refused, with the path. */
 export function parseExtract(input: unknown): Parsed<ParsedExtract> {
+	if (!isJsonObject(input)) return { ok: false, message: 'it is not a JSON object' };
 	const r = v.safeParse(schema, input);
 	if (!r.success) {
 		const issue = r.issues[0];
-		const path = v.getDotPath(issue);
+		const path = v.getDotPath(issue) ?? (issue.type === 'variant' ? 'format' : null);
 		const message =
 			issue.type === 'strict_object' && issue.expected === 'never'
 				? 'is not part of the format'
-				: issue.received === 'undefined'
-					? 'is missing'
-					: issue.message;
+				: issue.type === 'variant'
+					? FORMAT_MESSAGE
+					: issue.received === 'undefined'
+						? 'is missing'
+						: issue.message;
 		return { ok: false, message: path ? `${path}: ${message}` : message };
 	}
 	const x = r.output;
@@ -115,12 +142,14 @@ export function parseExtract(input: unknown): Parsed<ParsedExtract> {
 		return {
 			ok: true,
 			value: {
+				format: x.format,
 				parcel: x.parcel,
 				origin: x.origin,
 				verifierKey: x.verifierKey,
 				checkpoint: x.checkpoint,
 				entries: items(x.entries, 'entries'),
 				keys: items(x.keys, 'keys'),
+				mapProof: x.format === EXTRACT_FORMAT ? decode(x.mapProof, 'mapProof') : null,
 				changes,
 				record: x.record
 			}

@@ -11,7 +11,8 @@ import { proveRecord } from '../log/proof';
 import { MemoryHashStore, treeHash } from '../log/tree';
 import { LOG_VECTOR_ORIGIN, LOG_VECTOR_SECRET } from '../log/vectors';
 import { secretKeySigner, type Signer } from '../signing/ed25519';
-import { extractJson, type ExtractItemJson, type ExtractJson } from './format';
+import { applyEntries, mapLine, parcelPrefix, ParcelMap } from '../map';
+import { EXTRACT_FORMAT_V1, extractJson, type ExtractItemJson, type ExtractJson, type ExtractJsonV1 } from './format';
 import { isPublicPartName, publicRecordFromChanges, type PublicChanges } from './record';
 
 export interface LogItem {
@@ -24,12 +25,34 @@ export async function signedEntry(origin: string, s: Statement, signer: Signer, 
 	return encodeEntry({ ...s, logTime, signature: await signStatement(origin, s, signer) });
 }
 
-/** The extract of `parcel` from a log made of `items`, as the server assembles one. */
-export async function memoryExtract(o: { origin: string; logSigner: Signer; parcel: string; items: LogItem[] }): Promise<ExtractJson> {
+/** The parcel map of a log: applyEntries over its decoded entries, in index order. */
+export const mapOfLog = (items: LogItem[]): ParcelMap =>
+	applyEntries(ParcelMap.empty, items.map((it, index) => ({ index, entry: decodeEntry(it.entry) })));
+
+export interface MemoryExtractOptions {
+	origin: string;
+	logSigner: Signer;
+	parcel: string;
+	items: LogItem[];
+	/** Tests only: the log the checkpoint's parcel map is computed from (a log whose map disagrees with its tree). */
+	mapItems?: LogItem[];
+	/** Tests only: an extract in the v1 format, of a log that signed no map (the log before the parcel map). */
+	v1?: boolean;
+}
+
+/**
+ * The extract of `parcel` from a log made of `items`, as the server assembles one: the checkpoint
+ * carries the map line of the log's parcel map, and the map proof proves the parcel's prefix.
+ */
+export async function memoryExtract(o: MemoryExtractOptions & { v1: true }): Promise<ExtractJsonV1>;
+export async function memoryExtract(o: MemoryExtractOptions): Promise<ExtractJson>;
+export async function memoryExtract(o: MemoryExtractOptions): Promise<ExtractJson | ExtractJsonV1> {
 	const store = new MemoryHashStore();
 	for (const it of o.items) store.append(it.entry);
 	const size = store.size;
-	const checkpoint = await signCheckpoint({ origin: o.origin, size, root: await treeHash(size, store.readHashes) }, o.origin, o.logSigner);
+	const map = mapOfLog(o.mapItems ?? o.items);
+	const extensions = o.v1 ? [] : [mapLine(map.root)];
+	const checkpoint = await signCheckpoint({ origin: o.origin, size, root: await treeHash(size, store.readHashes), extensions }, o.origin, o.logSigner);
 	const prove = async (index: number, entry: Uint8Array): Promise<ExtractItemJson> => ({
 		index,
 		entry: toBase64(entry),
@@ -53,7 +76,11 @@ export async function memoryExtract(o: { origin: string; logSigner: Signer; parc
 	const rebuilt = publicRecordFromChanges(o.parcel, byPart);
 	if (!rebuilt.ok) throw new Error(rebuilt.message);
 	const verifierKey = formatVerifierKey(o.origin, o.logSigner.publicKey);
-	return extractJson({ parcel: o.parcel, origin: o.origin, verifierKey, checkpoint, entries, keys, changes, record: rebuilt.record });
+	const mapProof = toBase64(map.prove([parcelPrefix(o.parcel)]));
+	const x = extractJson({ parcel: o.parcel, origin: o.origin, verifierKey, checkpoint, entries, keys, mapProof, changes, record: rebuilt.record });
+	if (!o.v1) return x;
+	const { format: _f, mapProof: _m, ...members } = x;
+	return { format: EXTRACT_FORMAT_V1, ...members };
 }
 
 export const VECTOR_PARCEL = 'RIV-000123';

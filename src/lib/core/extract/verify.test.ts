@@ -32,14 +32,15 @@ describe('verifyExtract', () => {
 	it('verifies the vector and says who edited what', async () => {
 		const r = await verify(await vectorExtract());
 		expect(r.ok, r.reason).toBe(true);
-		expect(r.checks.map((c) => c.name)).toEqual(['format', 'checkpoint', 'inclusion', 'entries', 'signatures', 'changes', 'authorization', 'record']);
-		expect(r).toMatchObject({ parcel: VECTOR_PARCEL, origin: LOG_VECTOR_ORIGIN, treeSize: 5 });
+		expect(r.checks.map((c) => c.name)).toEqual(['format', 'checkpoint', 'inclusion', 'entries', 'complete', 'signatures', 'changes', 'authorization', 'record']);
+		expect(r).toMatchObject({ parcel: VECTOR_PARCEL, origin: LOG_VECTOR_ORIGIN, treeSize: 5, completeUpTo: 5 });
+		expect(r.checks.find((c) => c.name === 'complete')?.detail).toMatch(/^Complete up to checkpoint 5: every edit of RIV-000123 in the log below 5 is here\./);
 		expect(r.entries.map((e) => [e.index, e.part, e.authorName, e.role, e.bodyIncluded])).toEqual([
 			[2, 'parcel', 'Ben Assessor', 'assessor', true],
 			[3, 'private', 'Ben Assessor', 'assessor', false]
 		]);
 		expect(r.record).toMatchObject({ id: VECTOR_PARCEL, addressLine: '1 Mill Lane' });
-		expect(extractSummary(r)).toMatch(/^VERIFIED/);
+		expect(extractSummary(r)).toMatch(/^VERIFIED: extract of parcel RIV-000123, complete up to checkpoint 5\n/);
 		expect(extractSummary(r)).toContain(EXTRACT_DOES_NOT_PROVE[0]);
 	});
 

@@ -5,7 +5,8 @@ import { decodeEntry, verifyStatement, type Entry } from '../log/entry';
 import { canonicalJson, type JsonObject, type JsonValue } from '../record/json';
 import type { PartName, Role } from '../record/parts';
 import type { SignatureVerifier } from '../signing/ed25519';
-import { EXTRACT_FORMAT, MAX_EXTRACT_BYTES, parseExtract, type ParsedExtract } from './format';
+import { claimedFormat, EXTRACT_FORMAT, MAX_EXTRACT_BYTES, parseExtract, type ParsedExtract } from './format';
+import { checkCompleteness } from './complete';
 import { inclusionFailure, openLogCheckpoint } from './proofs';
 import { authorizationProblem, checkChanges, plural, type Decoded } from './checks';
 import { firstDifference, isPublicPartName, publicRecordFromChanges } from './record';
@@ -16,6 +17,7 @@ export type ExtractCheckName =
 	| 'published-key'
 	| 'inclusion'
 	| 'entries'
+	| 'complete'
 	| 'signatures'
 	| 'changes'
 	| 'authorization'
@@ -25,6 +27,11 @@ export interface ExtractCheck {
 	name: ExtractCheckName;
 	ok: boolean;
 	detail: string;
+	/**
+	 * Set (with ok: true) when a check could not be made either way: `complete` of a v1 extract,
+	 * which carries no map proof. It does not fail the extract, and must be shown as not proven.
+	 */
+	notProven?: true;
 }
 
 export interface ExtractEntrySummary {
@@ -54,6 +61,8 @@ export interface ExtractReport {
 	treeSize?: number;
 	/** The checkpoint's root hash, base64. */
 	root?: string;
+	/** The checkpoint's size when the extract is proven to hold every edit of the parcel below it; else null. */
+	completeUpTo: number | null;
 	entries: ExtractEntrySummary[];
 	/** The record rebuilt from the changes; set only when it equals the extract's `record`. */
 	record?: JsonObject;
@@ -69,8 +78,9 @@ export interface VerifyExtractOptions {
 
 /** Accepts the file's bytes, its text or the parsed JSON. Never throws on hostile input. */
 export async function verifyExtract(input: unknown, o: VerifyExtractOptions): Promise<ExtractReport> {
-	const report: ExtractReport = { ok: false, checks: [], entries: [] };
-	const add = (name: ExtractCheckName, ok: boolean, detail: string) => report.checks.push({ name, ok, detail });
+	const report: ExtractReport = { ok: false, checks: [], entries: [], completeUpTo: null };
+	const add = (name: ExtractCheckName, ok: boolean, detail: string, notProven = false) =>
+		report.checks.push(notProven ? { name, ok, detail, notProven } : { name, ok, detail });
 	const done = (): ExtractReport => {
 		const bad = report.checks.find((c) => !c.ok);
 		report.ok = report.checks.length > 0 && !bad;
@@ -81,12 +91,12 @@ export async function verifyExtract(input: unknown, o: VerifyExtractOptions): Pr
 	const json = readJson(input);
 	const parsed = json.ok ? parseExtract(json.value) : json;
 	if (!parsed.ok) {
-		add('format', false, `This is not a valid ${EXTRACT_FORMAT} file: ${parsed.message}.`);
+		add('format', false, `This is not a valid ${(json.ok && claimedFormat(json.value)) || EXTRACT_FORMAT} file: ${parsed.message}.`);
 		return done();
 	}
 	const x = parsed.value;
 	Object.assign(report, { parcel: x.parcel, verifierKey: x.verifierKey });
-	add('format', true, `A ${EXTRACT_FORMAT} file for parcel ${x.parcel}: ${plural(x.entries.length, 'entry', 'entries')}, ${plural(x.keys.length, 'key entry', 'key entries')}, ${plural(x.changes.size, 'public change body', 'public change bodies')}.`);
+	add('format', true, `A ${x.format} file for parcel ${x.parcel}: ${plural(x.entries.length, 'entry', 'entries')}, ${plural(x.keys.length, 'key entry', 'key entries')}, ${plural(x.changes.size, 'public change body', 'public change bodies')}.`);
 
 	const opened = await openLogCheckpoint(x.checkpoint, x.verifierKey, o.verifier);
 	if (!opened.ok) {
@@ -123,6 +133,10 @@ export async function verifyExtract(input: unknown, o: VerifyExtractOptions): Pr
 	const { entries, keys } = decoded;
 	add('entries', true, `Every entry is an edit of parcel ${x.parcel}, and every key entry a grant or a revocation.`);
 	report.entries = summaries(entries, keys);
+
+	const complete = checkCompleteness(x, entries, cp);
+	add('complete', complete.status !== 'failed', complete.detail, complete.status === 'not-proven');
+	if (complete.status === 'complete') report.completeUpTo = complete.upTo;
 
 	const badSignatures: number[] = [];
 	for (const { item, e } of [...entries, ...keys]) {

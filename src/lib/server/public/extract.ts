@@ -1,8 +1,10 @@
 // Assembles a parcel's extract (docs/protocol.md "Extracts") from the log: its entries below the
 // current checkpoint with inclusion proofs, the key entries that authorized their authors, the
-// PUBLIC change bodies and the record they produce. Private change bodies are never read here.
+// parcel-map proof that they are all of them, the PUBLIC change bodies and the record they
+// produce. Private change bodies are never read here.
 import { toBase64, toHex } from '../../core/bytes';
 import { decodeEntry } from '../../core/log/entry';
+import { parcelPrefix } from '../../core/map';
 import { extractJson, type ExtractItemJson, type ExtractJson } from '../../core/extract/format';
 import { isPublicPartName, publicRecordFromChanges, type PublicChanges } from '../../core/extract/record';
 import type { Ledger } from '../ledger';
@@ -11,7 +13,10 @@ import { inclusionProofs, parcelLog } from './parcel-log';
 
 /** The extract, or null when the log holds no public parcel part of that parcel. */
 export async function buildExtract(ledger: Ledger, parcelId: string): Promise<ExtractJson | null> {
-	const log = await parcelLog(ledger, parcelId);
+	// One version of the head: the checkpoint of exactly this size commits to exactly this map,
+	// and the entries are those below this size, however far the sequencer moves meanwhile.
+	const version = ledger.mapVersion();
+	const log = await parcelLog(ledger, parcelId, version);
 	if (log.entries.length === 0) return null;
 
 	const wanted = new Map<string, (typeof log.entries)[number]>();
@@ -40,6 +45,7 @@ export async function buildExtract(ledger: Ledger, parcelId: string): Promise<Ex
 		checkpoint: log.checkpoint,
 		entries: await items(log.entries),
 		keys: await items(keys),
+		mapProof: toBase64(version.map.prove([parcelPrefix(parcelId)])),
 		changes,
 		record: rebuilt.record
 	});

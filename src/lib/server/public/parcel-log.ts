@@ -23,10 +23,14 @@ export interface ParcelLog {
 	erasures: { index: number; entry: Entry & { kind: 'erase' } }[];
 }
 
-/** The parcel's entries below the current checkpoint (entries committed after it are left for the next). */
-export async function parcelLog(ledger: Ledger, parcelId: string): Promise<ParcelLog> {
-	const checkpoint = ledger.sequencer.checkpoint;
-	const { size } = await ledger.identity.openCheckpoint(checkpoint);
+/**
+ * The parcel's entries below the current checkpoint (entries committed after it are left for the
+ * next), or below `at`: a head taken earlier together with something else of that size (the
+ * extract's parcel map). Every entry below a signed size is in the store before the checkpoint is.
+ */
+export async function parcelLog(ledger: Ledger, parcelId: string, at?: { size: number; checkpoint: string }): Promise<ParcelLog> {
+	const checkpoint = at?.checkpoint ?? ledger.sequencer.checkpoint;
+	const size = at?.size ?? (await ledger.identity.openCheckpoint(checkpoint)).size;
 	const entries: ParcelLogEntry[] = [];
 	const erasures: ParcelLog['erasures'] = [];
 	for (const stored of await ledger.store.entriesOfParcel(parcelId)) {
