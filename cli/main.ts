@@ -7,6 +7,7 @@ import { init } from './commands/init';
 import { grant, keygen, revoke } from './commands/keys';
 import { serve } from './commands/serve';
 import { verify } from './commands/verify';
+import { monitor } from './commands/monitor';
 import { backup, restore } from './commands/backup';
 import { verifyExtractCommand } from './commands/verify-extract';
 
@@ -25,6 +26,9 @@ const HELP = `Parcel Ledger operator commands (data folder: DATA_DIR, default ./
         audit a running log: checkpoint, tiles, every entry, signature and grant; exit 1 on any failure
   verify --local [--key VERIFIER_KEY]
         the same audit of the data folder's (or DATABASE_URL's) store in place, e.g. a restored backup
+  monitor URL --key VERIFIER_KEY [--state FILE] [--once] [--interval SECONDS]
+        follow a log: each new checkpoint's signature, consistency, entries and parcel map root;
+        resumes from FILE (default monitor/state.bin); exit 1 on a disagreement, evidence kept
   backup --out FILE [--format sqlite|ndjson] [--key VERIFIER_KEY]
         a consistent copy of the log store, taken while the server runs (not the log key)
   restore --from FILE [--key VERIFIER_KEY]
@@ -35,7 +39,7 @@ const HELP = `Parcel Ledger operator commands (data folder: DATA_DIR, default ./
 
 Writes go to --server URL when given, else straight to the local data folder (with no server running on it).`;
 
-const commands: Record<string, (args: string[]) => Promise<void>> = { erase, init, demo, keygen, grant, revoke, edit, verify, 'verify-extract': verifyExtractCommand, backup, restore, serve };
+const commands: Record<string, (args: string[]) => Promise<void>> = { erase, init, demo, keygen, grant, revoke, edit, verify, monitor, 'verify-extract': verifyExtractCommand, backup, restore, serve };
 
 const [name, ...args] = process.argv.slice(2);
 if (!name || name === 'help' || name === '--help' || name === '-h') {

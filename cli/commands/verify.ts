@@ -7,6 +7,7 @@ import { openStore } from '../../src/lib/server/open-store';
 import { verifierIdentity } from '../../src/lib/server/log-identity';
 import { auditLocalStore } from '../../src/lib/server/local-audit';
 import { pinnedIdentity } from '../log-key';
+import { logFetchers } from '../log-fetch';
 
 /**
  * verify URL [--key VERIFIER_KEY] [--changes]: audits a running log from the outside, with only
@@ -20,18 +21,12 @@ export async function verify(args: string[]): Promise<void> {
 	}
 	const base = positionals[0];
 	if (!base || !/^https?:\/\//.test(base)) throw new UsageError('give the log URL, e.g. verify http://localhost:3000');
-	const url = (p: string) => new URL(p, base.endsWith('/') ? base : base + '/').toString();
-	const get = async (p: string) => {
-		const res = await fetch(url(p));
-		if (res.status === 404 || res.status === 403) return null;
-		if (!res.ok) throw new Error(`GET ${p}: HTTP ${res.status}`);
-		return res;
-	};
+	const http = logFetchers(base);
 	let keyText = values.key;
 	if (!keyText) {
-		const res = await get('log/key');
-		if (!res) throw new UsageError(`${base} serves no /log/key; pass --key`);
-		keyText = (await res.text()).trim();
+		const served = await http.fetchBytes('log/key');
+		if (!served) throw new UsageError(`${base} serves no /log/key; pass --key`);
+		keyText = new TextDecoder().decode(served).trim();
 		log(`! trusting the key the server itself sent (${keyText}); pass --key to pin the key you expect`);
 	}
 	const key = parseVerifierKey(keyText);
@@ -41,15 +36,8 @@ export async function verify(args: string[]): Promise<void> {
 		logKey: key.value,
 		verifier: nodeVerifier,
 		checkChanges: values.changes ?? false,
-		fetchText: async (p) => {
-			const res = await get(p);
-			if (!res) throw new Error(`GET ${p}: not found`);
-			return res.text();
-		},
-		fetchBytes: async (p) => {
-			const res = await get(p);
-			return res ? new Uint8Array(await res.arrayBuffer()) : null;
-		},
+		fetchText: http.fetchText,
+		fetchBytes: http.fetchBytes,
 		progress: ({ phase, done, total }) => {
 			if (process.stderr.isTTY && (done - last > 500 || done === total)) {
 				last = done;
