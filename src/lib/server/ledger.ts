@@ -16,7 +16,7 @@ import { encodeEntryBundle } from '../core/log/entry-bundle';
 import { nodeVerifier } from './ed25519';
 import { Sequencer, type StatefulCode, type SubmitResult } from './sequencer';
 import { verifyStore } from './verify-store';
-import type { MapVersion } from './map/versions';
+import type { MapHistoryLimits, MapVersion } from './map/versions';
 import type { LogIdentity } from './log-identity';
 import type { LogStore } from './store/types';
 import type { Entry } from '../core/log/entry';
@@ -36,6 +36,8 @@ export interface LedgerOptions {
 	checkPool?: CheckPool;
 	/** Open without sequencing, until the sequencer lease is won (see cluster/). */
 	paused?: boolean;
+	/** How many recent parcel-map versions to keep (map/versions.ts; tests). */
+	mapHistory?: Partial<MapHistoryLimits>;
 }
 
 export class Ledger {
@@ -57,7 +59,8 @@ export class Ledger {
 			maxBatch: o.maxBatch,
 			maxDelayMs: o.maxDelayMs,
 			onCommit: o.onCommit,
-			paused: o.paused
+			paused: o.paused,
+			mapHistory: o.mapHistory
 		});
 	}
 

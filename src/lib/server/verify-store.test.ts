@@ -6,6 +6,8 @@ import { Ledger } from './ledger';
 import { logIdentity } from './log-identity';
 import { SqliteLogStore } from './store/sqlite/log-store';
 import { genesisChange, ORIGIN, sqliteFixture, type Fixture } from './testing/fixture';
+import { signCheckpoint } from '../core/log/checkpoint';
+import { EMPTY_MAP_ROOT, mapLine, mapRootOf } from '../core/map';
 import { LogIntegrityError } from './verify-store';
 
 describe('start-up verification refuses a log that disagrees with its checkpoint', () => {
@@ -64,6 +66,39 @@ describe('start-up verification refuses a log that disagrees with its checkpoint
 	it('refuses a checkpoint not signed by the log key', async () => {
 		tamper(`UPDATE checkpoints SET note = replace(note, '42', '43') WHERE size = 42`);
 		await expect(reopen()).rejects.toThrow(/checkpoint/);
+	});
+
+	/** Re-signs the last checkpoint (valid signature, same tree) with other extension lines. */
+	async function resign(extensions: string[]) {
+		const db = new Database(path);
+		const { note } = db.prepare('SELECT note FROM checkpoints WHERE size = 42').get() as { note: string };
+		db.close();
+		const cp = await logIdentity(ORIGIN, f.logSigner).openCheckpoint(note);
+		const next = await signCheckpoint({ ...cp, extensions }, ORIGIN, f.logSigner);
+		tamper(`UPDATE checkpoints SET note = ? WHERE size = 42`, next);
+		return cp;
+	}
+
+	it('refuses a checkpoint whose map line is not the map of the entries', async () => {
+		await resign([mapLine(EMPTY_MAP_ROOT)]);
+		await expect(reopen()).rejects.toThrow(LogIntegrityError);
+		await expect(reopen()).rejects.toThrow(/parcel map/);
+		await resign(['parcel-ledger/map/v1 not-base64']);
+		await expect(reopen()).rejects.toThrow(/malformed map line/);
+	});
+
+	it('accepts a log from before the map (no map line), and its next checkpoint carries the line', async () => {
+		const cp = await resign([]);
+		const ledger = await reopen();
+		expect(ledger.sequencer.size).toBe(42);
+		expect(ledger.mapVersion().map.size).toBe(40);
+		const id = 'RIV-2000';
+		const [r] = await ledger.submit([await f.edit(f.assessor, id, 'parcel', genesisChange(f.assessor, 'parcel', id, sampleParcel(id)).change)]);
+		expect(r.status).toBe('accepted');
+		const next = await ledger.identity.openCheckpoint(ledger.sequencer.checkpoint);
+		expect(next.size).toBe(cp.size + 1);
+		expect(mapRootOf(next)).toEqual({ ok: true, value: ledger.mapVersion().map.root });
+		expect(ledger.mapVersion().map.size).toBe(41);
 	});
 
 	it('refuses a log opened with another log key', async () => {

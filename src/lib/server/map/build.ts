@@ -31,9 +31,9 @@ export class MapBuilder {
 
 /** The map after these edit facts (in increasing index order, past what `map` holds). */
 export function advanceMap(map: ParcelMap, facts: Iterable<EditFact>): ParcelMap {
-	let m = map;
-	for (const f of facts) m = m.with(mapKey(f.parcel, f.part), (prev) => nextLeaf(prev, f.parcel, f.part, f.index, f.changeHash));
-	return m;
+	const updates = [];
+	for (const f of facts) updates.push({ key: mapKey(f.parcel, f.part), next: (prev: MapLeaf | undefined) => nextLeaf(prev, f.parcel, f.part, f.index, f.changeHash) });
+	return map.withAll(updates);
 }
 
 /**
