@@ -89,6 +89,20 @@ describe('checkSnapshotPage', () => {
 		expect(checkSnapshotPage(page(mapOf(later), later, 8, 16))).toMatchObject({ ok: true });
 	});
 
+	it('accepts a parcel with no entry yet (a search row ahead of the size), also as the last parcel and as the next anchor', () => {
+		const ahead = 'RIV-0085'; // between ids[7] (RIV-008) and ids[8] (RIV-009)
+		const mine = [...ids.slice(0, 8), ahead];
+		const first = { district: 'RIV', proof: map.prove(mine.map(parcelPrefix)), mapRoot: map.root, anchor: null, last: false, parcels: [...pageParcels(log, ids.slice(0, 8)), { id: ahead, parts: {} }] };
+		expect(checkSnapshotPage(first)).toMatchObject({ ok: true });
+		const second = { district: 'RIV', proof: map.prove([ahead, ...ids.slice(8, 16)].map(parcelPrefix)), mapRoot: map.root, anchor: ahead, last: false, parcels: pageParcels(log, ids.slice(8, 16)) };
+		const r = checkSnapshotPage(second);
+		expect(r).toMatchObject({ ok: true });
+		if (r.ok) expect(r.leaves).toEqual(map.leavesUnder(districtPrefix('RIV')).filter((l) => l.parcel >= ids[8] && l.parcel <= ids[15]));
+		// Sending bytes for it is refused.
+		const invented = { ...first, parcels: [...first.parcels.slice(0, -1), { id: ahead, parts: { parcel: { served: [ch('x')], listed: null } } }] };
+		expect(checkSnapshotPage(invented)).toMatchObject({ ok: false, code: 'snapshot-part-mismatch', parcel: ahead });
+	});
+
 	it('refuses a proof for another map root', () => {
 		const p = page(map, log, 0, 8);
 		expect(checkSnapshotPage({ ...p, mapRoot: ParcelMap.empty.root })).toMatchObject({ ok: false, code: 'snapshot-map-proof' });
