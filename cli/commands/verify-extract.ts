@@ -6,8 +6,11 @@ import { log, parse, UsageError } from '../args';
 
 /**
  * verify-extract FILE [--key VERIFIER_KEY]: checks a parcel extract offline, with the same code
- * as the /verify page; exit 1 when it does not verify. --key compares the log key with the one
- * the registry publishes.
+ * as the /verify page; exit 1 when it does not verify. The first line says "VERIFIED: … complete
+ * up to checkpoint N" for a v2 extract (every edit of the parcel below N is in it), and that its
+ * completeness is NOT PROVEN for an older v1 one (exit 0: what it claims holds). A tampered
+ * extract (an edit left out, a later one hidden, one swapped) fails `complete` with the reason.
+ * --key compares the log key with the one the registry publishes.
  */
 export async function verifyExtractCommand(args: string[]): Promise<void> {
 	const { values, positionals } = parse(args, { key: { type: 'string' } }, 1);
