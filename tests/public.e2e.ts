@@ -15,7 +15,7 @@ async function verifyFile(page: Page, name: string, buffer: Buffer) {
 	return page.getByRole('status');
 }
 
-test('search → parcel → history → extract → /verify says verified; one altered byte says not verified, with the reason', async ({ page, context }) => {
+test('search → parcel → history → extract → /verify says verified and complete up to its checkpoint; an altered byte or a left-out entry says not verified, with the reason; a v1 extract, completeness not proven', async ({ page, context }) => {
 	await page.goto('/');
 	await page.getByRole('link', { name: 'Public lookup' }).first().click();
 	await page.getByLabel('Parcel number, address or owner').fill('3 Mill Lane Riverside');
@@ -44,6 +44,9 @@ test('search → parcel → history → extract → /verify says verified; one a
 	try {
 		const status = await verifyFile(page, 'RIV-000003.extract.json', file);
 		await expect(status.getByRole('heading')).toHaveText('Verified');
+		// A v2 extract: every edit of the parcel up to its checkpoint is in it (the parcel map proves it).
+		const size = /\n(\d+)\n/.exec(JSON.parse(file.toString('utf8')).checkpoint)![1];
+		await expect(status).toContainText(`Complete up to checkpoint ${Number(size).toLocaleString('en')}: every edit of RIV-000003 in the log below`);
 		await expect(page.getByText('What it does not prove')).toBeVisible();
 		await expect(page.getByText(/demo\.parcel-ledger\.example\/county\+[0-9a-f]{8}\+/).first()).toBeVisible();
 
@@ -63,6 +66,20 @@ test('search → parcel → history → extract → /verify says verified; one a
 		const bad2 = await verifyFile(page, 'flipped.extract.json', flipped);
 		await expect(bad2.getByRole('heading')).toHaveText('Not verified');
 		await expect(bad2).toContainText(/not proven to be in the log|does not decode/);
+
+		// An entry left out (the file otherwise untouched): the parcel map the checkpoint signs counts it.
+		const json = JSON.parse(file.toString('utf8'));
+		const cut = Buffer.from(JSON.stringify({ ...json, entries: json.entries.filter((_: unknown, i: number) => i !== 1) }, null, 1));
+		const bad3 = await verifyFile(page, 'cut.extract.json', cut);
+		await expect(bad3.getByRole('heading')).toHaveText('Not verified');
+		await expect(bad3).toContainText(new RegExp(`The log has \\d+ edits? of the \\w+ part up to checkpoint ${size}, the extract shows (\\d+|none)`));
+		await expect(bad3).toContainText(/left out|a later entry is hidden/);
+
+		// An older v1 extract (no map proof) still verifies, but the page says its completeness is not proven.
+		const { mapProof: _, ...v1 } = json;
+		const old = await verifyFile(page, 'old.extract.json', Buffer.from(JSON.stringify({ ...v1, format: 'parcel-ledger-extract/v1' })));
+		await expect(old.getByRole('heading')).toHaveText('Verified — completeness not proven');
+		await expect(old).toContainText('Not proven complete');
 	} finally {
 		await context.setOffline(false);
 	}
@@ -158,6 +175,8 @@ test('public JSON API: GeoJSON search, record, history, extract; bad input gets 
 	const report = await verifyExtract(extract, { verifier: nobleVerifier, expectedKey: (await (await request.get('/log/key')).text()).trim() });
 	expect(report.ok, report.reason).toBe(true);
 	expect(report.checks.map((c) => c.name)).toContain('published-key');
+	expect(JSON.parse(extract)).toMatchObject({ format: 'parcel-ledger-extract/v2', mapProof: expect.any(String) });
+	expect(report.completeUpTo).toBe(report.treeSize);
 
 	for (const [url, status] of [
 		['/api/parcels?bbox=1,2,3', 400],
@@ -183,7 +202,7 @@ test('cli verify-extract: exit 0 and "VERIFIED" for a good extract, exit 1 with 
 		writeFileSync(join(dir, 'good.json'), text);
 		const good = cli(['verify-extract', join(dir, 'good.json'), '--key', key]);
 		expect(good.status, good.stdout + good.stderr).toBe(0);
-		expect(good.stdout).toMatch(/^VERIFIED: extract of parcel EAST-000002/);
+		expect(good.stdout).toMatch(/^VERIFIED: extract of parcel EAST-000002, complete up to checkpoint \d+\n/);
 		expect(good.stdout).toContain('This does not prove:');
 
 		const altered = text.replace(/"recordedArea": (\d)/, (_, d) => `"recordedArea": ${(Number(d) + 1) % 10}`);
