@@ -77,7 +77,7 @@ const evidence = (state: string) => {
 	return Object.fromEntries(readdirSync(join(root, only)).map((f) => [f, readFileSync(join(root, only, f))]));
 };
 
-describe('cli monitor', () => {
+describe('cli monitor', { timeout: 180_000 }, () => {
 	it('checks a log, resumes from its state reading only the new bundles, and says when nothing changed', async () => {
 		files = at600;
 		const state = freshState();
