@@ -42,7 +42,7 @@ const ensureServerInputs = () => {
 
 await step('ingest', () => benchIngest({ edits: big ? 100_000 : 20_000, pg: process.env.PG_TEST_URL ?? null }));
 await step('proofs', () => benchProofs(big ? 1 << 22 : 1 << 20));
-await step('map', () => benchMap(big ? 1_000_000 : 100_000));
+await step('map', () => benchMap(big ? 300_000 : 100_000));
 await step('tiles', async () => {
 	ensureServerInputs();
 	return benchTiles({ dataDir });

@@ -35,7 +35,7 @@ export function chainDigest(digest: Uint8Array, changeHash: Uint8Array): Uint8Ar
 
 /** The digest of a whole sequence of change hashes, from the empty digest. */
 export function digestOf(changeHashes: Iterable<Uint8Array>): Uint8Array {
-	let d = EMPTY_DIGEST;
+	let d: Uint8Array = EMPTY_DIGEST;
 	for (const h of changeHashes) d = chainDigest(d, h);
 	return d;
 }
