@@ -7,7 +7,7 @@
 // The checksum is not checked here: the caller hashes every chunk and compares with the log.
 
 export const CHUNK_MAGIC = [0x85, 0x6f, 0x4a, 0x83] as const;
-/** Chunk types a change may be stored as: 1 = change, 2 = deflate-compressed change. 0 is a whole document. */
+/** Chunk types a change may be stored as: 1 = change, 2 = deflate-compressed change. 0 is a whole saved doc. */
 export const CHANGE_CHUNK_TYPES: readonly number[] = [1, 2];
 /** Larger than any change the log accepts (512 KiB, docs/protocol.md "Submitting edits"). */
 const MAX_BODY = 64 * 1024 * 1024;
