@@ -6,7 +6,7 @@ import { openCheckpoint, parseVerifierKey, verifyConsistency, parseConsistencyPr
 import type { Checkpoint } from '../core/log/checkpoint';
 import { equalBytes } from '../core/bytes';
 import { decodeBase64, encodeBase64 } from './base64';
-import type { FieldDatabase } from './db';
+import { isHalting, type AlarmRow, type FieldDatabase } from './db';
 import { getJson, RequestError, type Fetch } from './http';
 import { browserVerifier } from './crypto';
 import { getState, putState, type CheckpointRecord, type LogRecord } from './state';
@@ -40,14 +40,24 @@ const record = (note: string, cp: Checkpoint): CheckpointRecord => ({
 	verifiedAt: Date.now()
 });
 
-/** Whether an unacknowledged fork alarm stops sync. */
+/** Whether an unacknowledged halting alarm stops sync. */
 export async function halted(db: FieldDatabase): Promise<boolean> {
-	return (await db.alarms.filter((a) => a.kind === 'fork' && !a.acknowledged).count()) > 0;
+	return (await db.alarms.filter(isHalting).count()) > 0;
 }
 
 async function raise(db: FieldDatabase, trusted: CheckpointRecord, received: string, proof: string[] | null, message: string): Promise<never> {
-	await db.alarms.add({ kind: 'fork', at: Date.now(), message, trusted: trusted.note, received, proof, acknowledged: false });
+	await db.alarms.add({ kind: 'fork', code: 'fork', at: Date.now(), message, trusted: trusted.note, received, proof, acknowledged: false });
 	throw new ForkError(message);
+}
+
+/**
+ * Keeps an alarm other than a fork, with the last verified checkpoint beside it (a snapshot page
+ * that does not match the log's map, edits the log holds that this device was not given, a row
+ * that differed). The halting kinds stop sync as a fork does; the caller throws.
+ */
+export async function recordAlarm(db: FieldDatabase, alarm: Omit<AlarmRow, 'id' | 'at' | 'acknowledged' | 'trusted' | 'proof'> & { proof?: string[] | null }): Promise<void> {
+	const trusted = (await getState(db, 'checkpoint'))?.note ?? '';
+	await db.alarms.add({ proof: null, ...alarm, trusted, at: Date.now(), acknowledged: false });
 }
 
 /**
@@ -55,7 +65,20 @@ async function raise(db: FieldDatabase, trusted: CheckpointRecord, received: str
  * checkpoint the device now trusts (the stored one when `note` is older but consistent).
  */
 export async function advanceCheckpoint(deps: TrustDeps, note: string): Promise<CheckpointRecord> {
+	return (await verifyCheckpoint(deps, note)).trusted;
+}
+
+/**
+ * advanceCheckpoint, also giving the opened checkpoint itself: signed with the pinned key and
+ * consistent with the device's last verified one, in whichever direction (a snapshot page or a
+ * cache may serve a smaller tree than the device has seen; then the proof runs from it to ours).
+ */
+export async function verifyCheckpoint(deps: TrustDeps, note: string): Promise<{ trusted: CheckpointRecord; checkpoint: Checkpoint }> {
 	const cp = await openTrusted(deps.log, note);
+	return { trusted: await extend(deps, note, cp), checkpoint: cp };
+}
+
+async function extend(deps: TrustDeps, note: string, cp: Checkpoint): Promise<CheckpointRecord> {
 	const stored = await getState(deps.db, 'checkpoint');
 	if (!stored) {
 		const first = record(note, cp);

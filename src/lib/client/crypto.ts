@@ -34,6 +34,22 @@ export async function browserVerifier(): Promise<SignatureVerifier> {
 	return (await hasWebCryptoEd25519()) ? webVerifier : nobleVerifier;
 }
 
+/** How a device hashes many changes: WebCrypto batched with Promise.all, or noble in JS. */
+export type Hasher = 'webcrypto' | 'noble';
+
+/**
+ * SHA-256 of each input. WebCrypto digests run natively, all started at once (Promise.all);
+ * noble runs in this thread. bench/bootstrap.ts measures both on the snapshot path; the faster
+ * one there is the default (DEFAULT_HASHER).
+ */
+export async function sha256All(inputs: Uint8Array[], how: Hasher = DEFAULT_HASHER): Promise<Uint8Array[]> {
+	if (how === 'noble' || !globalThis.crypto?.subtle) return inputs.map((b) => sha256(b));
+	const digests = await Promise.all(inputs.map((b) => crypto.subtle.digest('SHA-256', b as Uint8Array<ArrayBuffer>)));
+	return digests.map((d) => new Uint8Array(d));
+}
+
+export const DEFAULT_HASHER: Hasher = 'webcrypto';
+
 /** SHA-256 of each input, hex, computed natively and concurrently. */
 export async function sha256HexAll(inputs: Uint8Array[]): Promise<string[]> {
 	if (!globalThis.crypto?.subtle) return inputs.map((b) => toHex(sha256(b)));

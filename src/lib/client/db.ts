@@ -113,10 +113,19 @@ export interface ConflictRow {
 	seenAt: number;
 }
 
-/** Evidence of a log that misbehaved. A `fork` halts sync until acknowledged; rows are never deleted. */
+/**
+ * What an alarm is about. `fork`, `bad-snapshot` and `missing-edits` halt sync (and downloads)
+ * until someone acknowledges them (HALTING_ALARMS); `bad-entry` and `bad-row` are listed only.
+ */
+export type AlarmKind = 'fork' | 'bad-entry' | 'bad-snapshot' | 'missing-edits' | 'bad-row';
+export const HALTING_ALARMS: readonly AlarmKind[] = ['fork', 'bad-snapshot', 'missing-edits'];
+
+/** Evidence of a log that misbehaved. Rows are never deleted. Codes: docs/protocol.md "Snapshot". */
 export interface AlarmRow {
 	id?: number;
-	kind: 'fork' | 'bad-entry';
+	kind: AlarmKind;
+	/** Stable machine-readable code, e.g. `snapshot-part-mismatch` (absent on alarms of older versions). */
+	code?: string;
 	at: number;
 	message: string;
 	/** The last checkpoint this device verified (signed note). */
@@ -127,8 +136,16 @@ export interface AlarmRow {
 	proof: string[] | null;
 	/** An entry that broke the rules (base64), for kind bad-entry. */
 	entry?: string;
+	/** The parcel and the district the alarm names, when it names one. */
+	parcel?: string;
+	district?: string;
+	/** What the server sent that failed the check (JSON: the page's parcel and map proof, the district path, the row). */
+	evidence?: string;
 	acknowledged: boolean;
 }
+
+/** Whether an alarm stops sync and downloads until acknowledged (a fork, a refused snapshot, missing edits). */
+export const isHalting = (a: AlarmRow): boolean => HALTING_ALARMS.includes(a.kind) && !a.acknowledged;
 
 /** A photo, addressed by the SHA-256 of its (resized JPEG) bytes. Not in the log. */
 export interface BlobRow {
@@ -151,6 +168,33 @@ export interface KeyEntryRow {
 	entry: string;
 }
 
+/**
+ * Parcel-map leaves of a district as one verified snapshot page proved them, packed
+ * (core/map/device.ts packLeaves): one record per page rather than per part, so a 100,000-parcel
+ * download writes 50 more records, not 300,000. `mapLeaves` overrides them.
+ */
+export interface MapChunkRow {
+	/** `${district}|${the page's first parcel with a leaf}` */
+	key: string;
+	district: string;
+	leaves: Uint8Array;
+	/** Leaves in the chunk, and the tree size of the checkpoint the page was verified against. */
+	count: number;
+	size: number;
+}
+
+/** A map leaf advanced by pulled edits since its district's download (overrides `mapChunks`). */
+export interface MapLeafRow {
+	/** `${parcelId}|${part}` */
+	key: string;
+	district: string;
+	parcel: string;
+	part: PartName;
+	count: number;
+	lastIndex: number;
+	digest: Uint8Array;
+}
+
 export interface StateRow {
 	key: string;
 	value: unknown;
@@ -168,6 +212,8 @@ export class FieldDatabase extends Dexie {
 	blobs!: EntityTable<BlobRow, 'hash'>;
 	keyEntries!: EntityTable<KeyEntryRow, 'index'>;
 	state!: EntityTable<StateRow, 'key'>;
+	mapChunks!: EntityTable<MapChunkRow, 'key'>;
+	mapLeaves!: EntityTable<MapLeafRow, 'key'>;
 
 	constructor(name = 'parcel-ledger-field') {
 		super(name);
@@ -183,6 +229,13 @@ export class FieldDatabase extends Dexie {
 			blobs: 'hash, parcelId',
 			keyEntries: 'index',
 			state: 'key'
+		});
+		// Version 2: the parcel map's leaves of each district (bootstrap and pull verified against
+		// the checkpoints' map roots). Districts downloaded before it have none and are followed as
+		// before, without the district check (DistrictRecord.mapVerified).
+		this.version(2).stores({
+			mapChunks: 'key, district',
+			mapLeaves: 'key, district'
 		});
 	}
 }

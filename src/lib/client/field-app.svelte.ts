@@ -2,7 +2,7 @@
 // grant as replayed from the log, the sync status, alarms and outbox counts, all live across tabs.
 import { getContext, setContext } from 'svelte';
 import { deviceGrant } from './device';
-import { fieldDb, type AlarmRow, type FieldDatabase } from './db';
+import { fieldDb, isHalting, type AlarmRow, type FieldDatabase } from './db';
 import { Live } from './live.svelte';
 import { actorNames, loadRegistry, type KeyRecord } from './registry';
 import { runSync, SYNC_LOCK, type SyncOutcome } from './sync';
@@ -11,6 +11,10 @@ import type { Fetch } from './http';
 import type { SaveContext } from './save';
 import { signerOf } from './keys';
 import { tabActor } from './tab';
+import { checkDistrictRows } from './row-check';
+
+/** One tab at a time runs the background pass over search rows (row-check.ts). */
+export const ROWS_LOCK = 'parcel-ledger-rows';
 
 interface Basics {
 	device: DeviceRecord | null;
@@ -60,6 +64,11 @@ export class FieldApp {
 			const sync = await getState(db, 'sync');
 			if (sync?.running) await putState(db, 'sync', { ...sync, running: false, phase: 'interrupted' });
 		});
+		// After a district's first sync, its search rows are checked against its documents in idle time.
+		$effect(() => {
+			const districts = this.basics.current.districts;
+			if (Object.values(districts).some((d) => d.status === 'ready' && d.syncedAt && !d.rowsCheckedAt)) void this.#checkRows();
+		});
 		$effect(() => {
 			const on = () => {
 				this.#online = true;
@@ -75,6 +84,28 @@ export class FieldApp {
 		});
 	}
 
+	#checkingRows = false;
+	async #checkRows(): Promise<void> {
+		if (this.#checkingRows) return;
+		this.#checkingRows = true;
+		try {
+			const run = async () => {
+				for (;;) {
+					const districts = (await getState(this.db, 'districts')) ?? {};
+					const todo = Object.values(districts).find((d) => d.status === 'ready' && d.syncedAt && !d.rowsCheckedAt);
+					if (!todo) return;
+					await checkDistrictRows(this.db, todo.code);
+				}
+			};
+			if (navigator.locks) await navigator.locks.request(ROWS_LOCK, { ifAvailable: true }, (lock) => (lock ? run() : undefined));
+			else await run();
+		} catch (e) {
+			console.warn('[rows] the background row check stopped:', e);
+		} finally {
+			this.#checkingRows = false;
+		}
+	}
+
 	get online(): boolean {
 		return this.#online;
 	}
@@ -84,7 +115,7 @@ export class FieldApp {
 	}
 
 	get haltingAlarm(): AlarmRow | undefined {
-		return this.alarms.current.find((a) => a.kind === 'fork' && !a.acknowledged);
+		return this.alarms.current.find(isHalting);
 	}
 
 	/** What the save path needs, or null before setup. */

@@ -50,6 +50,13 @@ export async function getJsonSized<T>(f: Fetch, url: string): Promise<{ value: T
 	return { value: JSON.parse(text) as T, bytes: text.length };
 }
 
+/** A binary body (tiles). */
+export async function getBytes(f: Fetch, url: string): Promise<Uint8Array> {
+	const res = await send(f, url);
+	if (!res.ok) throw await failure(res);
+	return new Uint8Array(await res.arrayBuffer());
+}
+
 export async function getText(f: Fetch, url: string): Promise<string> {
 	const res = await send(f, url);
 	if (!res.ok) throw await failure(res);

@@ -1,8 +1,12 @@
 // Pulling the log for the device's districts from GET /api/sync, page by page. Every entry's
-// signature is verified, every change body must hash to its entry's changeHash, grants and
+// signature is verified and its inclusion in the page's verified checkpoint checked against the
+// log's tiles (inclusion.ts), every change body must hash to its entry's changeHash, grants and
 // revocations are replayed so an edit the log should have refused is not applied, and the
 // changes of each (parcel, part) document are applied in ONE applyRemoteChanges call. A page's
-// documents, search rows, conflicts and cursor are written in one transaction.
+// documents, search rows, conflicts and cursor are written in one transaction. Every edit is
+// chained into the device's parcel-map leaf of its part (map-store.ts); at the end of the log each
+// district's leaves, with the server's path, must give the checkpoint's map root, or the server
+// left out edits: a halting `missing-edits` alarm.
 import * as Automerge from '@automerge/automerge';
 import { toHex } from '../core/bytes';
 import { applyRemoteChanges, loadPartDoc, toPlain } from '../core/crdt/document';
@@ -10,7 +14,13 @@ import { listConflicts } from '../core/crdt/conflicts';
 import { districtOf } from '../core/record/ids';
 import { isPublicPart, type PartName } from '../core/record/parts';
 import { decodeBase64 } from './base64';
-import { advanceCheckpoint } from './checkpoints';
+import { fromBase64 } from '../core/bytes';
+import type { Checkpoint } from '../core/log/checkpoint';
+import { checkDistrictRoot } from '../core/map/device';
+import { mapRootOf } from '../core/map/log-map';
+import { ForkError, recordAlarm, verifyCheckpoint } from './checkpoints';
+import { cachedTiles, checkIncluded } from './inclusion';
+import { PulledLeaves, subtreeOf } from './map-store';
 import { browserVerifier, sha256HexAll } from './crypto';
 import type { ConflictRow, DocRow, FieldDatabase, SearchRow } from './db';
 import { loadDoc } from './docs';
@@ -18,7 +28,7 @@ import { getJson, type Fetch } from './http';
 import { actorNames, authorOf, checkEntries, keyEntryRows, loadRegistry, replayKeyEntry, type EntryJson } from './registry';
 import { emptyRow, updateRow } from './search-row';
 import { deltaOf } from './search-index';
-import { getState, putState, type LogRecord } from './state';
+import { getState, putState, type DistrictRecord, type LogRecord } from './state';
 
 export interface PullDeps {
 	db: FieldDatabase;
@@ -35,6 +45,8 @@ interface SyncPage {
 	entries: EntryJson[];
 	changes: Record<string, string>;
 	withheld: string[];
+	/** Per requested district, its parcel-map path at `treeSize` (null: the map holds none of it). */
+	mapPaths?: Record<string, { bit: number; hash: string }[] | null>;
 }
 
 export interface PullOutcome {
@@ -55,6 +67,9 @@ export async function pullDistricts(deps: PullDeps): Promise<PullOutcome> {
 	const start = since;
 	const registry = await loadRegistry(db, since);
 	const verifier = await browserVerifier();
+	// Districts downloaded with verified snapshot pages have map leaves to follow and check.
+	const leaves = new PulledLeaves(db, districts.filter((d) => d.mapVerified).map((d) => d.code));
+	const fetchTile = cachedTiles(deps.fetch);
 	const fetchPage = (from: number) => getJson<SyncPage>(deps.fetch, `/api/sync?districts=${codes.join(',')}&since=${from}&limit=${deps.pageSize ?? 2000}`);
 	let pending = fetchPage(since);
 	for (;;) {
@@ -64,11 +79,12 @@ export async function pullDistricts(deps: PullDeps): Promise<PullOutcome> {
 			pending = fetchPage(page.next);
 			pending.catch(() => {}); // awaited on the next turn; a page left unread must not warn
 		}
-		const trusted = await advanceCheckpoint(deps, page.checkpoint);
+		const { trusted, checkpoint: cp } = await verifyCheckpoint(deps, page.checkpoint);
 		const checked = await checkEntries(deps.log.origin, page.entries, verifier);
-		if (!checked.ok) return badLog(db, trusted.note, checked.message, checked.raw);
-		const beyond = checked.entries.find((c) => c.index >= trusted.size);
-		if (beyond) return badLog(db, trusted.note, `entry ${beyond.index} is not in the checkpoint of ${trusted.size} entries`, beyond.raw);
+		if (!checked.ok) return badLog(db, trusted.note, checked.message, checked.raw, 'bad-signature');
+		// Every entry is the one the verified checkpoint holds at its index (tiles, per page).
+		const included = await checkIncluded(cp, checked.entries, fetchTile);
+		if (!included.ok) return badLog(db, trusted.note, included.message, included.raw, 'entry-not-included');
 
 		// Change bodies must be the bytes the entries name.
 		const hashes = Object.keys(page.changes);
@@ -76,13 +92,16 @@ export async function pullDistricts(deps: PullDeps): Promise<PullOutcome> {
 		const actual = await sha256HexAll(bodies);
 		const byHash = new Map<string, Uint8Array>();
 		for (const [i, h] of hashes.entries()) {
-			if (actual[i] !== h) return badLog(db, trusted.note, `the change sent as ${h.slice(0, 12)}… hashes to ${actual[i].slice(0, 12)}…`, null);
+			if (actual[i] !== h) return badLog(db, trusted.note, `the change sent as ${h.slice(0, 12)}… hashes to ${actual[i].slice(0, 12)}…`, null, 'bad-change-body');
 			byHash.set(h, bodies[i]);
 		}
 
+		await leaves.load(new Set(checked.entries.flatMap((c) => (c.entry.kind === 'edit' ? [districtOf(c.entry.parcelId) ?? ''] : []))));
 		const groups = new Map<string, Group>();
 		for (const c of checked.entries) {
 			const e = c.entry;
+			// The map holds every logged edit, applied here or not (a withheld body, a refused edit).
+			if (e.kind === 'edit') leaves.chain(e.parcelId, e.part, c.index, e.changeHash);
 			if (e.kind === 'erase') {
 				// A registrar erased private changes of this parcel (a legal request): the device drops
 				// its private document and rebuilds it from what follows (the registrar's fresh start).
@@ -119,19 +138,92 @@ export async function pullDistricts(deps: PullDeps): Promise<PullOutcome> {
 		const names = actorNames(registry);
 		const next = page.next ?? Math.max(since, page.treeSize);
 		const applied = await applyGroups(db, [...groups.values()], names);
-		await db.transaction('rw', [db.keyEntries, db.state], async () => {
+		const leafRows = leaves.take();
+		await db.transaction('rw', [db.keyEntries, db.state, db.mapLeaves], async () => {
 			await db.keyEntries.bulkPut(keyEntryRows(checked.entries));
+			await db.mapLeaves.bulkPut(leafRows);
 			const all = (await getState(db, 'districts')) ?? {};
 			for (const code of codes) if (all[code]) all[code] = { ...all[code], since: Math.max(all[code].since, next) };
+			for (const code of new Set(leafRows.map((r) => r.district))) if (all[code]) all[code] = { ...all[code], mapHash: null };
 			await putState(db, 'districts', all);
 		});
 		outcome.entries += checked.entries.length;
 		outcome.applied += applied.changes;
 		outcome.conflicts += applied.conflicts;
 		deps.onProgress?.(next - start, Math.max(page.treeSize - start, 1));
-		if (page.next === null) return outcome;
+		if (page.next === null) {
+			await checkDistricts(deps, page, cp, leaves, districts);
+			return outcome;
+		}
 		since = page.next;
 	}
+}
+
+/** The stable start of the `map-mismatch` alarm's message (docs/protocol.md "Snapshot"). */
+export const missingEditsMessage = (district: string) => `The log says district ${district} holds edits this device was not given`;
+
+function parsePath(json: unknown): { bit: number; hash: Uint8Array }[] | null | undefined {
+	if (json === null) return null;
+	if (!Array.isArray(json)) return undefined;
+	const out: { bit: number; hash: Uint8Array }[] = [];
+	for (const x of json) {
+		if (!x || typeof x !== 'object' || !Number.isInteger(x.bit) || typeof x.hash !== 'string') return undefined;
+		let hash: Uint8Array;
+		try {
+			hash = fromBase64(x.hash);
+		} catch {
+			return undefined;
+		}
+		if (hash.length !== 32) return undefined;
+		out.push({ bit: x.bit, hash });
+	}
+	return out;
+}
+
+/**
+ * At the end of the log: each map-verified district's leaves (every entry below treeSize chained)
+ * with the server's path must give the checkpoint's map root. A district the device had already
+ * followed past this checkpoint (a lagging server) is not compared with it.
+ */
+async function checkDistricts(deps: PullDeps, page: SyncPage, cp: Checkpoint, leaves: PulledLeaves, before: DistrictRecord[]): Promise<void> {
+	const { db } = deps;
+	const all = (await getState(db, 'districts')) ?? {};
+	const root = mapRootOf(cp);
+	for (const d of before) {
+		const rec = all[d.code];
+		if (!rec) continue;
+		if (!d.mapVerified || d.since > cp.size) {
+			all[d.code] = { ...rec, syncedAt: Date.now() };
+			continue;
+		}
+		const path = parsePath(page.mapPaths?.[d.code]);
+		let subtree: { hash: string; held: number };
+		if (!leaves.touched.has(d.code) && rec.mapHash) subtree = { hash: rec.mapHash, held: rec.mapHeld ?? 0 };
+		else {
+			await leaves.load([d.code]);
+			subtree = subtreeOf(leaves.leavesOf(d.code)!);
+		}
+		const verdict = !root.ok
+			? { ok: false as const, message: root.message }
+			: path === undefined
+				? { ok: false as const, message: `the server sent no well-formed map path for district ${d.code}` }
+				: checkDistrictRoot(d.code, fromBase64(subtree.hash), subtree.held, path, root.value);
+		if (!verdict.ok) {
+			await putState(db, 'districts', all);
+			const message = `${missingEditsMessage(d.code)}.`;
+			await recordAlarm(db, {
+				kind: 'missing-edits',
+				code: 'map-mismatch',
+				message,
+				received: page.checkpoint,
+				district: d.code,
+				evidence: JSON.stringify({ district: d.code, treeSize: page.treeSize, path: page.mapPaths?.[d.code] ?? null, leavesHash: subtree.hash, leaves: subtree.held, detail: verdict.message })
+			});
+			throw new ForkError(message);
+		}
+		all[d.code] = { ...rec, mapHash: subtree.hash, mapHeld: subtree.held, mapCheckedSize: cp.size, syncedAt: Date.now() };
+	}
+	await putState(db, 'districts', all);
 }
 
 /** Applies each group in one Automerge call; documents, rows and conflicts in one transaction. */
@@ -203,11 +295,11 @@ async function applyGroups(db: FieldDatabase, groups: Group[], names: Map<string
 	return { changes, conflicts };
 }
 
-async function noteBadEntry(db: FieldDatabase, trusted: string, message: string, raw: string | null): Promise<void> {
-	await db.alarms.add({ kind: 'bad-entry', at: Date.now(), message, trusted, received: null, proof: null, entry: raw ?? undefined, acknowledged: false });
+async function noteBadEntry(db: FieldDatabase, trusted: string, message: string, raw: string | null, code = 'should-have-been-refused'): Promise<void> {
+	await db.alarms.add({ kind: 'bad-entry', code, at: Date.now(), message, trusted, received: null, proof: null, entry: raw ?? undefined, acknowledged: false });
 }
 
-async function badLog(db: FieldDatabase, trusted: string, message: string, raw: string | null): Promise<never> {
-	await noteBadEntry(db, trusted, message, raw);
+async function badLog(db: FieldDatabase, trusted: string, message: string, raw: string | null, code: string): Promise<never> {
+	await noteBadEntry(db, trusted, message, raw, code);
 	throw new BadLogError(`The log served something that does not verify: ${message}`);
 }

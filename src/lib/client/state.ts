@@ -41,6 +41,23 @@ export interface DistrictRecord {
 	/** The log index this district has followed up to (exclusive). */
 	since: number;
 	downloadedAt: number | null;
+	/**
+	 * Downloaded with every snapshot page checked against the parcel map (map-store.ts): pulls chain
+	 * its edits into the device's leaves and every sync that reaches the end checks the district
+	 * against the checkpoint's map root. Absent on districts downloaded by older versions.
+	 */
+	mapVerified?: boolean;
+	/** Parts (map leaves) the download checked against the map, and the tree size a sync last matched the district against. */
+	verifiedParts?: number;
+	mapCheckedSize?: number | null;
+	/** Cached hashOfLeaves of the district's leaves (base64) and their number; null once a pull changed them. */
+	mapHash?: string | null;
+	mapHeld?: number;
+	/** When a sync last followed this district to the end of the log. */
+	syncedAt?: number | null;
+	/** The background pass that recomputes search rows from documents (row-check.ts): its cursor, and when it finished. */
+	rowsCheckedAfter?: string | null;
+	rowsCheckedAt?: number | null;
 }
 
 export interface SyncStatus {

@@ -3,7 +3,7 @@
 // same browser stays separate), the same key storage, save path, outbox, push and checkpoint
 // checks. Unlike a tablet it downloads no district: parcels come in as they are opened.
 import { getContext, setContext } from 'svelte';
-import { FieldDatabase, type AlarmRow } from '../client/db';
+import { FieldDatabase, isHalting, type AlarmRow } from '../client/db';
 import { createDevice, importDeviceKey, pinLog } from '../client/device';
 import { RequestError, type Fetch } from '../client/http';
 import { signerOf } from '../client/keys';
@@ -102,7 +102,7 @@ export class RegistryApp {
 		return d && this.#keys ? (this.#keys.registry.get(d.publicKey) ?? null) : null;
 	}
 	get haltingAlarm(): AlarmRow | undefined {
-		return this.alarms.current.find((a) => a.kind === 'fork' && !a.acknowledged);
+		return this.alarms.current.find(isHalting);
 	}
 
 	async importKeyFile(text: string): Promise<DeviceRecord> {
