@@ -7,6 +7,8 @@ import { verifyInclusion, verifyConsistency } from '../src/lib/core/log/proof';
 import { leafHash } from '../src/lib/core/log/hashing';
 import { decodeEntryBundle, checkEntryBundle } from '../src/lib/core/log/entry-bundle';
 import { nobleVerifier } from '../src/lib/core/signing/ed25519';
+import { decodeEntry } from '../src/lib/core/log/entry';
+import { applyEntries, districtPrefix, hashOfLeaves, leafKey, leavesUnder, mapRootOf, parcelPrefix, ParcelMap, rootFromPath, verifyMapProof } from '../src/lib/core/map';
 import { signInStatement } from '../src/lib/server/sessions';
 import { demoKey } from './support/demo';
 import { signedEdit } from './support/edits';
@@ -112,6 +114,78 @@ test.describe('log API', () => {
 		const entries = decodeEntryBundle(new Uint8Array(await bundleRes.body()), width);
 		expect(entries.ok).toBe(true);
 		if (entries.ok) expect(checkEntryBundle(entries.value, tile)).toEqual({ ok: true });
+	});
+
+	test('parcel map: /api/map, /api/map/path, snapshot pages and sync answers verify against the checkpoint each comes with', async ({ request }) => {
+		const key = parseVerifierKey((await (await request.get('/log/key')).text()).trim());
+		if (!key.ok) throw new Error(key.message);
+		const open = async (note: string) => {
+			const o = await openCheckpoint(note, key.value, nobleVerifier);
+			if (!o.ok) throw new Error(o.message);
+			const root = mapRootOf(o.value.checkpoint);
+			if (!root.ok) throw new Error(root.message);
+			return { size: o.value.checkpoint.size, mapRoot: root.value };
+		};
+		const getJson = async (path: string) => {
+			const res = await request.get(path);
+			expect(res.status(), path).toBe(200);
+			return res.json();
+		};
+		// A proof of three parcels (one with no entry) at the head.
+		const m = await getJson('/api/map?parcels=RIV-000001,RIV-000002,RIV-999999');
+		const at = await open(m.checkpoint);
+		expect(at.size).toBe(m.size);
+		const v = verifyMapProof(fromBase64(m.proof), at.mapRoot);
+		if (!v.ok) throw new Error(v.message);
+		const one = leavesUnder(v.value, parcelPrefix('RIV-000001'));
+		expect(one.ok && one.value.map((l) => l.part)).toContain('parcel');
+		expect(leavesUnder(v.value, parcelPrefix('RIV-999999'))).toEqual({ ok: true, value: [] });
+		// A district's leaves (from a district proof) and its path lead to the same map root.
+		const d = await getJson('/api/map?district=NORTH');
+		const p = await getJson('/api/map/path?district=NORTH');
+		if (d.size === p.size) {
+			const vd = verifyMapProof(fromBase64(d.proof), (await open(d.checkpoint)).mapRoot);
+			const leaves = vd.ok ? leavesUnder(vd.value, districtPrefix('NORTH')) : null;
+			if (!leaves?.ok) throw new Error('district proof');
+			const path = p.path.map((x: { bit: number; hash: string }) => ({ bit: x.bit, hash: fromBase64(x.hash) }));
+			expect(rootFromPath(districtPrefix('NORTH'), hashOfLeaves(leaves.value), path)).toEqual({ ok: true, value: (await open(p.checkpoint)).mapRoot });
+		}
+		expect((await getJson('/api/map/path?district=ZZZ')).path).toBeNull();
+		// A snapshot page: its checkpoint is of its size, and its proof covers every parcel it lists.
+		const page = await getJson('/api/snapshot?district=RIV&limit=40');
+		const pc = await open(page.checkpoint);
+		expect(pc.size).toBe(page.size);
+		const vp = verifyMapProof(fromBase64(page.mapProof), pc.mapRoot);
+		if (!vp.ok) throw new Error(vp.message);
+		const ids: string[] = page.parcels.map((x: { row: { id: string } }) => x.row.id);
+		const lastLeaves = leavesUnder(vp.value, parcelPrefix(ids.at(-1)!));
+		if (!lastLeaves.ok) throw new Error(lastLeaves.message);
+		const covered = leavesUnder(vp.value, districtPrefix('RIV'), { through: leafKey(lastLeaves.value.at(-1)!) });
+		if (!covered.ok) throw new Error(covered.message);
+		expect(new Set(covered.value.map((l) => l.parcel)).size).toBeGreaterThan(0);
+		for (const l of covered.value) expect(ids).toContain(l.parcel);
+		// Sync: every entry of NORTH below the last answer's treeSize gives leaves that, with its path, make its map root.
+		const entries: { index: number; entry: string }[] = [];
+		let since = 0;
+		let last;
+		do {
+			last = await getJson(`/api/sync?districts=NORTH,ZZZ&since=${since}&limit=2000`);
+			entries.push(...last.entries);
+			since = last.next ?? since;
+		} while (last.next !== null);
+		const sc = await open(last.checkpoint);
+		expect(sc.size).toBe(last.treeSize);
+		const device = applyEntries(ParcelMap.empty, entries.filter((e) => e.index < last.treeSize).map((e) => ({ index: e.index, entry: decodeEntry(fromBase64(e.entry)) })));
+		const path = last.mapPaths.NORTH.map((x: { bit: number; hash: string }) => ({ bit: x.bit, hash: fromBase64(x.hash) }));
+		expect(rootFromPath(districtPrefix('NORTH'), hashOfLeaves(device.leavesUnder(districtPrefix('NORTH'))), path)).toEqual({ ok: true, value: sc.mapRoot });
+		expect(last.mapPaths.ZZZ).toBeNull();
+		// Bad input: 400 with a JSON error.
+		const many = Array.from({ length: 1001 }, (_, i) => `RIV-${i}`).join(',');
+		for (const path of ['/api/map', '/api/map?parcels=riv-1', '/api/map?parcels=RIV-1,', `/api/map?parcels=${many}`, '/api/map?district=R', '/api/map?district=RIV&parcels=RIV-1', '/api/map/path', '/api/map/path?district=riv']) {
+			const res = await request.get(path);
+			expect(res.status(), path).toBe(400);
+			expect((await res.json()).error.code, path).toBe('bad-request');
+		}
 	});
 
 	test('private change bodies only for a signed-in editor of the district', async ({ request }) => {
