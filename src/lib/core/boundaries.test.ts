@@ -9,7 +9,7 @@ const allowed = [/^\.{1,2}\//, /^@automerge\/automerge(\/.*)?$/, /^@noble\//, /^
 function files(dir: string): string[] {
 	return readdirSync(dir).flatMap((name) => {
 		const p = join(dir, name);
-		return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') && !p.endsWith('.test.ts') ? [p] : [];
+		return statSync(p).isDirectory() ? files(p) : /\.(ts|js)$/.test(p) && !/\.test\.(ts|js)$/.test(p) ? [p] : [];
 	});
 }
 

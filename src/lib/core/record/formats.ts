@@ -1,6 +1,7 @@
 // Field formats shared by the part schemas. Map keys never contain '.', so dotted field paths
 // (`buildings.b1.floors`) are unambiguous; they cannot start with '_', which keeps `__proto__` out.
 import * as v from 'valibot';
+import { textProblem } from './text-rules.js';
 
 /** Local identifiers: building, party and right ids. */
 export const LOCAL_KEY = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -30,11 +31,25 @@ export const isoTimestamp = v.pipe(
 	}, 'must be a timestamp as YYYY-MM-DDThh:mm[:ss]Z or with an offset')
 );
 
-export const maxText = (max: number) => v.pipe(v.string(), v.maxLength(max, `must be at most ${max} characters`));
+/**
+ * The text rule (text-rules.js, docs/protocol.md "Text in records"): no control characters, no
+ * bidi embeddings, overrides or isolates; TAB and LF only in multi-line text.
+ */
+export const safeText = (multiline = false) =>
+	v.check<string, (issue: v.CheckIssue<string>) => string>(
+		(s) => textProblem(s, multiline) === null,
+		(issue) => textProblem(issue.input, multiline)?.message ?? 'contains a character that is not allowed'
+	);
+
+/** One line of text, at most `max` characters. */
+export const maxText = (max: number) => v.pipe(v.string(), safeText(), v.maxLength(max, `must be at most ${max} characters`));
+/** Multi-line text (the Automerge text fields): TAB and LF allowed. */
+export const multiLineText = (max: number) => v.pipe(v.string(), safeText(true), v.maxLength(max, `must be at most ${max} characters`));
 export const nonEmptyText = (max = 200) =>
 	v.pipe(
 		v.string(),
 		v.check((s) => s.trim().length > 0, 'must not be empty'),
+		safeText(),
 		v.maxLength(max, `must be at most ${max} characters`)
 	);
 export const count = v.pipe(v.number(), v.safeInteger('must be a whole number'), v.minValue(0, 'must not be negative'));

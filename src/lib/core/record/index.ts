@@ -11,3 +11,4 @@ export * from './title-schema';
 export * from './private-schema';
 export * from './schema';
 export * from './samples';
+export * from './text-rules.js';

@@ -3,7 +3,7 @@
 import * as v from 'valibot';
 import { PARCEL_ID_PATTERN } from './ids';
 import { geometrySchema } from './geometry';
-import { count, isoTimestamp, localKey, measure, nonEmptyText, positiveCount, sha256Key, maxText } from './formats';
+import { count, isoTimestamp, localKey, measure, nonEmptyText, positiveCount, sha256Key, maxText, multiLineText } from './formats';
 
 export const PARCEL_STATUSES = ['active', 'retired', 'pending'] as const;
 
@@ -46,7 +46,7 @@ export const parcelSchema = v.strictObject({
 	buildings: v.record(localKey, buildingSchema),
 	photos: v.record(sha256Key, photoSchema),
 	/** Public notes: Automerge text, so several editors' notes merge. */
-	notes: maxText(20_000)
+	notes: multiLineText(20_000)
 });
 
 export type Building = v.InferOutput<typeof buildingSchema>;

@@ -1,7 +1,7 @@
 // The `private` part: owners' contact details, national identifiers and internal notes.
 // Written by assessors and registrars; its change bodies are served to staff only.
 import * as v from 'valibot';
-import { localKey, nonEmptyText, maxText } from './formats';
+import { localKey, nonEmptyText, maxText, multiLineText } from './formats';
 import { parcelIdSchema } from './parcel-schema';
 
 export const contactSchema = v.strictObject({
@@ -16,7 +16,7 @@ export const privateSchema = v.strictObject({
 	contacts: v.record(localKey, contactSchema),
 	nationalIds: v.record(localKey, nonEmptyText(64)),
 	/** Automerge text, so several staff members' notes merge. */
-	internalNotes: maxText(50_000)
+	internalNotes: multiLineText(50_000)
 });
 
 export type Contact = v.InferOutput<typeof contactSchema>;
