@@ -7,6 +7,7 @@ import { toHex } from '../bytes';
 import { sha256 } from '../hash';
 import { actorBelongsTo } from '../crdt/actors';
 import { isSaltedMessage } from '../crdt/write';
+import { textProblem } from '../record/text-rules.js';
 import type { SignatureVerifier } from '../signing/ed25519';
 import { changeHash, encodeEntry, statementBytes, MAX_ENTRY_BYTES, type Statement } from './entry';
 
@@ -22,7 +23,9 @@ export type SubmissionCode =
 	| 'bad-signature'
 	| 'foreign-actor'
 	| 'unsalted-private-change'
-	| 'claimed-time-in-future';
+	| 'claimed-time-in-future'
+	| 'bad-claimed-time'
+	| 'bad-text';
 
 export type Refusal<C extends string = string> = { code: C; message: string };
 
@@ -81,6 +84,13 @@ export interface HeavyResult {
 /** Phase 1, cheap: encoding, size bounds and the clock. */
 export function prepareSubmission(sub: Submission, deps: Omit<CheckDeps, 'verifier'>): { ok: true; value: Prepared } | { ok: false; refusal: Refusal<SubmissionCode> } {
 	const s = sub.statement;
+	// A time that is not whole milliseconds since 1970 (negative, fractional, beyond 2^53 - 1) is this
+	// item's problem, not the batch's: refused here, before anything encodes it.
+	if (!Number.isSafeInteger(s.claimedTime) || s.claimedTime < 0) {
+		return refuse('bad-claimed-time', `claimed time ${String(s.claimedTime)} is not whole milliseconds since 1970 (0 to 2^53 - 1)`);
+	}
+	const text = statementTextProblem(s);
+	if (text) return refuse('bad-text', text);
 	let statement: Uint8Array;
 	try {
 		statement = statementBytes(deps.origin, s);
@@ -92,7 +102,7 @@ export function prepareSubmission(sub: Submission, deps: Omit<CheckDeps, 'verifi
 		return refuse('malformed', (e as Error).message);
 	}
 	if (s.claimedTime > deps.now + MAX_CLOCK_SKEW_MS) {
-		return refuse('claimed-time-in-future', `claimed time ${new Date(s.claimedTime).toISOString()} is ahead of the log's clock`);
+		return refuse('claimed-time-in-future', `claimed time ${timeText(s.claimedTime)} is ahead of the log's clock`);
 	}
 	if (s.kind === 'edit') {
 		if (!sub.change || sub.change.length === 0) return refuse('malformed', 'an edit needs its change bytes');
@@ -102,6 +112,30 @@ export function prepareSubmission(sub: Submission, deps: Omit<CheckDeps, 'verifi
 	}
 	if (sub.signature.length !== 64) return refuse('bad-signature', 'a signature is 64 bytes');
 	return { ok: true, value: { sub, statement } };
+}
+
+/** An ISO time, or the raw number beyond the years JavaScript dates reach (±275,760). */
+function timeText(ms: number): string {
+	return Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : `${ms} ms`;
+}
+
+/** The text an entry carries for people (a grantee's name, reasons, a purpose) follows the record text rule. */
+function statementTextProblem(s: Statement): string | null {
+	const fields: [string, string][] =
+		s.kind === 'grant'
+			? [['name', s.name]]
+			: s.kind === 'revoke'
+				? [['reason', s.reason]]
+				: s.kind === 'erase'
+					? [['reason', s.reason], ['legalBasis', s.legalBasis]]
+					: s.kind === 'access'
+						? [['purpose', s.purpose]]
+						: [];
+	for (const [field, value] of fields) {
+		const p = textProblem(value);
+		if (p) return `${field} ${p.message}`;
+	}
+	return null;
 }
 
 /** Phase 2 in this thread (browser, CLI, tests). */

@@ -12,6 +12,8 @@ const STATUS: Record<string, number> = {
 	'too-large': 413,
 	'bad-change': 422,
 	'claimed-time-in-future': 422,
+	'bad-claimed-time': 422,
+	'bad-text': 422,
 	'unsalted-private-change': 422,
 	'bad-signature': 403,
 	'foreign-actor': 403,

@@ -6,6 +6,7 @@ import type { KeyRecord } from '../../core/log/authority';
 import { fromHex } from '../../core/bytes';
 import { signKeyEntry, keyEntryToWire } from '../../core/signing/submit';
 import { HttpError } from '../http/respond';
+import { neutralizeText } from '../../core/record/text-rules.js';
 import type { Runtime } from '../runtime';
 
 export const DEFAULT_PURPOSE: Record<KeyRecord['role'], string> = {
@@ -16,7 +17,8 @@ export const DEFAULT_PURPOSE: Record<KeyRecord['role'], string> = {
 /** A purpose the reader states (header `x-purpose`), or their role's default. */
 export function purposeOf(request: Request, reader: KeyRecord): string {
 	const stated = request.headers.get('x-purpose')?.trim();
-	return stated ? stated.slice(0, 300) : DEFAULT_PURPOSE[reader.role];
+	// The entry's text follows the record text rule (a header may carry C1 bytes): shown, not refused.
+	return stated ? neutralizeText(stated).slice(0, 300) : DEFAULT_PURPOSE[reader.role];
 }
 
 export async function recordAccess(rt: Runtime, reader: KeyRecord, scopes: string[], purpose: string): Promise<number[]> {
