@@ -4,9 +4,11 @@
 //
 // Versions share structure (ParcelMap is path-copying), so a version costs what its batch
 // changed: about (edits × trie depth) nodes. Kept: the last 256 versions, and no version more
-// than 100,000 entries older than the newest (a bound on memory when batches are large: ~3 KB of
-// nodes an edit, so ≤ ~300 MB in the worst case of 100,000 edits to distinct parcels). The newest
-// version is always kept. What is dropped cannot be rebuilt cheaply: readers then get null.
+// than 50,000 entries older than the newest — a bound on memory when batches are large: measured
+// ~2.4 KB of nodes an edit (1,000-edit batches of random parcels on a 100,000-parcel map), so
+// ≤ ~120 MB when every retained entry is an edit. The newest version is always kept. What is
+// dropped cannot be rebuilt cheaply: readers then get null (a snapshot answers 503 and the client
+// retries; the projection catches up meanwhile).
 import type { ParcelMap } from '../../core/map';
 
 export interface MapVersion {
@@ -24,7 +26,7 @@ export interface MapHistoryLimits {
 	entries: number;
 }
 
-export const MAP_HISTORY_LIMITS: MapHistoryLimits = { versions: 256, entries: 100_000 };
+export const MAP_HISTORY_LIMITS: MapHistoryLimits = { versions: 256, entries: 50_000 };
 
 export class MapHistory {
 	/** Increasing size. */
