@@ -155,7 +155,7 @@ async function mutate(w: World, m: Mutation): Promise<{ sub: Submission; codes: 
 		case 'swapped-part':
 			return { sub: { ...base, statement: { ...s, part: m.part } }, codes: m.part === 'private' ? ['bad-signature', 'unsalted-private-change'] : ['bad-signature'] };
 		case 'claimed-time':
-			return { sub: { ...base, statement: { ...s, claimedTime: s.claimedTime + m.delta } }, codes: ['bad-signature', 'malformed', 'claimed-time-in-future'] };
+			return { sub: { ...base, statement: { ...s, claimedTime: s.claimedTime + m.delta } }, codes: ['bad-signature', 'malformed', 'claimed-time-in-future', 'bad-claimed-time'] };
 		case 'future-resigned': {
 			const sub = await signEdit({ origin: ORIGIN, signer: f.assessor.signer, parcelId: w.parcel, part: 'parcel', change: valid, claimedTime: f.clock.now + m.ahead });
 			return { sub, codes: ['claimed-time-in-future'] };

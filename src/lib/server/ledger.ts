@@ -4,12 +4,15 @@ import {
 	finishSubmission,
 	heavyCheck,
 	prepareSubmission,
+	type CheckedSubmission,
+	type CheckResult,
 	type Prepared,
 	type Refusal,
 	type Submission,
 	type SubmissionCode
 } from '../core/log/submission';
-import type { CheckPool } from './check-pool';
+import { fitChanges } from '../core/crdt/change-check.js';
+import type { CheckPool, FitGroup } from './check-pool';
 import { proveRecord, proveTree } from '../core/log/proof';
 import { readTileData, type Tile } from '../core/log/tiles';
 import { encodeEntryBundle } from '../core/log/entry-bundle';
@@ -109,13 +112,73 @@ export class Ledger {
 			? await this.#pool.check(ready)
 			: await Promise.all(ready.map((p) => heavyCheck(p, nodeVerifier)));
 		const byPrepared = new Map<Prepared, (typeof heavy)[number]>(ready.map((p, i) => [p, heavy[i]]));
+		const checked = prepared.map((p) => (p.ok ? finishSubmission(p.value, byPrepared.get(p.value)!) : p));
+		await this.#fit(checked);
 		return Promise.all(
-			prepared.map((p): Promise<ItemResult> => {
-				if (!p.ok) return Promise.resolve({ status: 'refused', ...p.refusal });
-				const c = finishSubmission(p.value, byPrepared.get(p.value)!);
-				return c.ok ? this.sequencer.submit(c.value) : Promise.resolve({ status: 'refused', ...c.refusal });
+			checked.map((c): Promise<ItemResult> => (c.ok ? this.#sequence(c.value) : Promise.resolve({ status: 'refused', ...c.refusal })))
+		);
+	}
+
+	/** Submissions handed to the sequencer and not answered yet (a deferred fit waits for them). */
+	readonly #open = new Set<Promise<SubmitResult>>();
+
+	#sequence(sub: CheckedSubmission): Promise<SubmitResult> {
+		const p = this.sequencer.submit(sub);
+		this.#open.add(p);
+		void p.finally(() => this.#open.delete(p));
+		return p;
+	}
+
+	/**
+	 * Applies every edit not fitted yet (any but a part's first change) to its part's document:
+	 * the part's stored changes, then the request's earlier changes of that part, in request order
+	 * (in the check workers: Automerge never loads these documents in this thread). A change that
+	 * does not apply is refused `bad-change` by the sequencer (after its own checks, so that a
+	 * duplicate sequence number keeps its own code). One whose dependencies are neither stored nor
+	 * earlier in the request may depend on a submission still in the sequencer's queue: it is
+	 * fitted again once everything queued now is answered; if it still cannot be, it goes on
+	 * unfitted and the sequencer refuses it (`unknown-dependency`, `depends-on-erased`).
+	 */
+	async #fit(checked: CheckResult[], again = false): Promise<void> {
+		const edits = checked.flatMap((c, i) => (c.ok && c.value.statement.kind === 'edit' && c.value.changeInfo ? [{ i, sub: c.value }] : []));
+		const byDoc = new Map<string, { i: number; sub: CheckedSubmission }[]>();
+		for (const e of edits) {
+			const s = e.sub.statement as Extract<CheckedSubmission['statement'], { kind: 'edit' }>;
+			const key = `${s.parcelId}\u0000${s.part}`;
+			if (!byDoc.has(key)) byDoc.set(key, []);
+			byDoc.get(key)!.push(e);
+		}
+		const docs = [...byDoc.entries()].filter(([, list]) => list.some((e) => !e.sub.fitted));
+		if (docs.length === 0) return;
+		const parcels = [...new Set(docs.map(([, list]) => (list[0].sub.statement as { parcelId: string }).parcelId))];
+		const stored = new Map<string, Uint8Array[]>();
+		for (const c of await this.store.changesOfParcels(parcels, Number.MAX_SAFE_INTEGER)) {
+			if (c.erased || c.body.length === 0) continue;
+			const key = `${c.parcel}\u0000${c.part}`;
+			if (!stored.has(key)) stored.set(key, []);
+			stored.get(key)!.push(c.body);
+		}
+		const groups: FitGroup[] = docs.map(([key, list]) => ({
+			base: stored.get(key) ?? [],
+			changes: list.map((e) => e.sub.change!),
+			hashes: list.map((e) => e.sub.changeInfo!.amHash)
+		}));
+		const fits = this.#pool ? await this.#pool.fit(groups) : groups.map((g) => fitChanges(g.base, g.changes, g.hashes));
+		const deferred: number[] = [];
+		docs.forEach(([, list], g) =>
+			list.forEach((e, k) => {
+				const fit = fits[g][k];
+				if (fit.ok) checked[e.i] = { ok: true, value: { ...e.sub, fitted: true } };
+				// Refused by the sequencer, after its own checks: a duplicate (actor, seq) is 'duplicate-seq'.
+				else if (!fit.missing) checked[e.i] = { ok: true, value: { ...e.sub, fitted: false, fitRefusal: fit.message } };
+				else if (!e.sub.fitted) deferred.push(e.i);
 			})
 		);
+		if (deferred.length === 0 || again) return;
+		// Only the deferred edits are unfitted now: this fits their parts again, with the request's
+		// other changes of those parts, against what the store holds then.
+		await Promise.allSettled([...this.#open]);
+		await this.#fit(checked, true);
 	}
 
 	async inclusionProof(index: number, size: number): Promise<Uint8Array[]> {

@@ -21,6 +21,7 @@ import type { LogIdentity } from './log-identity';
 
 export type StatefulCode =
 	| AuthorityCode
+	| 'bad-change'
 	| 'unknown-dependency'
 	| 'missing-predecessor'
 	| 'duplicate-seq'
@@ -430,6 +431,12 @@ export class Sequencer {
 		}
 		if (c.seq !== last + 1) {
 			return { code: 'missing-predecessor', message: `change ${c.seq} of actor ${c.actor.slice(0, 12)}… arrived before change ${last + 1}; submit in order` };
+		}
+		// No edit enters the log unless it was applied to its part's document in a check (ledger.ts
+		// #fit); one whose dependencies arrived only while it was being checked is sent back.
+		if (!sub.fitted) {
+			if (sub.fitRefusal) return { code: 'bad-change', message: `devices could not use this change: ${sub.fitRefusal}` };
+			return { code: 'unknown-dependency', message: 'the change builds on changes that were not in the log when it was checked; send it again' };
 		}
 		return null;
 	}

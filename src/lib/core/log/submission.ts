@@ -1,8 +1,12 @@
 // Stateless checks of a submitted edit, run before anything is stored and before the sequencer
 // sees it: the change decodes, its hash is recomputed (never trusted), the statement signature
-// verifies, and the change's Automerge actor belongs to the signing key. Stateful checks
-// (authorization, dependencies) belong to the sequencer, which sees the log in order.
-import { decodeChange } from '@automerge/automerge';
+// verifies, the change's Automerge actor belongs to the signing key, and its content passes
+// core/crdt/change-check.js (checksum, text rule, the part's id; a part's first change applies).
+// Stateful checks (authorization, dependencies) belong to the sequencer, which sees the log in
+// order; whether a later change applies to its part's stored changes is checked by the server
+// between the two (ledger.ts, `fitChanges` in the check workers).
+import { decodeChange, type DecodedChange } from '@automerge/automerge';
+import { contentCheck } from '../crdt/change-check.js';
 import { toHex } from '../bytes';
 import { sha256 } from '../hash';
 import { actorBelongsTo } from '../crdt/actors';
@@ -50,6 +54,14 @@ export interface CheckedSubmission extends Submission {
 	readonly identity: Uint8Array;
 	readonly changeInfo: ChangeInfo | null;
 	readonly checked: true;
+	/**
+	 * For an edit: its change was applied to its part's document in a check — a part's first
+	 * change here, any other by the server's `fitChanges` against the stored changes. The
+	 * sequencer appends no edit without it (docs/protocol.md "Submitting edits").
+	 */
+	readonly fitted: boolean;
+	/** Why the change does not apply to its part's document, when a check found that it does not. */
+	readonly fitRefusal?: string;
 }
 
 export type CheckResult = { ok: true; value: CheckedSubmission } | { ok: false; refusal: Refusal<SubmissionCode> };
@@ -79,6 +91,10 @@ export interface HeavyResult {
 	changeHash: string | null;
 	decoded: ChangeInfo | { error: string } | null;
 	signatureOk: boolean;
+	/** What the content checks (core/crdt/change-check.js `contentCheck`) refuse, or null. */
+	changeRefusal?: Refusal<'bad-change' | 'bad-text'> | null;
+	/** Whether the content checks applied the change (a part's first change). */
+	fitted?: boolean;
 }
 
 /** Phase 1, cheap: encoding, size bounds and the clock. */
@@ -142,19 +158,19 @@ function statementTextProblem(s: Statement): string | null {
 export async function heavyCheck(p: Prepared, verifier: SignatureVerifier): Promise<HeavyResult> {
 	const change = p.sub.change;
 	let decoded: HeavyResult['decoded'] = null;
+	let full: DecodedChange | null = null;
 	if (change) {
 		try {
-			const d = decodeChange(change);
-			decoded = { amHash: d.hash, actor: d.actor, seq: d.seq, deps: [...d.deps], salted: isSaltedMessage(d.message) };
+			full = decodeChange(change);
+			decoded = { amHash: full.hash, actor: full.actor, seq: full.seq, deps: [...full.deps], salted: isSaltedMessage(full.message) };
 		} catch (e) {
 			decoded = { error: (e as Error).message };
 		}
 	}
-	return {
-		changeHash: change ? toHex(changeHash(change)) : null,
-		decoded,
-		signatureOk: await verifier.verify(p.sub.signature, p.statement, p.sub.statement.author)
-	};
+	const signatureOk = await verifier.verify(p.sub.signature, p.statement, p.sub.statement.author);
+	const s = p.sub.statement;
+	const content = change && full && signatureOk && s.kind === 'edit' ? contentCheck(change, full, s.parcelId) : { refusal: null, fitted: false };
+	return { changeHash: change ? toHex(changeHash(change)) : null, decoded, signatureOk, changeRefusal: content.refusal, fitted: content.fitted };
 }
 
 /** Phase 3, cheap: interpret the heavy results in a fixed order of refusals. */
@@ -177,7 +193,8 @@ export function finishSubmission(p: Prepared, h: HeavyResult): CheckResult {
 		}
 	}
 	if (!h.signatureOk) return refuse('bad-signature', 'the signature does not verify over the statement');
-	return { ok: true, value: { ...p.sub, identity: sha256(p.statement), changeInfo, checked: true } };
+	if (h.changeRefusal) return refuse(h.changeRefusal.code, h.changeRefusal.message);
+	return { ok: true, value: { ...p.sub, identity: sha256(p.statement), changeInfo, checked: true, fitted: s.kind !== 'edit' || h.fitted === true } };
 }
 
 export async function checkSubmission(sub: Submission, deps: CheckDeps): Promise<CheckResult> {

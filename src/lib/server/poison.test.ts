@@ -1,0 +1,150 @@
+// Issue 22: the server refuses, with 422 bad-change and nothing logged, every change a device
+// could not use — the check devices actually rely on (core/crdt/change-check.js), in the check
+// workers the server uses and in this thread alike — and survives the wasm panics it provokes.
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as Automerge from '@automerge/automerge';
+import { sha256 } from '../core/hash';
+import { editToWire } from '../core/signing/submit';
+import { sampleParcel } from '../core/record/samples';
+import type { PartDoc } from '../core/crdt/representation';
+import { CheckPool } from './check-pool';
+import { editChange, genesisChange, sqliteFixture, type Fixture } from './testing/fixture';
+import { handleSubmissions } from './http/submissions';
+
+/** The checksum recomputed after tampering, as a careful attacker would. */
+export function fixChecksum(c: Uint8Array): Uint8Array {
+	const out = Uint8Array.from(c);
+	let at = 9;
+	let len = 0;
+	for (let shift = 0; ; shift += 7) {
+		const b = out[at++];
+		len += (b & 0x7f) * 2 ** shift;
+		if (!(b & 0x80)) break;
+	}
+	out.set(sha256(out.subarray(8, at + len)).subarray(0, 4), 4);
+	return out;
+}
+
+const pool = new CheckPool(2);
+afterAll(() => pool.close());
+
+describe.each([
+	{ name: 'in the check workers', usePool: true },
+	{ name: 'in this thread', usePool: false }
+])('poison changes are refused $name', ({ usePool }) => {
+	let f: Fixture;
+	let doc: PartDoc;
+	const ID = 'RIV-P1';
+	beforeEach(async () => {
+		f = await sqliteFixture({ checkPool: usePool ? pool : undefined });
+		const g = genesisChange(f.assessor, 'parcel', ID, sampleParcel(ID));
+		const [r] = await f.ledger.submit([await f.edit(f.assessor, ID, 'parcel', g.change)]);
+		expect(r.status).toBe('accepted');
+		doc = g.doc;
+	});
+	afterEach(() => f.cleanup());
+
+	async function post(parcel: string, change: Uint8Array) {
+		const wire = editToWire(await f.edit(f.assessor, parcel, 'parcel', change));
+		const request = new Request('http://127.0.0.1/api/edits', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ edits: [wire] }) });
+		const res = await handleSubmissions(request, f.ledger, 'edits');
+		return { status: res.status, body: (await res.json()) as { results: { status: string; code?: string; message?: string }[] } };
+	}
+
+	async function expectRefused(change: Uint8Array, message: RegExp, parcel = ID) {
+		const before = f.ledger.sequencer.size;
+		const { status, body } = await post(parcel, change);
+		expect(body.results[0].code, JSON.stringify(body.results[0])).toBe("bad-change");
+		expect(status).toBe(422);
+		expect(body.results[0].message).toMatch(message);
+		expect(f.ledger.sequencer.size).toBe(before);
+		expect((await f.store.head())?.size).toBe(before);
+	}
+
+	it('a corrupt checksum, a flipped byte, a truncated change', async () => {
+		const { change } = editChange(f.assessor, doc, 'parcel', { addressLine: '1 New Road' });
+		const badSum = Uint8Array.from(change);
+		badSum[6] ^= 0xff;
+		await expectRefused(badSum, /checksum/);
+		const flipped = Uint8Array.from(change);
+		flipped[Math.floor(change.length / 2)] ^= 0x10;
+		await expectRefused(flipped, /checksum|not an Automerge change/);
+		await expectRefused(change.subarray(0, change.length - 7), /not an Automerge change|cut short|bytes of body/);
+		// The genuine change is still accepted afterwards.
+		expect((await post(ID, change)).status).toBe(200);
+	});
+
+	it('a flipped byte with its checksum recomputed, that Automerge cannot apply', async () => {
+		const { change } = editChange(f.assessor, doc, 'parcel', { addressLine: '1 New Road', notes: 'a longer note to give the change body some columns' });
+		// The oracle: Automerge itself, on this document.
+		let poison: Uint8Array | null = null;
+		for (let at = 20; at < change.length && !poison; at++) {
+			const c = fixChecksum(Uint8Array.from(change, (b, i) => (i === at ? b ^ 0x10 : b)));
+			let decoded: Automerge.DecodedChange;
+			try {
+				decoded = Automerge.decodeChange(c);
+			} catch {
+				continue;
+			}
+			if (decoded.actor !== f.assessor.actor || decoded.seq !== 2 || decoded.deps.join() !== Automerge.getHeads(doc).join()) continue;
+			try {
+				Automerge.applyChanges(Automerge.clone(doc), [c]);
+			} catch {
+				poison = c;
+			}
+		}
+		expect(poison).not.toBeNull();
+		await expectRefused(poison!, /devices could not use this change: Automerge cannot (apply|load)/);
+		expect((await post(ID, change)).status).toBe(200);
+	});
+
+	it('a change valid for another document', async () => {
+		// Another parcel's first change, sent as this parcel's: it would set this part's id.
+		const other = genesisChange(f.assessor, 'parcel', 'RIV-P2', sampleParcel('RIV-P2'));
+		await expectRefused(other.change, /sets the part's id to "RIV-P2"/);
+		// This assessor's edit of another document (created by someone else, so its objects are not
+		// this one's), its dependencies and sequence number made to fit this document.
+		const foreignDoc = genesisChange(f.registrar, 'parcel', 'RIV-P2', sampleParcel('RIV-P2')).doc;
+		const otherEdit = editChange(f.assessor, foreignDoc, 'parcel', { 'buildings.b1.floors': 7 });
+		const decoded = Automerge.decodeChange(otherEdit.change);
+		const forged = Automerge.encodeChange({ ...decoded, seq: 2, deps: Automerge.getHeads(doc) });
+		await expectRefused(forged, /devices could not use this change/);
+	});
+
+	it('a change whose dependencies exist but whose operations do not fit the document', async () => {
+		const { change } = editChange(f.assessor, doc, 'parcel', { 'buildings.b1.floors': 5 });
+		const decoded = Automerge.decodeChange(change);
+		const foreignObject = Automerge.encodeChange({ ...decoded, ops: decoded.ops.map((op) => (op.obj === '_root' ? op : { ...op, obj: `999@${f.assessor.actor}` })) });
+		await expectRefused(foreignObject, /devices could not use this change: Automerge cannot/);
+		// Text inserted after a character the document does not have.
+		const text = editChange(f.assessor, doc, 'parcel', { notes: `${String(doc.notes)} and more` }).change;
+		const t = Automerge.decodeChange(text);
+		const noSuchElement = Automerge.encodeChange({
+			...t,
+			ops: t.ops.map((op) => ((op as { elemId?: string }).elemId && (op as { elemId?: string }).elemId !== '_head' ? { ...op, elemId: `997@${f.assessor.actor}` } : op))
+		});
+		await expectRefused(noSuchElement, /devices could not use this change/);
+		expect((await post(ID, change)).status).toBe(200);
+	});
+});
+
+describe('the check pool after a wasm panic', () => {
+	it('replaces the worker that saw it, and goes on checking', async () => {
+		const f = await sqliteFixture({ checkPool: pool });
+		try {
+			const g = genesisChange(f.assessor, 'parcel', 'RIV-P3', sampleParcel('RIV-P3'));
+			await f.ledger.submit([await f.edit(f.assessor, 'RIV-P3', 'parcel', g.change)]);
+			const { change } = editChange(f.assessor, g.doc, 'parcel', { 'buildings.b1.floors': 5 });
+			const decoded = Automerge.decodeChange(change);
+			const panics = Automerge.encodeChange({ ...decoded, ops: decoded.ops.map((op) => (op.obj === '_root' ? op : { ...op, obj: `999@${f.assessor.actor}` })) });
+			const before = pool.replaced;
+			const [r] = await f.ledger.submit([await f.edit(f.assessor, 'RIV-P3', 'parcel', panics)]);
+			expect(r.status === 'refused' && r.code).toBe('bad-change');
+			expect(pool.replaced).toBeGreaterThan(before);
+			const [ok] = await f.ledger.submit([await f.edit(f.assessor, 'RIV-P3', 'parcel', change)]);
+			expect(ok.status).toBe('accepted');
+		} finally {
+			await f.cleanup();
+		}
+	});
+});
