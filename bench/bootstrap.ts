@@ -1,8 +1,10 @@
 // bench/bootstrap: the field client's district bootstrap of N parcels (default 100,000) into
-// IndexedDB in headless Chromium, against a raw Dexie bulkPut of the same rows in the same run
-// (target: ratio ≤ 1.5); then offline search p95 (target ≤ 10 ms) and local save p95 (≤ 20 ms)
-// on the bootstrapped database.
-//   node --import tsx bench/bootstrap.ts [--parcels N] [--rounds R]
+// IndexedDB in headless Chromium: verified (every page checked against the parcel map of its
+// checkpoint) against the same bootstrap unverified (`verify: false`, target: ratio ≤ 1.2), and the
+// unverified one against a raw Dexie bulkPut of the same rows (target ≤ 1.5), all in the same run;
+// the verification alone per hash (WebCrypto digest batched with Promise.all, noble sha256); then
+// offline search p95 (target ≤ 10 ms) and local save p95 (≤ 20 ms) on the bootstrapped database.
+//   node --import tsx bench/bootstrap.ts [--parcels N] [--rounds R] [--hasher webcrypto|noble|both] [--inline]
 import { createServer } from 'node:http';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -12,7 +14,10 @@ import { build } from 'esbuild';
 import { chromium } from '@playwright/test';
 import { DISTRICT, pageIndex, synthesize } from './field-synthetic';
 
-const { values } = parseArgs({ options: { parcels: { type: 'string' }, rounds: { type: 'string' } } });
+const { values } = parseArgs({ options: { parcels: { type: 'string' }, rounds: { type: 'string' }, hasher: { type: 'string' }, inline: { type: 'boolean' } } });
+const HASHERS = values.hasher === 'both' ? ['webcrypto', 'noble'] : [values.hasher ?? 'webcrypto'];
+// --inline: also the verified bootstrap with verification on the main thread (no worker).
+const INLINE = process.argv.includes('--inline');
 const N = Number(values.parcels ?? 100_000);
 const ROUNDS = Number(values.rounds ?? 2);
 const PAGE = 2000;
@@ -35,6 +40,9 @@ const bundle = await build({
 	logLevel: 'error'
 });
 const script = bundle.outputFiles[0].text;
+// The page verifier's worker (src/lib/client/page-verifier.ts asks for it next to the script, as
+// `new URL('./verify-worker.ts', import.meta.url)`; Vite bundles it in the app, esbuild here).
+const workerScript = (await build({ entryPoints: [resolve('src/lib/client/verify-worker.ts')], bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'error' })).outputFiles[0].text;
 
 const server = createServer((req, res) => {
 	const url = new URL(req.url ?? '/', 'http://x');
@@ -42,6 +50,8 @@ const server = createServer((req, res) => {
 		res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>field bench</title><script type="module" src="/bench.js"></script>');
 	} else if (url.pathname === '/bench.js') {
 		res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+	} else if (url.pathname === '/verify-worker.ts') {
+		res.writeHead(200, { 'content-type': 'text/javascript' }).end(workerScript);
 	} else if (url.pathname === '/api/snapshot' && url.searchParams.get('district') === DISTRICT) {
 		const page = data.pages[pageIndex(url.searchParams.get('after'), PAGE)];
 		if (page) res.writeHead(200, { 'content-type': 'application/json' }).end(page);
@@ -62,20 +72,35 @@ try {
 	await page.goto(`http://127.0.0.1:${port}/`);
 	await page.waitForFunction(() => 'fieldBench' in globalThis);
 	const ours: number[] = [];
+	const unverified: number[] = [];
 	const raws: number[] = [];
+	const byHasher: Record<string, number[]> = {};
 	let tabPeak = 0;
+	// Hook functions live on globalThis in the page; `any` only crosses that boundary.
 	for (let r = 0; r < ROUNDS; r++) {
 		raws.push(await page.evaluate(([n, s]) => (globalThis as any).fieldBench.raw('bench-raw', n, s), [data.pages.length, PAGE] as const)); // eslint-disable-line @typescript-eslint/no-explicit-any -- test hook
 		log(`raw bulkPut round ${r + 1}: ${raws.at(-1)!.toFixed(0)} ms`);
-		const sampler = setInterval(() => (tabPeak = Math.max(tabPeak, rendererRss(profile))), 250);
-		ours.push(await page.evaluate(([k, s]) => (globalThis as any).fieldBench.bootstrap('bench-ours', k, s), [data.verifierKey, PAGE] as const)); // eslint-disable-line @typescript-eslint/no-explicit-any -- test hook
-		clearInterval(sampler);
-		log(`bootstrap round ${r + 1}: ${ours.at(-1)!.toFixed(0)} ms`);
+		unverified.push(await page.evaluate(([k, s]) => (globalThis as any).fieldBench.bootstrap('bench-unverified', k, s, { verify: false }), [data.verifierKey, PAGE] as const)); // eslint-disable-line @typescript-eslint/no-explicit-any -- test hook
+		log(`bootstrap unverified round ${r + 1}: ${unverified.at(-1)!.toFixed(0)} ms`);
+		for (const hasher of HASHERS) {
+			const sampler = setInterval(() => (tabPeak = Math.max(tabPeak, rendererRss(profile))), 250);
+			const ms = await page.evaluate(([k, s, h]) => (globalThis as any).fieldBench.bootstrap('bench-ours', k, s, { verify: true, hasher: h }), [data.verifierKey, PAGE, hasher] as const); // eslint-disable-line @typescript-eslint/no-explicit-any -- test hook
+			clearInterval(sampler);
+			(byHasher[hasher] ??= []).push(ms);
+			log(`bootstrap verified (${hasher}) round ${r + 1}: ${ms.toFixed(0)} ms`);
+		}
+		if (INLINE) {
+			const ms = await page.evaluate(([k, s, h]) => (globalThis as any).fieldBench.bootstrap('bench-inline', k, s, { verify: true, hasher: h, worker: false }), [data.verifierKey, PAGE, HASHERS[0]] as const); // eslint-disable-line @typescript-eslint/no-explicit-any -- test hook
+			(byHasher.inline ??= []).push(ms);
+			log(`bootstrap verified on the main thread (${HASHERS[0]}) round ${r + 1}: ${ms.toFixed(0)} ms`);
+		}
 	}
+	ours.push(...byHasher[HASHERS[0]]);
+	const hashing = await page.evaluate(([n, s]) => (globalThis as any).fieldBench.hashBench(n, s), [data.pages.length, PAGE] as const); // eslint-disable-line @typescript-eslint/no-explicit-any -- test hook
+	log(`verification alone (${hashing.changes} changes): ${Object.entries(hashing).filter(([k]) => k !== 'changes').map(([k, v]) => `${k} ${(v as number).toFixed(0)} ms`).join(', ')}`);
 	if (process.env.FIELD_BENCH_PROBE) {
 		console.log(await page.evaluate((ids) => (globalThis as any).fieldSaveProbe('bench-ours', ids, 60), data.ids)); // eslint-disable-line @typescript-eslint/no-explicit-any -- test hook
 	}
-	// Hook functions live on globalThis in the page; `any` only crosses that boundary.
 	const search = await page.evaluate((q) => (globalThis as any).fieldBench.search('bench-ours', q), data.queries); // eslint-disable-line @typescript-eslint/no-explicit-any -- test hook
 	log(`search: p95 ${search.p95.toFixed(2)} ms over ${data.queries.length} queries`);
 	// An assessor edits long after a download: let IndexedDB finish compacting the bootstrap's
@@ -91,11 +116,15 @@ try {
 	log(`bare two-row transaction: p95 ${floor.p95.toFixed(2)} ms (median ${floor.median.toFixed(1)}); tab peak RSS during bootstrap ${tabPeak.toFixed(0)} MiB`);
 
 	const best = (xs: number[]) => Math.min(...xs);
-	const ratio = best(ours) / best(raws);
+	const ratio = best(unverified) / best(raws);
+	const verifyRatio = best(ours) / best(unverified);
 	// For `npm run bench`: the same figures as rows of its table.
 	if (process.env.BENCH_JSON) {
 		const rows = [
-			{ name: `tablet bootstrap of ${N.toLocaleString('en')} parcels into IndexedDB (Chromium)`, value: best(ours), unit: 'ms', limit: { value: best(raws), unit: 'ms', what: 'raw Dexie bulkPut of the same rows' }, ratio, target: '≤ 1.5', ok: ratio <= 1.5 },
+			{ name: `tablet bootstrap of ${N.toLocaleString('en')} parcels, verified against the parcel map (Chromium)`, value: best(ours), unit: 'ms', limit: { value: best(unverified), unit: 'ms', what: 'the same bootstrap unverified' }, ratio: verifyRatio, target: '≤ 1.2', ok: verifyRatio <= 1.2 },
+			{ name: `  unverified bootstrap of ${N.toLocaleString('en')} parcels into IndexedDB`, value: best(unverified), unit: 'ms', limit: { value: best(raws), unit: 'ms', what: 'raw Dexie bulkPut of the same rows' }, ratio, target: '≤ 1.5', ok: ratio <= 1.5 },
+			{ name: `  verification alone: split and hash ${hashing.changes.toLocaleString('en')} changes, WebCrypto batched`, value: hashing['split+hash webcrypto'], unit: 'ms', limit: { value: hashing['split+hash noble'], unit: 'ms', what: 'noble sha256' }, ratio: hashing['split+hash webcrypto'] / hashing['split+hash noble'] },
+			{ name: `  verification alone: every page's verifyPage, WebCrypto batched`, value: hashing['verifyPage webcrypto'], unit: 'ms', limit: { value: hashing['verifyPage noble'], unit: 'ms', what: 'with noble sha256' }, ratio: hashing['verifyPage webcrypto'] / hashing['verifyPage noble'] },
 			{ name: `offline search p95 at ${N.toLocaleString('en')} parcels`, value: search.p95, unit: 'ms', limit: { value: 10, unit: 'ms', what: 'target' }, ratio: search.p95 / 10, target: '≤ 1', ok: search.p95 <= 10 },
 			{ name: 'local save p95 (edit, sign, one transaction)', value: save.p95, unit: 'ms', limit: { value: 20, unit: 'ms', what: 'target' }, ratio: save.p95 / 20, target: '≤ 1', ok: save.p95 <= 20 },
 			{ name: '  local save p95 beside a bare IndexedDB transaction', value: save.p95, unit: 'ms', limit: { value: floor.p95, unit: 'ms', what: 'bare two-row Dexie transaction p95, same database' }, ratio: save.p95 / floor.p95 },
@@ -110,9 +139,13 @@ Machine: ${cpus().length} cores, load average ${load} at the end (other processe
 	console.log(`
 | measure (${N.toLocaleString()} parcels, Chromium ${browser.browser()?.version() ?? ''}) | value | limit | |
 | --- | --- | --- | --- |
-| bootstrap into IndexedDB (best of ${ROUNDS}) | ${best(ours).toFixed(0)} ms | | |
+| bootstrap verified against the parcel map, ${HASHERS[0]} (best of ${ROUNDS}) | ${best(ours).toFixed(0)} ms | | |
+${HASHERS.slice(1).map((h) => `| bootstrap verified, ${h} (best of ${ROUNDS}) | ${best(byHasher[h]).toFixed(0)} ms | | |\n`).join('')}${INLINE ? `| bootstrap verified on the main thread, no worker (best of ${ROUNDS}) | ${best(byHasher.inline).toFixed(0)} ms | | |\n` : ''}| bootstrap unverified (best of ${ROUNDS}) | ${best(unverified).toFixed(0)} ms | | |
+| ratio verified / unverified | ${verifyRatio.toFixed(2)} | ≤ 1.2 | ${ok(verifyRatio <= 1.2)} |
 | raw Dexie bulkPut of the same rows (best of ${ROUNDS}) | ${best(raws).toFixed(0)} ms | | |
-| ratio bootstrap / raw | ${ratio.toFixed(2)} | ≤ 1.5 | ${ok(ratio <= 1.5)} |
+| ratio unverified / raw | ${ratio.toFixed(2)} | ≤ 1.5 | ${ok(ratio <= 1.5)} |
+| verification alone, split + hash of ${hashing.changes.toLocaleString()} changes: WebCrypto / noble | ${hashing['split+hash webcrypto'].toFixed(0)} / ${hashing['split+hash noble'].toFixed(0)} ms | | |
+| verification alone, verifyPage of every page: WebCrypto / noble | ${hashing['verifyPage webcrypto'].toFixed(0)} / ${hashing['verifyPage noble'].toFixed(0)} ms | | |
 | offline search p95 (median ${search.median.toFixed(2)} ms) | ${search.p95.toFixed(2)} ms | ≤ 10 ms | ${ok(search.p95 <= 10)} |
 | local save p95 (median ${save.median.toFixed(2)} ms) | ${save.p95.toFixed(2)} ms | ≤ 20 ms | ${ok(save.p95 <= 20)} |
 | bare two-row IndexedDB transaction p95 (median ${floor.median.toFixed(2)} ms) | ${floor.p95.toFixed(2)} ms | | |

@@ -2,6 +2,13 @@
 // bootstrap, a raw Dexie bulkPut of the same rows, offline search and the local save path.
 import { FieldDatabase, type DocRow, type SearchRow } from '../src/lib/client/db';
 import { downloadDistrict, pageRows, type SnapshotPage } from '../src/lib/client/bootstrap';
+import { verifyPage } from '../src/lib/client/page-verify';
+import type { Hasher } from '../src/lib/client/crypto';
+import { parseCheckpoint } from '../src/lib/core/log/checkpoint';
+import { mapRootOf } from '../src/lib/core/map/log-map';
+import { decodeBase64 } from '../src/lib/client/base64';
+import { splitChanges } from '../src/lib/core/crdt/change-chunks';
+import { sha256All } from '../src/lib/client/crypto';
 import { searchParcels } from '../src/lib/client/search';
 import { saveEdit, type SaveContext } from '../src/lib/client/save';
 import { generateDeviceKey, signerOf } from '../src/lib/client/keys';
@@ -18,10 +25,11 @@ async function fresh(name: string): Promise<FieldDatabase> {
 	return db;
 }
 
-async function bootstrap(name: string, verifierKey: string, pageSize: number): Promise<number> {
+/** Our bootstrap; `verify: false` is the unverified baseline (pages stored unchecked). */
+async function bootstrap(name: string, verifierKey: string, pageSize: number, o: { verify?: boolean; hasher?: Hasher; worker?: boolean } = {}): Promise<number> {
 	const db = await fresh(name);
 	const t = performance.now();
-	await downloadDistrict({ db, fetch: fetchJson, log: { origin: ORIGIN, verifierKey, pinnedAt: 0 }, pageSize }, 'BEN');
+	await downloadDistrict({ db, fetch: fetchJson, log: { origin: ORIGIN, verifierKey, pinnedAt: 0 }, pageSize, verify: o.verify, hasher: o.hasher, worker: o.worker }, 'BEN');
 	const ms = performance.now() - t;
 	db.close();
 	return ms;
@@ -46,6 +54,46 @@ async function raw(name: string, pageCount: number, pageSize: number): Promise<n
 	const ms = performance.now() - t;
 	db.close();
 	return ms;
+}
+
+/**
+ * The verification alone, pages already in memory, no IndexedDB: per hasher, the time to split
+ * and hash every change (the part that differs), and the whole verifyPage (proof, digests too).
+ */
+async function hashBench(pageCount: number, pageSize: number): Promise<Record<string, number>> {
+	const pages: SnapshotPage[] = [];
+	for (let i = 0; i < pageCount; i++) {
+		const after = i === 0 ? '' : `&after=BEN-${String(i * pageSize - 1).padStart(6, '0')}`;
+		pages.push((await (await fetch(`/api/snapshot?district=BEN&limit=${pageSize}${after}`)).json()) as SnapshotPage);
+	}
+	const cp = parseCheckpoint(pages[0].checkpoint.slice(0, pages[0].checkpoint.indexOf('\n\n') + 1));
+	if (!cp.ok) throw new Error(cp.message);
+	const root = mapRootOf(cp.value);
+	if (!root.ok) throw new Error(root.message);
+	const out: Record<string, number> = {};
+	let changes = 0;
+	for (const hasher of ['webcrypto', 'noble', 'webcrypto', 'noble'] as const) {
+		let t = performance.now();
+		changes = 0;
+		for (const page of pages) {
+			const flat: Uint8Array[] = [];
+			for (const p of page.parcels) for (const data of Object.values(p.parts)) {
+				const split = splitChanges(decodeBase64(data!));
+				if (split.ok) flat.push(...split.changes);
+			}
+			changes += flat.length;
+			await sha256All(flat, hasher);
+		}
+		out[`split+hash ${hasher}`] = Math.min(out[`split+hash ${hasher}`] ?? Infinity, performance.now() - t);
+		t = performance.now();
+		for (const [i, page] of pages.entries()) {
+			const v = await verifyPage(page, i === 0 ? null : `BEN-${String(i * pageSize - 1).padStart(6, '0')}`, root.value, hasher);
+			if (!v.ok) throw new Error(v.message);
+		}
+		out[`verifyPage ${hasher}`] = Math.min(out[`verifyPage ${hasher}`] ?? Infinity, performance.now() - t);
+	}
+	out.changes = changes;
+	return out;
 }
 
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.ceil(xs.length * 0.95) - 1];
@@ -101,7 +149,7 @@ async function commit(name: string, ids: string[], n: number): Promise<{ p95: nu
 	return { p95: p95(times), median: [...times].sort((a, b) => a - b)[times.length >> 1] };
 }
 
-Object.assign(globalThis, { fieldBench: { bootstrap, raw, search, save, commit } });
+Object.assign(globalThis, { fieldBench: { bootstrap, raw, search, save, commit, hashBench } });
 
 /** Timings of single IndexedDB reads, to see where a search spends its time. */
 async function probe(name: string, words: string[]): Promise<Record<string, number>> {

@@ -55,6 +55,9 @@ test('a fresh tablet verifies every part of the district it downloads, and stays
 	await server.start();
 	const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1024, height: 768 } });
 	const page = await context.newPage();
+	// Pages are verified off the main thread, in the page verifier's worker.
+	const workers: string[] = [];
+	page.on('worker', (w) => workers.push(w.url()));
 	try {
 		await importKey(page, demoKey('assessor-ava').path);
 		// Small pages, so the download is several pages, each with its own proof and anchor.
@@ -63,6 +66,7 @@ test('a fresh tablet verifies every part of the district it downloads, and stays
 		const verified = page.getByTestId('district-verified-RIV');
 		await expect(verified).toContainText("parts checked against the log's parcel map");
 		await expect(verified).toContainText('the district matches it at', { timeout: 30_000 });
+		expect(workers.some((u) => u.includes('verify-worker'))).toBe(true);
 
 		// What the device checked is every leaf of RIV the log's map holds at the size it matched.
 		let d = await dump(page);

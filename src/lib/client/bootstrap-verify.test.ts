@@ -11,7 +11,8 @@ import { nextLeaf } from '../core/map/leaf';
 import { ParcelMap } from '../core/map/trie';
 import { sampleParcel, samplePrivate, sampleTitle } from '../core/record/samples';
 import type { PartName } from '../core/record/parts';
-import { verifyPage, type SnapshotPage } from './bootstrap';
+import type { SnapshotPage } from './bootstrap';
+import { verifyPage } from './page-verify';
 import type { ServerRow } from './search-row';
 
 const actor = makeActor(new Uint8Array(32).fill(9), new Uint8Array(8).fill(1));

@@ -6,19 +6,16 @@
 // exactly the part's logged changes. No Automerge and no documents on this path: a document is
 // loaded when its parcel is opened. One transaction per page (resumable); the next page is
 // fetched while this one is checked, and checked while the one before is written.
-import { fromHex } from '../core/bytes';
-import { splitChanges } from '../core/crdt/change-chunks';
 import type { Checkpoint } from '../core/log/checkpoint';
-import type { MapLeaf } from '../core/map/leaf';
 import { mapRootOf } from '../core/map/log-map';
-import { checkSnapshotPage, type PageParcel, type SnapshotFailureCode } from '../core/map/snapshot';
-import { isPartName, type PartName } from '../core/record/parts';
-import { decodeBase64 } from './base64';
+import type { PartName } from '../core/record/parts';
 import { ForkError, halted, recordAlarm, verifyCheckpoint } from './checkpoints';
-import { browserVerifier, sha256All, type Hasher } from './crypto';
+import { browserVerifier, type Hasher } from './crypto';
 import type { DocRow, FieldDatabase, SearchRow } from './db';
-import { getJsonSized, RequestError, type Fetch } from './http';
+import { getText, RequestError, type Fetch } from './http';
 import { chunkRow } from './map-store';
+import type { PageFailure } from './page-verify';
+import { pageVerifier, type PackedVerdict } from './page-verifier';
 import { checkEntries, keyEntryRows, loadRegistry, replayKeyEntry, type EntryJson } from './registry';
 import { rowFromServer, type ServerRow } from './search-row';
 import { rebuildSearchIndex, SearchIndexBuilder, storeSearchIndex } from './search-index';
@@ -75,6 +72,8 @@ export interface BootstrapDeps {
 	verify?: boolean;
 	/** bench/bootstrap.ts only: the hash to compare (crypto.ts DEFAULT_HASHER otherwise). */
 	hasher?: Hasher;
+	/** bench/bootstrap.ts only: `false` verifies on the main thread instead of the page verifier's worker. */
+	worker?: boolean;
 }
 
 /** A snapshot page the device refused; the alarm is raised and sync halts (a ForkError). */
@@ -114,66 +113,6 @@ async function storeKeyEntries(deps: BootstrapDeps, list: EntryJson[]): Promise<
 	await deps.db.keyEntries.bulkPut(keyEntryRows(checked.entries));
 }
 
-type Verdict = { ok: true; leaves: MapLeaf[] } | { ok: false; code: SnapshotFailureCode | 'snapshot-checkpoint'; message: string; parcel: string | null; part: PartName | null };
-
-const HEX_HASH = /^[0-9a-f]{64}$/;
-
-/**
- * Checks one page against the map root of its (verified) checkpoint: split every part into its
- * changes, hash them all in one batch, then core's checkSnapshotPage. `anchor` is the `after` the
- * page was asked with.
- */
-export async function verifyPage(page: SnapshotPage, anchor: string | null, mapRoot: Uint8Array, hasher?: Hasher): Promise<Verdict> {
-	const bad = (code: SnapshotFailureCode, message: string, parcel: string | null = null, part: PartName | null = null): Verdict => ({ ok: false, code, message, parcel, part });
-	if (typeof page.mapProof !== 'string') return bad('snapshot-map-proof', 'The page carries no map proof.');
-	let proof: Uint8Array;
-	try {
-		proof = decodeBase64(page.mapProof);
-	} catch {
-		return bad('snapshot-map-proof', 'The page\'s map proof is not base64.');
-	}
-	// Parcels with a search row and those without one, in id order (the order of their map keys).
-	const listed: { id: unknown; parts?: Record<string, string>; hashes?: Record<string, unknown> }[] = [
-		...(Array.isArray(page.parcels) ? page.parcels : []).map((p) => ({ id: p?.row?.id, parts: p?.parts, hashes: p?.hashes })),
-		...(Array.isArray(page.unlisted) ? page.unlisted : [])
-	];
-	if (listed.some((p) => typeof p?.id !== 'string')) return bad('snapshot-incomplete', 'a parcel of the page has no id');
-	listed.sort((a, b) => ((a.id as string) < (b.id as string) ? -1 : (a.id as string) > (b.id as string) ? 1 : 0));
-	const flat: Uint8Array[] = [];
-	const refs: { parcel: number; part: PartName; from: number; to: number }[] = [];
-	const parcels: PageParcel[] = new Array(listed.length);
-	for (let i = 0; i < listed.length; i++) {
-		const p = listed[i];
-		const id = p.id as string;
-		const parts: PageParcel['parts'] = {};
-		for (const [part, data] of Object.entries(p.parts ?? {})) {
-			if (!isPartName(part)) return bad('snapshot-part-mismatch', `parcel ${id}: the server sent a part named ${JSON.stringify(part.slice(0, 20))}`, id);
-			let bytes: Uint8Array;
-			try {
-				if (typeof data !== 'string') throw new TypeError();
-				bytes = decodeBase64(data);
-			} catch {
-				return bad('snapshot-part-mismatch', `parcel ${id}, part ${part}: the bytes are not base64`, id, part);
-			}
-			const split = splitChanges(bytes);
-			if (!split.ok) return bad('snapshot-part-mismatch', `parcel ${id}, part ${part}: the bytes are not whole Automerge changes (${split.message})`, id, part);
-			refs.push({ parcel: i, part, from: flat.length, to: flat.length + split.changes.length });
-			for (const c of split.changes) flat.push(c);
-			parts[part] = { served: null, listed: null };
-		}
-		for (const [part, list] of Object.entries(p.hashes ?? {})) {
-			if (!isPartName(part) || !Array.isArray(list) || !list.every((h) => typeof h === 'string' && HEX_HASH.test(h))) {
-				return bad('snapshot-part-mismatch', `parcel ${id}: the change hashes of part ${JSON.stringify(part.slice(0, 20))} are malformed`, id, isPartName(part) ? part : null);
-			}
-			parts[part] = { served: parts[part]?.served ?? null, listed: list.map(fromHex) };
-		}
-		parcels[i] = { id, parts };
-	}
-	const hashes = await sha256All(flat, hasher);
-	for (const r of refs) parcels[r.parcel].parts[r.part]!.served = hashes.slice(r.from, r.to);
-	return checkSnapshotPage({ district: page.district, proof, mapRoot, anchor, last: !page.next, parcels });
-}
-
 export async function downloadDistrict(deps: BootstrapDeps, district: string): Promise<DistrictRecord> {
 	const { db } = deps;
 	const verify = deps.verify ?? true;
@@ -196,10 +135,12 @@ export async function downloadDistrict(deps: BootstrapDeps, district: string): P
 	const url = (after: string | null) =>
 		`/api/snapshot?district=${encodeURIComponent(district)}&limit=${limit}${after ? `&after=${encodeURIComponent(after)}` : ''}`;
 	// 503 `unavailable`: the server's search rows are older than any map version it keeps; soon they are not.
-	const fetchPage = async (after: string | null) => {
+	// The text is kept: the verifier's worker parses its own copy.
+	const fetchPage = async (after: string | null): Promise<{ text: string; page: SnapshotPage }> => {
 		for (let attempt = 1; ; attempt++) {
 			try {
-				return await getJsonSized<SnapshotPage>(deps.fetch, url(after));
+				const text = await getText(deps.fetch, url(after));
+				return { text, page: JSON.parse(text) as SnapshotPage };
 			} catch (e) {
 				if (!(e instanceof RequestError && e.status === 503 && attempt < 30)) throw e;
 				await new Promise((r) => setTimeout(r, 1000));
@@ -221,7 +162,7 @@ export async function downloadDistrict(deps: BootstrapDeps, district: string): P
 	};
 	// The write of the page before: the next page is checked meanwhile, and waits for it before its own.
 	let writing: Promise<void> = Promise.resolve();
-	const refuse = async (page: SnapshotPage, anchor: string | null, v: Extract<Verdict, { ok: false }>): Promise<never> => {
+	const refuse = async (page: SnapshotPage, anchor: string | null, v: PageFailure): Promise<never> => {
 		await writing; // what was verified before is kept
 		const parcel = v.parcel ? (page.parcels.find((p) => p.row?.id === v.parcel) ?? page.unlisted?.find((p) => p.id === v.parcel) ?? null) : null;
 		const message = `Snapshot of district ${district} refused: ${v.message}`;
@@ -240,71 +181,81 @@ export async function downloadDistrict(deps: BootstrapDeps, district: string): P
 	report('downloading');
 	// A download that starts from the beginning builds the district's search index as it goes.
 	const index = rec.after === null ? new SearchIndexBuilder(district) : null;
-	let anchor = rec.after;
-	let pending = fetchPage(anchor);
-	for (let first = true; ; first = false) {
-		const { value: page, bytes } = await pending;
-		// Fetch the next page while this one is checked and written.
-		if (page.next) {
-			pending = fetchPage(page.next);
-			pending.catch(() => {}); // awaited on the next turn
-		}
-		if (first) report('checking');
-		let leaves: MapLeaf[] | null = null;
-		if (verify) {
-			const cp = await pageCheckpoint(page);
-			const root = mapRootOf(cp);
-			if (cp.size !== page.size) {
-				await refuse(page, anchor, { ok: false, code: 'snapshot-checkpoint', message: `the page is of ${page.size} entries, its checkpoint of ${cp.size}.`, parcel: null, part: null });
+	const verifier = verify ? pageVerifier({ hasher: deps.hasher, useWorker: deps.worker }) : null;
+	try {
+		let anchor = rec.after;
+		let pending = fetchPage(anchor);
+		for (let first = true; ; first = false) {
+			const { text, page } = await pending;
+			const bytes = text.length;
+			// Fetch the next page while this one is checked and written.
+			if (page.next) {
+				pending = fetchPage(page.next);
+				pending.catch(() => {}); // awaited on the next turn
 			}
-			if (!root.ok) await refuse(page, anchor, { ok: false, code: 'snapshot-checkpoint', message: `${root.message}.`, parcel: null, part: null });
-			if (page.district !== district) {
-				await refuse(page, anchor, { ok: false, code: 'snapshot-incomplete', message: `the page is of district ${page.district}.`, parcel: null, part: null });
+			if (first) report('checking');
+			let verdict: Promise<PackedVerdict> | null = null;
+			if (verifier) {
+				const cp = await pageCheckpoint(page);
+				const root = mapRootOf(cp);
+				const refused = (message: string, code: PageFailure['code'] = 'snapshot-checkpoint') => refuse(page, anchor, { ok: false, code, message, parcel: null, part: null });
+				if (cp.size !== page.size) await refused(`the page is of ${page.size} entries, its checkpoint of ${cp.size}.`);
+				if (!root.ok) return await refused(`${root.message}.`);
+				if (page.district !== district) await refused(`the page is of district ${page.district}.`, 'snapshot-incomplete');
+				report('verifying');
+				// Verified (in the worker) while this thread prepares the rows and writes the page before.
+				verdict = verifier.verify(text, page, anchor, root.value);
+				verdict.catch(() => {}); // awaited below
+			} else if (first) {
+				await verifyCheckpoint({ db, fetch: deps.fetch, log: deps.log }, page.checkpoint);
 			}
-			report('verifying');
-			const verdict = await verifyPage(page, anchor, root.ok ? root.value : new Uint8Array(32), deps.hasher);
-			if (!verdict.ok) await refuse(page, anchor, verdict);
-			else leaves = verdict.leaves;
-		} else if (first) {
-			await verifyCheckpoint({ db, fetch: deps.fetch, log: deps.log }, page.checkpoint);
+			if (first) {
+				if (page.keyEntries) await storeKeyEntries(deps, page.keyEntries);
+				if (page.total !== undefined) rec.total = page.total;
+			}
+			const { rows, docs } = pageRows(page);
+			await writing; // the page before is committed before this one starts
+			let chunk = null;
+			if (verdict) {
+				const v = await verdict;
+				if (!v.ok) await refuse(page, anchor, v);
+				else {
+					chunk = chunkRow(district, page.size, v.packed, v.count, v.first);
+					rec.verifiedParts = (rec.verifiedParts ?? 0) + v.count;
+				}
+			}
+			index?.add(rows);
+			report('storing');
+			rec.parcels += rows.length;
+			rec.bytes += bytes;
+			rec.since = Math.min(rec.since, page.size);
+			rec.after = page.next ?? rows.at(-1)?.id ?? rec.after;
+			if (!page.next) {
+				rec.status = 'ready';
+				rec.downloadedAt = Date.now();
+				rec.total = Math.max(rec.total, rec.parcels);
+			}
+			const snap = { ...rec };
+			const built = !page.next && index ? index.build() : null;
+			writing = db.transaction('rw', [db.docs, db.parcels, db.state, db.searchIndex, db.mapChunks], async () => {
+				await db.docs.bulkPut(docs);
+				await db.parcels.bulkPut(rows);
+				if (chunk) await db.mapChunks.put(chunk);
+				if (built) await storeSearchIndex(db, built);
+				const all = (await getState(db, 'districts')) ?? {};
+				await putState(db, 'districts', { ...all, [district]: snap });
+			});
+			writing.catch(() => {}); // awaited before the next write or at the end
+			if (!page.next) {
+				await writing;
+				if (!index) await rebuildSearchIndex(db, district); // resumed: index what is on the device
+				report('done');
+				return rec;
+			}
+			anchor = page.next;
+			report('downloading');
 		}
-		if (first) {
-			if (page.keyEntries) await storeKeyEntries(deps, page.keyEntries);
-			if (page.total !== undefined) rec.total = page.total;
-		}
-		const { rows, docs } = pageRows(page);
-		index?.add(rows);
-		await writing; // the page before is committed before this one starts
-		report('storing');
-		rec.parcels += rows.length;
-		rec.bytes += bytes;
-		rec.since = Math.min(rec.since, page.size);
-		if (leaves) rec.verifiedParts = (rec.verifiedParts ?? 0) + leaves.length;
-		rec.after = page.next ?? rows.at(-1)?.id ?? rec.after;
-		if (!page.next) {
-			rec.status = 'ready';
-			rec.downloadedAt = Date.now();
-			rec.total = Math.max(rec.total, rec.parcels);
-		}
-		const snap = { ...rec };
-		const chunk = leaves ? chunkRow(district, page.size, leaves) : null;
-		const built = !page.next && index ? index.build() : null;
-		writing = db.transaction('rw', [db.docs, db.parcels, db.state, db.searchIndex, db.mapChunks], async () => {
-			await db.docs.bulkPut(docs);
-			await db.parcels.bulkPut(rows);
-			if (chunk) await db.mapChunks.put(chunk);
-			if (built) await storeSearchIndex(db, built);
-			const all = (await getState(db, 'districts')) ?? {};
-			await putState(db, 'districts', { ...all, [district]: snap });
-		});
-		writing.catch(() => {}); // awaited before the next write or at the end
-		if (!page.next) {
-			await writing;
-			if (!index) await rebuildSearchIndex(db, district); // resumed: index what is on the device
-			report('done');
-			return rec;
-		}
-		anchor = page.next;
-		report('downloading');
+	} finally {
+		verifier?.close();
 	}
 }

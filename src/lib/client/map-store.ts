@@ -4,7 +4,7 @@
 // of the log hashes a district's leaves and folds the server's path: it must give the checkpoint's
 // map root, or the server left out edits of the district (pull.ts).
 import { toBase64 } from '../core/bytes';
-import { chainPulled, packLeaves, unpackLeaves } from '../core/map/device';
+import { chainPulled, unpackLeaves } from '../core/map/device';
 import type { MapLeaf } from '../core/map/leaf';
 import { hashOfLeaves } from '../core/map/trie';
 import { districtOf } from '../core/record/ids';
@@ -13,10 +13,13 @@ import type { FieldDatabase, MapChunkRow, MapLeafRow } from './db';
 
 export const leafRowKey = (parcel: string, part: PartName): string => `${parcel}|${part}`;
 
-/** The chunk a verified snapshot page stores (null for a page without leaves). Pages are disjoint, so is the key. */
-export function chunkRow(district: string, size: number, leaves: MapLeaf[]): MapChunkRow | null {
-	if (!leaves.length) return null;
-	return { key: `${district}|${leaves[0].parcel}`, district, leaves: packLeaves(leaves), count: leaves.length, size };
+/**
+ * The chunk a verified snapshot page stores: its leaves packed (packLeaves), their number and the
+ * first one's parcel (null for a page without leaves). Pages are disjoint, so are the keys.
+ */
+export function chunkRow(district: string, size: number, packed: Uint8Array, count: number, first: string | null): MapChunkRow | null {
+	if (!count || first === null) return null;
+	return { key: `${district}|${first}`, district, leaves: packed, count, size };
 }
 
 const leafRow = (district: string, l: MapLeaf): MapLeafRow => ({

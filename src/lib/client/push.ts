@@ -70,7 +70,7 @@ async function proveIncluded(deps: PushDeps, row: OutboxRow, index: number, entr
 }
 
 async function recordEvidence(db: FieldDatabase, trusted: CheckpointRecord, message: string): Promise<void> {
-	await db.alarms.add({ kind: 'fork', at: Date.now(), message, trusted: trusted.note, received: null, proof: null, acknowledged: false });
+	await db.alarms.add({ kind: 'fork', code: 'fork', at: Date.now(), message, trusted: trusted.note, received: null, proof: null, acknowledged: false });
 }
 
 export async function pushOutbox(deps: PushDeps): Promise<PushOutcome> {

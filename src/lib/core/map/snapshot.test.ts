@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { sha256 } from '../hash';
 import { utf8 } from '../bytes';
 import { PART_NAMES, type PartName } from '../record/parts';
-import { districtPrefix, mapKey, parcelPrefix } from './key';
+import { districtPrefix, keyBit, mapKey, parcelPrefix } from './key';
 import { nextLeaf, type MapLeaf } from './leaf';
 import { ParcelMap, hashOfLeaves } from './trie';
-import { checkSnapshotPage, type PageParcel } from './snapshot';
+import { checkSnapshotPage, leavesInRange, type PageParcel } from './snapshot';
+import { verifyMapProof } from './proof';
 import { chainPulled, checkDistrictRoot, packLeaves, unpackLeaves } from './device';
 
 const ch = (s: string) => sha256(utf8(s));
@@ -220,5 +221,33 @@ describe('the device map', () => {
 		expect(checkDistrictRoot('RIV', hashOfLeaves([]), 0, map.pathTo(d), map.root).ok).toBe(false);
 		expect(checkDistrictRoot('EAST', hashOfLeaves([]), 0, null, map.root)).toEqual({ ok: true });
 		expect(checkDistrictRoot('RIV', hashOfLeaves(mine), mine.length, null, map.root).ok).toBe(false);
+	});
+});
+
+describe('leavesInRange', () => {
+	it('reads hidden subtrees as the key ranges they cover (against a bit-by-bit reading)', () => {
+		// Proofs of single parcels hide most of the map; compare the verdict with a slow reading
+		// that derives each hidden subtree's range bit by bit.
+		for (const id of [ids[0], ids[9], ids[29], 'NORTH-14', 'RIV-0005']) {
+			const v = verifyMapProof(map.prove([parcelPrefix(id)]), map.root);
+			if (!v.ok) throw new Error(v.message);
+			const bound = (w: string, bit: number, side: number, fill: number) => {
+				let out = '';
+				for (let byte = 0; byte < 33; byte++) {
+					let x = 0;
+					for (let b = 0; b < 8; b++) {
+						const i = byte * 8 + b;
+						x = (x << 1) | (i < bit ? keyBit(w, i) : i === bit ? side : fill);
+					}
+					out += String.fromCharCode(x);
+				}
+				return out;
+			};
+			const p = parcelPrefix(id).key;
+			for (const [lo, hi] of [[p, p + '\u00ff'], [p.slice(0, 8) + '\u0000'.repeat(25), p + '\u00ff'], [p + '\u00ff', p.slice(0, 8) + '\u00ff'.repeat(25)]]) {
+				const slow = v.value.items.every((it) => it.t === 'leaf' || (it.witness !== null && !(bound(it.witness, it.bit, it.side, 1) > lo && bound(it.witness, it.bit, it.side, 0) <= hi)));
+				expect(leavesInRange(v.value, lo, hi) !== null).toBe(slow);
+			}
+		}
 	});
 });

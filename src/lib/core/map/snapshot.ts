@@ -9,9 +9,9 @@
 // where it runs, and passes the hashes in.
 import { equalBytes } from '../bytes';
 import { districtOf } from '../record/ids';
-import { PART_NAMES, type PartName } from '../record/parts';
-import { districtPrefix, keyBit, mapKey, parcelPrefix } from './key';
-import { digestOf, leafKey, type MapLeaf } from './leaf';
+import { PART_CODES, PART_NAMES, type PartName } from '../record/parts';
+import { districtPrefix, parcelPrefix } from './key';
+import { digestOf, type MapLeaf } from './leaf';
 import { verifyMapProof, type VerifiedMapProof } from './proof';
 
 /** What the page gave for one part of a parcel. */
@@ -96,37 +96,35 @@ export function checkPart(id: string, part: PartName, got: PagePart, leaf: MapLe
 }
 
 const KEY_CHARS = 33;
+/** The last character of a part's map key (key.ts mapKey). */
+const PART_CHARS = Object.fromEntries(PART_NAMES.map((p) => [p, String.fromCharCode(PART_CODES[p])])) as Record<PartName, string>;
 
 /** The smallest (fill 0) or largest (fill 1) key of a hidden subtree: the witness's first `bit` bits, then `side`. */
 function hiddenBound(witness: string, bit: number, side: number, fill: 0 | 1): string {
-	let out = '';
-	for (let byte = 0; byte < KEY_CHARS; byte++) {
-		let v = 0;
-		for (let b = 0; b < 8; b++) {
-			const i = byte * 8 + b;
-			const x = i < bit ? keyBit(witness, i) : i === bit ? side : fill;
-			v = (v << 1) | x;
-		}
-		out += String.fromCharCode(v);
-	}
-	return out;
+	const whole = bit >> 3; // bytes taken whole from the witness
+	let out = witness.slice(0, whole);
+	const keep = bit & 7; // leading bits of the next byte taken from the witness
+	const mask = (0xff << (8 - keep)) & 0xff;
+	const sideBit = 0x80 >> keep;
+	const rest = (sideBit - 1) & 0xff; // the bits after `bit` in that byte
+	out += String.fromCharCode((witness.charCodeAt(whole) & mask) | (side ? sideBit : 0) | (fill ? rest : 0));
+	return out + (fill ? '\u00ff' : '\u0000').repeat(KEY_CHARS - whole - 1);
 }
 
 /**
- * The revealed leaves with lowExclusive < key ≤ highInclusive, provided no hidden subtree of the
- * proof may hold a key in that range; null otherwise. Bounds are 33-character keys (key.ts).
+ * The revealed leaves with lowExclusive < key ≤ highInclusive (with their keys), provided no
+ * hidden subtree of the proof may hold a key in that range; null otherwise. Bounds are
+ * 33-character keys (key.ts).
  */
-export function leavesInRange(v: VerifiedMapProof, lowExclusive: string, highInclusive: string): MapLeaf[] | null {
-	const out: MapLeaf[] = [];
+export function leavesInRange(v: VerifiedMapProof, lowExclusive: string, highInclusive: string): { key: string; leaf: MapLeaf }[] | null {
+	const out: { key: string; leaf: MapLeaf }[] = [];
 	for (const item of v.items) {
 		if (item.t === 'leaf') {
-			if (item.key > lowExclusive && item.key <= highInclusive) out.push(item.leaf);
+			if (item.key > lowExclusive && item.key <= highInclusive) out.push(item);
 			continue;
 		}
 		if (item.witness === null) return null; // the whole map hidden
-		const min = hiddenBound(item.witness, item.bit, item.side, 0);
-		const max = hiddenBound(item.witness, item.bit, item.side, 1);
-		if (max > lowExclusive && min <= highInclusive) return null;
+		if (hiddenBound(item.witness, item.bit, item.side, 1) > lowExclusive && hiddenBound(item.witness, item.bit, item.side, 0) <= highInclusive) return null;
 	}
 	return out;
 }
@@ -163,11 +161,12 @@ export function checkSnapshotPage(input: SnapshotPageInput): SnapshotPageCheck {
 	}
 
 	const byKey = new Map<string, MapLeaf>();
-	for (const leaf of range) byKey.set(leafKey(leaf), leaf);
+	for (const item of range) byKey.set(item.key, item.leaf);
 	let matched = 0;
 	for (const p of parcels) {
+		const prefix = parcelPrefix(p.id).key;
 		for (const part of PART_NAMES) {
-			const leaf = byKey.get(mapKey(p.id, part));
+			const leaf = byKey.get(prefix + PART_CHARS[part]);
 			const got = p.parts[part];
 			const sent = !!got && (got.served !== null || got.listed !== null);
 			if (!leaf) {
@@ -186,8 +185,8 @@ export function checkSnapshotPage(input: SnapshotPageInput): SnapshotPageCheck {
 	}
 	if (matched !== range.length) {
 		const listed = new Set(parcels.map((p) => p.id));
-		const missing = range.find((l) => !listed.has(l.parcel))!;
+		const missing = range.find((l) => !listed.has(l.leaf.parcel))!.leaf;
 		return failure('snapshot-incomplete', `The log holds parcel ${missing.parcel} in this part of district ${district}, and the page left it out.`, missing.parcel);
 	}
-	return { ok: true, leaves: range };
+	return { ok: true, leaves: range.map((i) => i.leaf) };
 }
