@@ -10,6 +10,9 @@ import type { PartDoc } from '../core/crdt/representation';
 import { CheckPool } from './check-pool';
 import { editChange, genesisChange, sqliteFixture, type Fixture } from './testing/fixture';
 import { handleSubmissions } from './http/submissions';
+import { appendUnchecked } from './testing/unchecked-append';
+import { verifyStore } from './verify-store';
+import { projectParcel } from './projection/projector';
 
 /** The checksum recomputed after tampering, as a careful attacker would. */
 export function fixChecksum(c: Uint8Array): Uint8Array {
@@ -62,7 +65,7 @@ describe.each([
 	}
 
 	it('a corrupt checksum, a flipped byte, a truncated change', async () => {
-		const { change } = editChange(f.assessor, doc, 'parcel', { addressLine: '1 New Road' });
+		const change = editChange(f.assessor, doc, 'parcel', { addressLine: '1 New Road' }).change!;
 		const badSum = Uint8Array.from(change);
 		badSum[6] ^= 0xff;
 		await expectRefused(badSum, /checksum/);
@@ -75,7 +78,7 @@ describe.each([
 	});
 
 	it('a flipped byte with its checksum recomputed, that Automerge cannot apply', async () => {
-		const { change } = editChange(f.assessor, doc, 'parcel', { addressLine: '1 New Road', notes: 'a longer note to give the change body some columns' });
+		const change = editChange(f.assessor, doc, 'parcel', { addressLine: '1 New Road', notes: 'a longer note to give the change body some columns' }).change!;
 		// The oracle: Automerge itself, on this document.
 		let poison: Uint8Array | null = null;
 		for (let at = 20; at < change.length && !poison; at++) {
@@ -106,18 +109,18 @@ describe.each([
 		// this one's), its dependencies and sequence number made to fit this document.
 		const foreignDoc = genesisChange(f.registrar, 'parcel', 'RIV-P2', sampleParcel('RIV-P2')).doc;
 		const otherEdit = editChange(f.assessor, foreignDoc, 'parcel', { 'buildings.b1.floors': 7 });
-		const decoded = Automerge.decodeChange(otherEdit.change);
+		const decoded = Automerge.decodeChange(otherEdit.change!);
 		const forged = Automerge.encodeChange({ ...decoded, seq: 2, deps: Automerge.getHeads(doc) });
 		await expectRefused(forged, /devices could not use this change/);
 	});
 
 	it('a change whose dependencies exist but whose operations do not fit the document', async () => {
-		const { change } = editChange(f.assessor, doc, 'parcel', { 'buildings.b1.floors': 5 });
+		const change = editChange(f.assessor, doc, 'parcel', { 'buildings.b1.floors': 5 }).change!;
 		const decoded = Automerge.decodeChange(change);
 		const foreignObject = Automerge.encodeChange({ ...decoded, ops: decoded.ops.map((op) => (op.obj === '_root' ? op : { ...op, obj: `999@${f.assessor.actor}` })) });
 		await expectRefused(foreignObject, /devices could not use this change: Automerge cannot/);
 		// Text inserted after a character the document does not have.
-		const text = editChange(f.assessor, doc, 'parcel', { notes: `${String(doc.notes)} and more` }).change;
+		const text = editChange(f.assessor, doc, 'parcel', { notes: `${String(doc.notes)} and more` }).change!;
 		const t = Automerge.decodeChange(text);
 		const noSuchElement = Automerge.encodeChange({
 			...t,
@@ -134,7 +137,7 @@ describe('the check pool after a wasm panic', () => {
 		try {
 			const g = genesisChange(f.assessor, 'parcel', 'RIV-P3', sampleParcel('RIV-P3'));
 			await f.ledger.submit([await f.edit(f.assessor, 'RIV-P3', 'parcel', g.change)]);
-			const { change } = editChange(f.assessor, g.doc, 'parcel', { 'buildings.b1.floors': 5 });
+			const change = editChange(f.assessor, g.doc, 'parcel', { 'buildings.b1.floors': 5 }).change!;
 			const decoded = Automerge.decodeChange(change);
 			const panics = Automerge.encodeChange({ ...decoded, ops: decoded.ops.map((op) => (op.obj === '_root' ? op : { ...op, obj: `999@${f.assessor.actor}` })) });
 			const before = pool.replaced;
@@ -143,6 +146,44 @@ describe('the check pool after a wasm panic', () => {
 			expect(pool.replaced).toBeGreaterThan(before);
 			const [ok] = await f.ledger.submit([await f.edit(f.assessor, 'RIV-P3', 'parcel', change)]);
 			expect(ok.status).toBe('accepted');
+		} finally {
+			await f.cleanup();
+		}
+	});
+});
+
+describe('a log that already holds a bad change (written before these checks)', () => {
+	it('still verifies on start, and the projector keeps the rest of the parcel and shows text safely', async () => {
+		const f = await sqliteFixture();
+		try {
+			const ID = 'RIV-P4';
+			const g = genesisChange(f.assessor, 'parcel', ID, sampleParcel(ID));
+			const e1 = editChange(f.assessor, g.doc, 'parcel', { addressLine: '7 Good Street' });
+			for (const c of [g.change, e1.change!]) expect((await f.ledger.submit([await f.edit(f.assessor, ID, 'parcel', c)]))[0].status).toBe('accepted');
+			// A poison change by a second tab of the same assessor, and a later good edit beside it.
+			const tab2 = { ...f.assessor, actor: f.assessor.actor.slice(0, 32) + 'ffffffffffffffff' };
+			const bad = editChange(tab2, e1.doc, 'parcel', { 'buildings.b1.floors': 9 }).change!;
+			const d = Automerge.decodeChange(bad);
+			const poison = Automerge.encodeChange({ ...d, ops: d.ops.map((op) => (op.obj === '_root' ? op : { ...op, obj: `999@${tab2.actor}` })) });
+			const spoof = editChange(f.assessor, e1.doc, 'parcel', { zoning: 'R9' }).change!;
+			const zd = Automerge.decodeChange(spoof);
+			// Text the rule refuses now: a right-to-left override in the zoning value.
+			const spoofed = Automerge.encodeChange({ ...zd, ops: zd.ops.map((op) => (op.key === 'zoning' ? { ...op, value: 'R9 \u202eesuoh' } : op)) });
+			const [badIndex] = await appendUnchecked(f.store, f.ledger.identity, [await f.edit(tab2, ID, 'parcel', poison), await f.edit(f.assessor, ID, 'parcel', spoofed)], f.clock.now);
+			expect((await verifyStore(f.store, f.ledger.identity)).size).toBe(badIndex + 2);
+
+			const warnings: string[] = [];
+			const warn = console.warn;
+			console.warn = (...a: unknown[]) => void warnings.push(a.join(' '));
+			let row;
+			try {
+				row = await projectParcel(f.store, ID, badIndex + 2);
+			} finally {
+				console.warn = warn;
+			}
+			expect(row?.addressLine).toBe('7 Good Street');
+			expect(row?.zoning).toBe('R9 ⟨U+202E⟩esuoh');
+			expect(warnings.join('\n')).toContain(`entry ${badIndex} (change`);
 		} finally {
 			await f.cleanup();
 		}

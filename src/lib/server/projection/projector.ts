@@ -11,6 +11,7 @@ import { loadPartDoc } from '../../core/crdt/document';
 import { publicView } from '../../core/crdt/merge';
 import type { PartDoc } from '../../core/crdt/representation';
 import { districtOf } from '../../core/record/ids';
+import { neutralizeText } from '../../core/record/text-rules.js';
 import { geometrySchema, type Geometry, type Position } from '../../core/record/geometry';
 import { getOwn, isJsonObject, type JsonObject, type JsonValue } from '../../core/record/json';
 import type { ChangeRow, LogStore } from '../store/types';
@@ -188,6 +189,14 @@ export async function projectParcelDetailed(log: LogStore, parcelId: string, end
 				console.warn(`[projection] ${parcelId} ${part}: ${loaded.message}`);
 				continue;
 			}
+			// A change Automerge refuses (a log from before the server checked every change) is left
+			// out; the rest of the part is projected. The operator learns which entry it is.
+			for (const b of loaded.bad) {
+				const row = rowsOf[part][b.index];
+				const at = indexOf.get(toHex(row.hash))?.index;
+				console.warn(`[projection] ${parcelId} ${part}: entry ${at} (change ${toHex(row.hash).slice(0, 12)}…) cannot be applied and is left out: ${b.message}`);
+			}
+			if (loaded.bad.length) rowsOf[part] = rowsOf[part].filter((_, i) => !loaded.bad.some((b) => b.index === i));
 			// A part that names another parcel is not this parcel's (the server does not read bodies).
 			if (idOf(loaded.doc) === parcelId) docs[part] = loaded.doc;
 			else Automerge.free(loaded.doc);
@@ -195,10 +204,10 @@ export async function projectParcelDetailed(log: LogStore, parcelId: string, end
 		if (!docs.parcel) return null;
 		const view = publicView({ parcel: docs.parcel, valuation: docs.valuation, title: docs.title });
 		if (!view.ok) throw new Error(`${parcelId}: ${view.message}`); // cannot happen: ids were checked
-		const row = parcelRow(parcelId, withoutNul(view.value) as JsonObject, lastIndex, editCount);
+		const row = parcelRow(parcelId, neutralized(view.value) as JsonObject, lastIndex, editCount);
 		const conflicts = scanConflicts(parcelId, docs, rowsOf, indexOf).map((c) => ({
 			...c,
-			values: c.values.map((v) => ({ ...v, value: withoutNul(v.value) }))
+			values: c.values.map((v) => ({ ...v, value: neutralized(v.value) }))
 		}));
 		return { row, conflicts };
 	} finally {
@@ -211,11 +220,16 @@ function idOf(doc: PartDoc): string | null {
 	return Automerge.isImmutableString(id) ? id.val : null;
 }
 
-/** PostgreSQL text and jsonb refuse U+0000, which an Automerge string may hold; drop it everywhere. */
-function withoutNul(x: JsonValue): JsonValue {
-	if (typeof x === 'string') return x.includes('\0') ? x.replaceAll('\0', '') : x;
-	if (Array.isArray(x)) return x.map(withoutNul);
-	if (isJsonObject(x)) return Object.fromEntries(Object.entries(x).map(([k, val]) => [k.replaceAll('\0', ''), withoutNul(val)]));
+/**
+ * The projection is what pages, search, exports and the public API show: every string follows the
+ * record text rule there, with refused characters shown as visible stand-ins (core/record/text-rules.js;
+ * text written before the rule still shows, and cannot reorder or escape its field). This also
+ * drops U+0000, which PostgreSQL text and jsonb refuse. The parcel notes are multi-line.
+ */
+function neutralized(x: JsonValue, key = ''): JsonValue {
+	if (typeof x === 'string') return neutralizeText(x, key === 'notes');
+	if (Array.isArray(x)) return x.map((v) => neutralized(v));
+	if (isJsonObject(x)) return Object.fromEntries(Object.entries(x).map(([k, val]) => [neutralizeText(k), neutralized(val, k)]));
 	return x;
 }
 
