@@ -1,5 +1,7 @@
 // Serves the built app (adapter-node's handler) with the defaults this product needs:
-// - The API enforces its own body limits with JSON errors, so adapter-node's limit is lifted.
+// - The API enforces its own body limits with JSON errors, so adapter-node's limit is lifted; an
+//   answer sent before the body was read (413) is followed by throwing the rest away, and a body
+//   announced with `Expect: 100-continue` above every limit is refused before it is sent.
 // - Without ORIGIN, adapter-node assumes https; here a request that did not come through a TLS
 //   proxy (no X-Forwarded-Proto) is plain http, so links and SvelteKit's CSRF origin check match
 //   what the browser sees on http://localhost or a LAN address. Behind a TLS proxy, set ORIGIN or
@@ -12,9 +14,50 @@ const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '0.0.0.0';
 
 const { handler } = await import('../build/handler.js');
-const server = http.createServer((req, res) => {
+const { MAX_BODY_BYTES, DISCARD_BYTES, DISCARD_MS } = await import('../src/lib/server/http/body-limits.js');
+
+function serve(req, res) {
 	if (!process.env.ORIGIN && !req.headers['x-forwarded-proto']) req.headers['x-forwarded-proto'] = 'http';
+	res.once('finish', () => discardRest(req));
 	handler(req, res);
+}
+
+/**
+ * An answer went out before the request body was read to its end (413, or an endpoint that takes
+ * no body): read the rest and throw it away — up to DISCARD_BYTES or DISCARD_MS, then close the
+ * connection — so that the client reads the answer (closing a socket with unread data makes the
+ * kernel reset it, and the client may lose the answer) and the connection can be used again.
+ * The app's stream of the body stops taking data, so nothing is kept.
+ */
+function discardRest(req) {
+	if (req.complete || req.destroyed) return;
+	req.removeAllListeners('data');
+	let dropped = 0;
+	const timer = setTimeout(() => req.destroy(), DISCARD_MS);
+	timer.unref();
+	req.on('data', (chunk) => {
+		dropped += chunk.length;
+		if (dropped > DISCARD_BYTES) req.destroy();
+	});
+	req.once('end', () => clearTimeout(timer));
+	req.once('close', () => clearTimeout(timer));
+	req.resume();
+}
+
+const server = http.createServer(serve);
+// `Expect: 100-continue`: a body declared above the largest any endpoint takes is refused before
+// the client sends it (413, no 100 Continue); others are told to go on, and each endpoint applies
+// its own limit as the bytes arrive.
+server.on('checkContinue', (req, res) => {
+	const declared = Number(req.headers['content-length']);
+	if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
+		const body = JSON.stringify({ error: { code: 'too-large', message: `the body is ${declared} bytes, above the limit of ${MAX_BODY_BYTES}` } });
+		res.writeHead(413, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' });
+		res.end(body);
+		return;
+	}
+	res.writeContinue();
+	serve(req, res);
 });
 // Longer than the usual load balancer idle timeout (60 s), so a proxy never reuses a socket we close.
 server.keepAliveTimeout = 65_000;

@@ -43,6 +43,11 @@ export class TestServer {
 		return `http://127.0.0.1:${this.port}`;
 	}
 
+	/** The server process's id while it runs (e.g. to read its memory from /proc). */
+	get pid(): number | undefined {
+		return this.#child?.pid;
+	}
+
 	async #answers(): Promise<boolean> {
 		try {
 			return (await fetch(`${this.url}/log/checkpoint`)).ok;

@@ -1,7 +1,10 @@
 // A follower hands a submission to the server that sequences, byte for byte, and relays the
 // answer: the leader checks it as it would check any client's. When no leader answers (a
 // failover is under way), the client gets 503 with retry-after and nothing was written.
-import { errorResponse } from '../http/respond';
+import { errorResponse, readBody } from '../http/respond';
+import { MAX_BODY_BYTES } from '../http/body-limits.js';
+
+const bodyOf = (method: string) => method !== 'GET' && method !== 'HEAD';
 
 /** Headers worth passing on: the body's type and the caller's session (for private reads). */
 const PASS = ['content-type', 'cookie', 'accept'];
@@ -19,7 +22,7 @@ export async function forwardToLeader(request: Request, leaderUrl: string | null
 		res = await fetch(new URL(path, leaderUrl), {
 			method: request.method,
 			headers,
-			body: await request.arrayBuffer(),
+			body: bodyOf(request.method) ? ((await readBody(request, MAX_BODY_BYTES)) as Uint8Array<ArrayBuffer>) : undefined,
 			signal: AbortSignal.timeout(60_000)
 		});
 	} catch (e) {

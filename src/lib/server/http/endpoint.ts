@@ -20,6 +20,8 @@ export function isUnavailable(e: unknown): boolean {
 export function errorToResponse(e: unknown, where: string): Response {
 	if (e instanceof HttpError) return errorResponse(e.code, e.message, e.status);
 	if (e instanceof RangeError) return errorResponse('bad-request', e.message, 400);
+	// adapter-node's own body limit (BODY_SIZE_LIMIT), should it be set below ours.
+	if ((e as { status?: unknown })?.status === 413) return errorResponse('too-large', (e as Error).message || 'the body is too large', 413);
 	if (isUnavailable(e)) {
 		return errorResponse('unavailable', 'the log store is unreachable; try again shortly', 503, { 'retry-after': '2' });
 	}

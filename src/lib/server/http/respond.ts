@@ -61,27 +61,54 @@ export async function readJson(request: Request, maxBytes: number): Promise<unkn
 	if (!/^application\/json\s*(;|$)/i.test(type)) {
 		throw new HttpError('unsupported-media-type', `send application/json, not ${JSON.stringify(type || 'nothing')}`);
 	}
-	const declared = Number(request.headers.get('content-length') ?? '0');
-	if (declared > maxBytes) throw new HttpError('too-large', `body of ${declared} bytes is above ${maxBytes}`);
-	const reader = request.body?.getReader();
-	if (!reader) throw new HttpError('bad-json', 'empty body');
-	const chunks: Uint8Array[] = [];
-	let total = 0;
-	for (;;) {
-		const { done, value } = await reader.read();
-		if (done) break;
-		total += value.length;
-		if (total > maxBytes) {
-			await reader.cancel();
-			throw new HttpError('too-large', `body is above ${maxBytes} bytes`);
-		}
-		chunks.push(value);
-	}
+	const bytes = await readBody(request, maxBytes);
+	if (bytes.length === 0) throw new HttpError('bad-json', 'empty body');
 	try {
-		return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+		return JSON.parse(new TextDecoder().decode(bytes));
 	} catch (e) {
 		throw new HttpError('bad-json', `body is not JSON: ${(e as Error).message}`);
 	}
+}
+
+/**
+ * The request body, at most `maxBytes` of it: 413 `too-large` as soon as the limit is passed —
+ * before reading anything when the declared length is above it, else while the bytes (chunked,
+ * or more than declared) arrive. Never holds more than the limit; what it read is dropped. The
+ * stream is left, not cancelled: cancelling destroys the connection before the 413 is written,
+ * and the server around the app (scripts/serve.mjs) throws the rest of the body away once the
+ * answer is out.
+ */
+export async function readBody(request: Request, maxBytes: number): Promise<Uint8Array> {
+	const declared = request.headers.get('content-length');
+	if (declared !== null && Number(declared) > maxBytes) {
+		throw new HttpError('too-large', `the body is ${declared} bytes, above the limit of ${maxBytes}`);
+	}
+	const reader = request.body?.getReader();
+	if (!reader) return new Uint8Array(0);
+	const chunks: Uint8Array[] = [];
+	let total = 0;
+	try {
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) break;
+			total += value.length;
+			if (total > maxBytes) {
+				chunks.length = 0;
+				throw new HttpError('too-large', `the body is above the limit of ${maxBytes} bytes`);
+			}
+			chunks.push(value);
+		}
+	} finally {
+		reader.releaseLock();
+	}
+	if (chunks.length === 1) return chunks[0];
+	const out = new Uint8Array(total);
+	let at = 0;
+	for (const c of chunks) {
+		out.set(c, at);
+		at += c.length;
+	}
+	return out;
 }
 
 /** Parses a non-negative integer query parameter; throws HttpError naming it otherwise. */

@@ -7,8 +7,9 @@ import type { Submission } from '../../core/log/submission';
 import type { Ledger, ItemResult } from '../ledger';
 import { EditBatch, KeyBatch, parseWire, toSubmission, type EditItem, type KeyItem } from './wire';
 import { HttpError, readJson, statusOf } from './respond';
+import { MAX_BODY_BYTES } from './body-limits.js';
 
-export const MAX_BODY_BYTES = 32 * 1024 * 1024;
+export { MAX_BODY_BYTES };
 
 type WireItemResult =
 	| { status: 'accepted'; index: number; duplicate: boolean; inclusionProof: { leafIndex: number; treeSize: number; hashes: string[] } }
@@ -24,7 +25,16 @@ function toWire(r: ItemResult): WireItemResult {
 	};
 }
 
-export async function handleSubmissions(request: Request, ledger: Ledger, kind: 'edits' | 'keys'): Promise<Response> {
+/**
+ * `observe` sees the parsed request and the answer (e.g. registry/refusals.ts): the body is read
+ * once, never copied (a copy of a streamed body holds every byte read until it is collected).
+ */
+export async function handleSubmissions(
+	request: Request,
+	ledger: Ledger,
+	kind: 'edits' | 'keys',
+	observe?: (body: unknown, answer: unknown, status: number) => void
+): Promise<Response> {
 	const body = await readJson(request, MAX_BODY_BYTES);
 	const items: (EditItem | KeyItem)[] = [];
 	if (kind === 'edits') {
@@ -69,5 +79,7 @@ export async function handleSubmissions(request: Request, ledger: Ledger, kind: 
 	const error = refused.length === final.length ? { code: codes.size === 1 ? refused[0].code : 'refused', message: refused[0].message } : undefined;
 	// Every item `unavailable`: the store failed and nothing was written; say when to try again.
 	const headers: Record<string, string> = status === 503 ? { 'retry-after': '2' } : {};
-	return json({ checkpoint, results: final, ...(error ? { error } : {}) }, { status, headers });
+	const answer = { checkpoint, results: final, ...(error ? { error } : {}) };
+	observe?.(body, answer, status);
+	return json(answer, { status, headers });
 }

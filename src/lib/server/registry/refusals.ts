@@ -40,15 +40,12 @@ export function revokedRefusals(body: unknown, answer: unknown, at: number): Ref
 
 /**
  * Observes an /api/edits answer: when some items were refused with 403 (revoked-key is one of
- * those), reads the request copy and a copy of the answer and records refusals for revoked keys.
- * Call it without awaiting, before the response is returned (it copies the answer at once).
- * Never fails the request it observes.
+ * those), records the refusals for revoked keys from the parsed request and the answer. Call it
+ * without awaiting. Never fails the request it observes.
  */
-export async function observeRefusals(copy: Request, response: Response, projection: ProjectionStore): Promise<void> {
-	if (response.status !== 207 && response.status !== 403) return;
-	const answerCopy = response.clone();
+export async function observeRefusals(body: unknown, answer: unknown, status: number, projection: ProjectionStore): Promise<void> {
+	if (status !== 207 && status !== 403) return;
 	try {
-		const [body, answer] = await Promise.all([copy.json(), answerCopy.json()]);
 		const rows = revokedRefusals(body, answer, Date.now());
 		if (rows.length) await projection.recordRefusals(rows);
 	} catch (e) {

@@ -6,8 +6,5 @@ import { observeRefusals } from '$lib/server/registry/refusals';
 export const POST = endpoint(async ({ request, url }, { ledger, cluster, projection }) => {
 	if (cluster.shouldForward(request)) return forwardToLeader(request, await cluster.leaderUrl(), url.pathname);
 	// The registry's Keys page lists edits refused for a revoked key (they never enter the log).
-	const copy = request.clone();
-	const response = await handleSubmissions(request, ledger, 'edits');
-	void observeRefusals(copy, response, projection);
-	return response;
+	return handleSubmissions(request, ledger, 'edits', (body, answer, status) => void observeRefusals(body, answer, status, projection));
 });
