@@ -10,6 +10,7 @@ import { verify } from './commands/verify';
 import { monitor } from './commands/monitor';
 import { backup, restore } from './commands/backup';
 import { verifyExtractCommand } from './commands/verify-extract';
+import { witness } from './commands/witness';
 
 const HELP = `Parcel Ledger operator commands (data folder: DATA_DIR, default ./data; DATABASE_URL for PostgreSQL)
 
@@ -36,10 +37,13 @@ const HELP = `Parcel Ledger operator commands (data folder: DATA_DIR, default ./
   verify-extract FILE [--key VERIFIER_KEY]
         check a parcel extract offline (proofs, signatures, changes, record); exit 1 if it does not verify
   serve [--port N]              serve the built app on this data folder
+  witness --key FILE --state FILE --port N --log LOG_VERIFIER_KEY [--log …] [--name NAME] [--host H]
+        run a C2SP tlog-witness: cosign each checkpoint of those logs that is consistent with the
+        last one it cosigned (key file made with --name when absent; state written atomically)
 
 Writes go to --server URL when given, else straight to the local data folder (with no server running on it).`;
 
-const commands: Record<string, (args: string[]) => Promise<void>> = { erase, init, demo, keygen, grant, revoke, edit, verify, monitor, 'verify-extract': verifyExtractCommand, backup, restore, serve };
+const commands: Record<string, (args: string[]) => Promise<void>> = { erase, init, demo, keygen, grant, revoke, edit, verify, monitor, 'verify-extract': verifyExtractCommand, backup, restore, serve, witness };
 
 const [name, ...args] = process.argv.slice(2);
 if (!name || name === 'help' || name === '--help' || name === '-h') {
