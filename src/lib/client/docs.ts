@@ -8,14 +8,34 @@ import type { PartDoc } from '../core/crdt/representation';
 import type { JsonObject } from '../core/record/json';
 import { PART_NAMES, type PartName } from '../core/record/parts';
 import { decodeBase64 } from './base64';
+import { splitChanges } from '../core/crdt/change-chunks';
+import { sha256 } from '../core/hash';
+import { toHex } from '../core/bytes';
 import type { FieldDatabase, PartData } from './db';
 
 export const bytesOf = (data: PartData): Uint8Array => (typeof data === 'string' ? decodeBase64(data) : data);
 
-/** The document of a stored part, or an error message. */
-export function loadDoc(data: PartData, actor?: string): { ok: true; doc: PartDoc } | { ok: false; message: string } {
-	const loaded = loadPartDoc(bytesOf(data), actor ? { actor } : {});
-	return loaded.ok ? { ok: true, doc: loaded.doc } : { ok: false, message: loaded.message };
+/** A change of a stored part that Automerge refuses (issue 22): left out, the rest is loaded. */
+export interface UnusableChange {
+	/** SHA-256 of the change (hex): how its log entry names it. */
+	hash: string;
+	message: string;
+}
+
+/**
+ * The document of a stored part, or an error message. A change in it that Automerge refuses (a
+ * log from before the server checked every change) is left out and listed in `unusable`.
+ */
+export function loadDoc(data: PartData, actor?: string): { ok: true; doc: PartDoc; unusable: UnusableChange[] } | { ok: false; message: string } {
+	const bytes = bytesOf(data);
+	const loaded = loadPartDoc(bytes, actor ? { actor } : {});
+	if (!loaded.ok) return { ok: false, message: loaded.message };
+	let unusable: UnusableChange[] = [];
+	if (loaded.bad.length) {
+		const split = splitChanges(bytes);
+		unusable = loaded.bad.map((b) => ({ hash: split.ok ? toHex(sha256(split.changes[b.index])) : '', message: b.message }));
+	}
+	return { ok: true, doc: loaded.doc, unusable };
 }
 
 export interface PartView {
@@ -25,6 +45,8 @@ export interface PartView {
 	conflicts: Conflict[];
 	history: ChangeSummary[];
 	error: string | null;
+	/** Changes left out because Automerge refuses them; the part shows without them. */
+	unusable: UnusableChange[];
 }
 
 /** Everything the parcel screen shows about each part, read from the device's documents. */
@@ -32,16 +54,17 @@ export async function readParcel(db: FieldDatabase, parcelId: string): Promise<P
 	const row = await db.docs.get(parcelId);
 	return PART_NAMES.map((part) => {
 		const data = row?.parts[part];
-		if (!data) return { part, plain: null, conflicts: [], history: [], error: null };
+		if (!data) return { part, plain: null, conflicts: [], history: [], error: null, unusable: [] };
 		const loaded = loadDoc(data);
-		if (!loaded.ok) return { part, plain: null, conflicts: [], history: [], error: loaded.message };
+		if (!loaded.ok) return { part, plain: null, conflicts: [], history: [], error: loaded.message, unusable: [] };
 		try {
 			return {
 				part,
 				plain: toPlain(part, loaded.doc),
 				conflicts: listConflicts(part, loaded.doc),
 				history: fieldChanges(loaded.doc, part),
-				error: null
+				error: null,
+				unusable: loaded.unusable
 			};
 		} finally {
 			Automerge.free(loaded.doc);

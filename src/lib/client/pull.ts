@@ -112,7 +112,7 @@ export async function pullDistricts(deps: PullDeps): Promise<PullOutcome> {
 					await noteBadEntry(db, trusted.note, `erasure ${c.index} of ${e.parcelId} should have been refused (${verdict.message}); not applied`, c.raw);
 					continue;
 				}
-				groups.set(`${e.parcelId}|private`, { parcelId: e.parcelId, part: 'private', changes: [], reset: true });
+				groups.set(`${e.parcelId}|private`, { parcelId: e.parcelId, part: 'private', changes: [], indexes: [], reset: true });
 				continue;
 			}
 			if (e.kind !== 'edit') {
@@ -130,14 +130,16 @@ export async function pullDistricts(deps: PullDeps): Promise<PullOutcome> {
 			const body = byHash.get(toHex(e.changeHash));
 			if (!body || !codes.includes(districtOf(e.parcelId) ?? '')) continue; // withheld private body
 			const key = `${e.parcelId}|${e.part}`;
-			const g = groups.get(key) ?? { parcelId: e.parcelId, part: e.part, changes: [], reset: false };
+			const g = groups.get(key) ?? { parcelId: e.parcelId, part: e.part, changes: [], indexes: [], reset: false };
 			g.changes.push(body);
+			g.indexes.push(c.index);
 			groups.set(key, g);
 		}
 
 		const names = actorNames(registry);
 		const next = page.next ?? Math.max(since, page.treeSize);
 		const applied = await applyGroups(db, [...groups.values()], names);
+		for (const u of applied.unusable) await noteUnusableChange(db, trusted.note, u);
 		const leafRows = leaves.take();
 		await db.transaction('rw', [db.keyEntries, db.state, db.mapLeaves], async () => {
 			await db.keyEntries.bulkPut(keyEntryRows(checked.entries));
@@ -231,14 +233,34 @@ interface Group {
 	parcelId: string;
 	part: PartName;
 	changes: Uint8Array[];
+	/** The entry index of each change. */
+	indexes: number[];
 	/** Start the document afresh (after an erasure) instead of adding to the stored one. */
 	reset: boolean;
+}
+
+/** A change Automerge refuses, left out of its document (the rest is applied): issue 22. */
+interface Unusable {
+	parcelId: string;
+	part: PartName;
+	/** Its entry, when it came in this pull; else the change's SHA-256 (it was already stored). */
+	index: number | null;
+	hash: string | null;
+	message: string;
+}
+
+/** Listed (never halting): the parcel screen shows it beside the part. */
+async function noteUnusableChange(db: FieldDatabase, trusted: string, u: Unusable): Promise<void> {
+	const which = u.index !== null ? `entry ${u.index}` : `change ${u.hash?.slice(0, 16)}…`;
+	const message = `${which} of ${u.parcelId} (${u.part}) holds a change this device cannot apply; it is left out and the rest of the parcel is kept (${u.message})`;
+	await db.alarms.add({ kind: 'bad-entry', code: 'unusable-change', at: Date.now(), message, trusted, received: null, proof: null, parcel: u.parcelId, acknowledged: false });
 }
 
 async function applyGroups(db: FieldDatabase, groups: Group[], names: Map<string, string>) {
 	let changes = 0;
 	let conflicts = 0;
-	if (!groups.length) return { changes, conflicts };
+	const unusable: Unusable[] = [];
+	if (!groups.length) return { changes, conflicts, unusable };
 	await db.transaction('rw', [db.docs, db.parcels, db.searchDelta, db.conflicts], async () => {
 		const ids = [...new Set(groups.map((g) => g.parcelId))];
 		const docs = new Map<string, DocRow>();
@@ -261,8 +283,18 @@ async function applyGroups(db: FieldDatabase, groups: Group[], names: Map<string
 			const stored = row.parts[g.part];
 			const base = stored ? loadDoc(stored) : null;
 			if (base && !base.ok) continue; // unreadable stored bytes stay as they are, for inspection
-			const loaded = base ? applyRemoteChanges(base.doc, g.changes) : loadPartDoc(g.changes);
+			// A change Automerge refuses is left out, never the whole group (issue 22): the stored
+			// document is loaded again to apply the rest one by one.
+			const rebase = () => {
+				const again = loadDoc(stored!);
+				if (!again.ok) throw new Error(again.message);
+				return again.doc;
+			};
+			const loaded = base ? applyRemoteChanges(base.doc, g.changes, { rebase }) : loadPartDoc(g.changes);
 			if (!loaded.ok) continue; // a document Automerge refuses stays as it was
+			// Saved below without them: the alarms keep them named.
+			for (const u of base?.unusable ?? []) unusable.push({ parcelId: g.parcelId, part: g.part, index: null, hash: u.hash, message: u.message });
+			for (const b of loaded.bad) unusable.push({ parcelId: g.parcelId, part: g.part, index: g.indexes[b.index], hash: null, message: b.message });
 			const doc = loaded.doc;
 			try {
 				row.parts[g.part] = Automerge.save(doc);
@@ -292,7 +324,7 @@ async function applyGroups(db: FieldDatabase, groups: Group[], names: Map<string
 		await db.conflicts.bulkPut(conflictRows);
 		conflicts = conflictRows.length;
 	});
-	return { changes, conflicts };
+	return { changes, conflicts, unusable };
 }
 
 async function noteBadEntry(db: FieldDatabase, trusted: string, message: string, raw: string | null, code = 'should-have-been-refused'): Promise<void> {
