@@ -121,34 +121,53 @@ export async function openParcel(deps: WorkspaceDeps, parcelId: string, withPriv
 		return { index: d.b.index, entry: d.entry, changeHash, amHash, signatureOk: signatures[i], inclusionOk, bodyProblem, authorization, verified };
 	});
 	// An erasure restarts the private document, when its remaining bodies came with this answer.
-	await mergeVerified(deps, parcelId, entries, bodyOf, withPrivate && bundle.withheld.length === 0 && entries.some((e) => e.entry.kind === 'erase' && e.verified));
+	const unusable = await mergeVerified(deps, parcelId, entries, bodyOf, withPrivate && bundle.withheld.length === 0 && entries.some((e) => e.entry.kind === 'erase' && e.verified));
+	// A logged change Automerge refuses (issue 22) is left out of the document; its entry says why.
+	for (const e of entries) {
+		const why = unusable.get(e.changeHash);
+		if (why) Object.assign(e, { verified: false, bodyProblem: `Automerge cannot apply this change; it is left out of the document (${why})` });
+	}
 	return { parcelId, checkpointSize: cp.size, entries, withheld: bundle.withheld.length };
 }
 
-/** Applies the fully verified changes to the stored documents, part by part, in one transaction. */
+/**
+ * Applies the fully verified changes to the stored documents, part by part, in one transaction.
+ * Returns the changes Automerge refuses (by change hash): left out, the rest applied.
+ */
 async function mergeVerified(deps: WorkspaceDeps, parcelId: string, entries: VerifiedEntry[], bodyOf: Map<string, Uint8Array>, erasure: boolean) {
-	const byPart = new Map<PartName, Uint8Array[]>();
+	const byPart = new Map<PartName, { bodies: Uint8Array[]; hashes: string[] }>();
 	for (const e of entries) {
 		const body = bodyOf.get(e.changeHash);
 		if (!e.verified || !body || e.entry.kind !== 'edit') continue;
-		byPart.set(e.entry.part, [...(byPart.get(e.entry.part) ?? []), body]);
+		const p = byPart.get(e.entry.part) ?? { bodies: [], hashes: [] };
+		p.bodies.push(body);
+		p.hashes.push(e.changeHash);
+		byPart.set(e.entry.part, p);
 	}
-	if (!byPart.size) return;
+	const unusable = new Map<string, string>();
+	if (!byPart.size) return unusable;
 	const { db } = deps;
 	await db.transaction('rw', [db.docs], async () => {
 		const stored = await db.docs.get(parcelId);
 		const row: DocRow = stored ? { ...stored, parts: { ...stored.parts }, rev: stored.rev + 1 } : { parcelId, parts: {}, rev: 1 };
 		// After an erasure the private document restarts from what the log still holds.
 		if (erasure) delete row.parts.private;
-		for (const [part, changes] of byPart) {
+		for (const [part, { bodies, hashes }] of byPart) {
 			const data = row.parts[part];
 			const base = data ? loadDoc(data) : null;
 			if (base && !base.ok) continue; // unreadable local bytes stay for inspection
-			const loaded = base ? applyRemoteChanges(base.doc, changes) : loadPartDoc(changes);
+			const rebase = () => {
+				const again = loadDoc(data!);
+				if (!again.ok) throw new Error(again.message);
+				return again.doc;
+			};
+			const loaded = base ? applyRemoteChanges(base.doc, bodies, { rebase }) : loadPartDoc(bodies);
 			if (!loaded.ok) continue;
+			for (const b of loaded.bad) unusable.set(hashes[b.index], b.message);
 			row.parts[part] = Automerge.save(loaded.doc);
 			Automerge.free(loaded.doc);
 		}
 		await db.docs.put(row);
 	});
+	return unusable;
 }
