@@ -15,6 +15,12 @@ import { faultsFromEnv } from './store/faults';
 import { Cluster } from './cluster/cluster';
 import { PostgresLease, SoleLease } from './cluster/lease';
 import { PostgresLogStore } from './store/postgres/log-store';
+import { join } from 'node:path';
+import { treeHash } from '../core/log/tree';
+import { nodeVerifier } from './ed25519';
+import { Gossip } from './witnessing/gossip';
+import { readWitnessPolicy } from './witnessing/policy-file';
+import { Witnessing } from './witnessing/witnessing';
 
 export interface Runtime {
 	config: ServerConfig;
@@ -23,6 +29,10 @@ export interface Runtime {
 	projector: Projector;
 	sessions: SessionStore;
 	cluster: Cluster;
+	/** Submits checkpoints to the policy's witnesses and attaches their cosignatures (witnessing/). */
+	witnessing: Witnessing;
+	/** Checkpoints clients show (POST /api/gossip), and the fork evidence among them. */
+	gossip: Gossip;
 }
 
 let current: Promise<Runtime> | null = null;
@@ -34,6 +44,7 @@ export function runtime(): Promise<Runtime> {
 
 async function openRuntime(config: ServerConfig): Promise<Runtime> {
 	const identity = readLogKeyFile(logKeyPath(config));
+	const policy = readWitnessPolicy(config.witnessPolicyFile);
 	const store = await openStore(config);
 	const projection = await openProjection(store);
 	const projector = new Projector({ log: store, projection });
@@ -45,11 +56,33 @@ async function openRuntime(config: ServerConfig): Promise<Runtime> {
 	// On PostgreSQL several app servers may share the log: only the holder of the lease sequences
 	// (and projects); the others forward submissions to it. On SQLite this process always holds it.
 	const shared = store instanceof PostgresLogStore;
-	const ledger = await Ledger.open({ store: logStore, identity, checkPool, paused: shared, onCommit: () => projector.schedule() });
+	let witnessing: Witnessing | null = null;
+	const onCommit = () => {
+		projector.schedule();
+		witnessing?.schedule(); // only notes the new head: the requests go out later, off this path
+	};
+	const ledger = await Ledger.open({ store: logStore, identity, checkPool, paused: shared, onCommit });
+	witnessing = new Witnessing({
+		policy,
+		head: () => ledger.mapVersion(),
+		prove: (first, second) => ledger.consistencyProof(first, second),
+		attach: (size, text, lines) => void ledger.sequencer.addCosignatures(size, text, lines),
+		verifier: nodeVerifier,
+		timing: { maxBackoffMs: config.witnessRetryMaxMs },
+		log: (m) => console.log(m)
+	});
+	witnessing.start();
+	const gossip = new Gossip({
+		logKey: identity.key,
+		verifier: nodeVerifier,
+		head: () => ledger.mapVersion(),
+		rootAt: (size) => treeHash(size, ledger.sequencer.hashReader),
+		evidenceDir: join(config.dataDir, 'gossip-evidence')
+	});
 	const lease = shared
 		? new PostgresLease({ connectionString: config.databaseUrl!, selfUrl: config.selfUrl, pool: store.pool })
 		: new SoleLease(config.selfUrl);
 	const cluster = new Cluster({ ledger, lease, projector });
 	cluster.start();
-	return { config, ledger, projection, projector, sessions: new SessionStore(identity.sessionSecret), cluster };
+	return { config, ledger, projection, projector, sessions: new SessionStore(identity.sessionSecret), cluster, witnessing, gossip };
 }

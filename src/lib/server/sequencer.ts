@@ -12,6 +12,7 @@ import { districtOf, isParcelId } from '../core/record/ids';
 import type { AuthorityCode } from '../core/log/authority';
 import type { CheckedSubmission, Refusal } from '../core/log/submission';
 import { parseCheckpoint } from '../core/log/checkpoint';
+import { addSignatureLines, splitNote } from '../core/witness/cosignature';
 import { applyEntries, ParcelMap } from '../core/map';
 import { HashCache } from './hash-cache';
 import { mapDisagreement, mapFromStore } from './map/build';
@@ -69,6 +70,8 @@ const NOT_LEADER: SubmitResult = {
 };
 
 const docKey = (parcel: string, part: string) => `${parcel}\u0000${part}`;
+/** A signed note's text (what its signatures sign); the note itself when it is not one. */
+const noteText = (note: string): string => splitNote(note)?.text ?? note;
 
 export class Sequencer {
 	readonly #store: LogStore;
@@ -166,7 +169,23 @@ export class Sequencer {
 		// A commit may have moved the head past what this load read: never go back.
 		if (size < this.#head.size) return;
 		this.#registry = registry;
-		if (size !== this.#head.size || checkpoint !== this.#head.checkpoint) this.#setHead({ size, checkpoint, map });
+		// The same signed tree keeps the witness cosignatures gathered for it meanwhile.
+		if (size !== this.#head.size || noteText(checkpoint) !== noteText(this.#head.checkpoint)) this.#setHead({ size, checkpoint, map });
+	}
+
+	/**
+	 * Adds witness cosignature lines to the checkpoint of this size, if it is still retained and its
+	 * text is `text` (the lines were verified against that text): from then on every answer that
+	 * carries this checkpoint carries them too. Returns whether they were attached.
+	 */
+	addCosignatures(size: number, text: string, lines: string[]): boolean {
+		const v = size === this.#head.size ? this.#head : this.#history.at(size);
+		if (!v || noteText(v.checkpoint) !== text) return false;
+		const cosigned: MapVersion = { ...v, checkpoint: addSignatureLines(v.checkpoint, lines) };
+		if (cosigned.checkpoint === v.checkpoint) return true;
+		this.#history.replace(cosigned);
+		if (v === this.#head) this.#head = cosigned;
+		return true;
 	}
 
 	/** Why the stored checkpoint's map line is not the map's root, or null (a log from before the map has no line). */

@@ -49,6 +49,14 @@ export class MapHistory {
 		if (drop) this.#versions.splice(0, drop);
 	}
 
+	/** Puts `v` in place of the retained version of its size (a checkpoint that gained cosignatures). */
+	replace(v: MapVersion): boolean {
+		const i = this.#versions.findIndex((x) => x.size === v.size);
+		if (i < 0) return false;
+		this.#versions[i] = v;
+		return true;
+	}
+
 	get newest(): MapVersion | null {
 		return this.#versions.at(-1) ?? null;
 	}
