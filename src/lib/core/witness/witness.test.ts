@@ -79,7 +79,7 @@ describe('witness policy', () => {
 		if (!p.ok) throw new Error(p.message);
 		expect(p.value.witnesses[0].url).toBe('http://127.0.0.1:4501');
 		expect(formatPolicy(p.value, { urls: false })).toBe(W.policy);
-		expect(parsePolicy('').ok && parsePolicy('').value).toEqual({ witnesses: [], quorum: 0 });
+		expect(parsePolicy('')).toEqual({ ok: true, value: { witnesses: [], quorum: 0 } });
 		for (const bad of [`witness ${W.w1.vkey}\n`, `witness ${W.w1.vkey}\nquorum 2\n`, `witness ${W.w1.vkey}\nwitness ${W.w1.vkey}\nquorum 1\n`, 'quorum 1\n', 'log x\nquorum 0\n', `witness ${W.w1.vkey} ftp://x\nquorum 1\n`, 'quorum 0\nquorum 0\n']) {
 			expect(parsePolicy(bad).ok, bad).toBe(false);
 		}
