@@ -12,6 +12,7 @@ import * as Automerge from '@automerge/automerge';
 import { toPlain } from '../core/crdt/document';
 import { districtOf } from '../core/record/ids';
 import { isJsonObject, type JsonObject, type JsonValue } from '../core/record/json';
+import { neutralizeText } from '../core/record/text-rules.js';
 import { PUBLIC_PARTS } from '../core/record/parts';
 import { recordAlarm } from './checkpoints';
 import type { DocRow, FieldDatabase, SearchRow } from './db';
@@ -20,15 +21,19 @@ import { deltaOf } from './search-index';
 import { emptyRow, finishRow, updateRow } from './search-row';
 import { getState, putState } from './state';
 
-/** The server's projection drops U+0000 from every string (PostgreSQL refuses it); so does this. */
-function withoutNul(x: JsonValue): JsonValue {
-	if (typeof x === 'string') return x.includes('\0') ? x.replaceAll('\0', '') : x;
-	if (Array.isArray(x)) return x.map(withoutNul);
-	if (isJsonObject(x)) return Object.fromEntries(Object.entries(x).map(([k, v]) => [k.replaceAll('\0', ''), withoutNul(v)]));
+/**
+ * The server's projection shows every string by the record text rule (refused characters as
+ * visible stand-ins, core/record/text-rules.js); rows the device computes keep the text as it is.
+ * Rows are compared in the server's form. Row fields are all one-line strings.
+ */
+function neutralized(x: unknown): unknown {
+	if (typeof x === 'string') return neutralizeText(x);
+	if (Array.isArray(x)) return x.map(neutralized);
+	if (isJsonObject(x as JsonValue)) return Object.fromEntries(Object.entries(x as JsonObject).map(([k, v]) => [neutralizeText(k), neutralized(v)]));
 	return x;
 }
 
-/** The search row the documents give (public parts only; a part that does not load is left out). */
+/** The search row the documents give, as pulls and saves compute it (public parts; a part that does not load is left out). */
 export function rowFromDocs(id: string, parts: DocRow['parts'] | undefined): SearchRow {
 	let row: SearchRow = finishRow(emptyRow(id));
 	for (const part of PUBLIC_PARTS) {
@@ -37,7 +42,7 @@ export function rowFromDocs(id: string, parts: DocRow['parts'] | undefined): Sea
 		const loaded = loadDoc(data);
 		if (!loaded.ok) continue;
 		try {
-			row = updateRow(row, part, withoutNul(toPlain(part, loaded.doc)) as JsonObject);
+			row = updateRow(row, part, toPlain(part, loaded.doc));
 		} finally {
 			Automerge.free(loaded.doc);
 		}
@@ -56,7 +61,8 @@ const shown = (x: unknown) => {
 export function rowDifference(stored: SearchRow | undefined, computed: SearchRow): string | null {
 	if (!stored) return 'the device holds no search row of it';
 	for (const f of FIELDS) {
-		if (JSON.stringify(stored[f]) !== JSON.stringify(computed[f])) return `${f}: the server said ${shown(stored[f])}, the documents say ${shown(computed[f])}`;
+		const [a, b] = [neutralized(stored[f]), neutralized(computed[f])];
+		if (JSON.stringify(a) !== JSON.stringify(b)) return `${f}: the server said ${shown(a)}, the documents say ${shown(b)}`;
 	}
 	return null;
 }
