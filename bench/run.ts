@@ -12,6 +12,7 @@ import { benchTiles } from './tiles';
 import { benchScaleOut } from './scale-out';
 import { benchPublicSearch } from './public-search';
 import { benchFieldPull } from './field-pull';
+import { benchWitness } from './witness';
 import { markdownTable, type BenchRow } from './table';
 
 const { values } = parseArgs({ options: { scale: { type: 'string' }, only: { type: 'string' } } });
@@ -41,6 +42,7 @@ const ensureServerInputs = () => {
 };
 
 await step('ingest', () => benchIngest({ edits: big ? 100_000 : 20_000, pg: process.env.PG_TEST_URL ?? null }));
+await step('witness', () => benchWitness({ edits: big ? 40_000 : 10_000, rounds: 3 }));
 await step('proofs', () => benchProofs(big ? 1 << 22 : 1 << 20));
 await step('map', () => benchMap(big ? 300_000 : 100_000));
 await step('tiles', async () => {
