@@ -11,6 +11,7 @@ import { monitor } from './commands/monitor';
 import { backup, restore } from './commands/backup';
 import { verifyExtractCommand } from './commands/verify-extract';
 import { witness } from './commands/witness';
+import { status } from './commands/status';
 
 const HELP = `Parcel Ledger operator commands (data folder: DATA_DIR, default ./data; DATABASE_URL for PostgreSQL)
 
@@ -23,8 +24,9 @@ const HELP = `Parcel Ledger operator commands (data folder: DATA_DIR, default ./
   edit --key FILE --parcel ID --part parcel|valuation|title|private --set field=value … [--server URL]
   erase --key REGISTRAR.json --parcel ID --field PATH [--field …] --reason TEXT --basis TEXT [--server URL]
         erase private values on a legal request (entries stay; bodies go; the log still verifies)
-  verify URL [--key VERIFIER_KEY] [--changes]
-        audit a running log: checkpoint, tiles, every entry, signature and grant; exit 1 on any failure
+  verify URL [--key VERIFIER_KEY] [--changes] [--policy FILE]
+        audit a running log: checkpoint, tiles, every entry, signature and grant; exit 1 on any failure;
+        then the served checkpoint's witness cosignatures against the policy (FILE, else /log/witnesses)
   verify --local [--key VERIFIER_KEY]
         the same audit of the data folder's (or DATABASE_URL's) store in place, e.g. a restored backup
   monitor URL --key VERIFIER_KEY [--state FILE] [--once] [--interval SECONDS]
@@ -37,13 +39,15 @@ const HELP = `Parcel Ledger operator commands (data folder: DATA_DIR, default ./
   verify-extract FILE [--key VERIFIER_KEY]
         check a parcel extract offline (proofs, signatures, changes, record); exit 1 if it does not verify
   serve [--port N]              serve the built app on this data folder
+  status [URL]                  a running server's role, tree size, witnesses' health and fork evidence
+        (default http://127.0.0.1:$PORT or :3000); exit 1 on fork evidence or a witness conflict
   witness --key FILE --state FILE --port N --log LOG_VERIFIER_KEY [--log …] [--name NAME] [--host H]
         run a C2SP tlog-witness: cosign each checkpoint of those logs that is consistent with the
         last one it cosigned (key file made with --name when absent; state written atomically)
 
 Writes go to --server URL when given, else straight to the local data folder (with no server running on it).`;
 
-const commands: Record<string, (args: string[]) => Promise<void>> = { erase, init, demo, keygen, grant, revoke, edit, verify, monitor, 'verify-extract': verifyExtractCommand, backup, restore, serve, witness };
+const commands: Record<string, (args: string[]) => Promise<void>> = { erase, init, demo, keygen, grant, revoke, edit, verify, monitor, 'verify-extract': verifyExtractCommand, backup, restore, serve, witness, status };
 
 const [name, ...args] = process.argv.slice(2);
 if (!name || name === 'help' || name === '--help' || name === '-h') {

@@ -7,14 +7,20 @@ import { openStore } from '../../src/lib/server/open-store';
 import { verifierIdentity } from '../../src/lib/server/log-identity';
 import { auditLocalStore } from '../../src/lib/server/local-audit';
 import { pinnedIdentity } from '../log-key';
-import { logFetchers } from '../log-fetch';
+import { logFetchers, type LogFetchers } from '../log-fetch';
+import { readFileSync } from 'node:fs';
+import { openCheckpoint } from '../../src/lib/core/log/checkpoint';
+import type { NoteVerifierKey } from '../../src/lib/core/log/note';
+import { checkWitnesses, parsePolicy, type WitnessPolicy } from '../../src/lib/core/witness/policy';
 
 /**
- * verify URL [--key VERIFIER_KEY] [--changes]: audits a running log from the outside, with only
- * what it publishes: checkpoint, tiles, entry bundles (and change bodies with --changes).
+ * verify URL [--key VERIFIER_KEY] [--changes] [--policy FILE]: audits a running log from the
+ * outside, with only what it publishes: checkpoint, tiles, entry bundles (and change bodies with
+ * --changes); then checks the served checkpoint's witness cosignatures against the policy (FILE,
+ * else the log's /log/witnesses) and says plainly when it lacks enough of them.
  */
 export async function verify(args: string[]): Promise<void> {
-	const { values, positionals } = parse(args, { key: { type: 'string' }, changes: { type: 'boolean' }, local: { type: 'boolean' } }, 1);
+	const { values, positionals } = parse(args, { key: { type: 'string' }, changes: { type: 'boolean' }, local: { type: 'boolean' }, policy: { type: 'string' } }, 1);
 	if (values.local) {
 		if (positionals.length) throw new UsageError('--local audits the data folder (or DATABASE_URL); give no URL');
 		return verifyLocal(values.key);
@@ -48,6 +54,28 @@ export async function verify(args: string[]): Promise<void> {
 	if (process.stderr.isTTY) process.stderr.write('\n');
 	log(auditSummary(report));
 	if (!report.ok) process.exitCode = 1;
+	log(await witnessSummary(http, key.value, values.policy));
+}
+
+/** One line on the served checkpoint's cosignatures against the witness policy (docs/protocol.md "Witnesses"). */
+async function witnessSummary(http: LogFetchers, key: NoteVerifierKey, policyFile: string | undefined): Promise<string> {
+	let policy: WitnessPolicy;
+	let source: string;
+	try {
+		const text = policyFile ? readFileSync(policyFile, 'utf8') : await http.fetchText('log/witnesses');
+		const parsed = parsePolicy(text);
+		if (!parsed.ok) return `! witnesses: the policy ${policyFile ?? 'the log serves'} is not usable: ${parsed.message}`;
+		policy = parsed.value;
+		source = policyFile ? `the policy in ${policyFile}` : 'the policy the log itself serves (pass --policy FILE to pin the one you expect)';
+	} catch (e) {
+		return `! witnesses: no witness policy (${(e as Error).message}); nothing shows that others are shown this same log`;
+	}
+	const note = await http.fetchText('log/checkpoint');
+	const opened = await openCheckpoint(note, key, nodeVerifier);
+	if (!opened.ok) return `✗ witnesses: the served checkpoint does not verify: ${opened.message}`;
+	const v = await checkWitnesses(note, policy, nodeVerifier);
+	const mark = policy.witnesses.length === 0 ? '!' : v.ok ? '✓' : '!';
+	return `${mark} witnesses (checkpoint of size ${opened.value.checkpoint.size}, ${source}): ${v.message}`;
 }
 
 /**
