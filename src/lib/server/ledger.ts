@@ -35,6 +35,8 @@ export interface LedgerOptions {
 	/** Skip the full recomputation on open (tests that reopen many times). Default: verify. */
 	verify?: boolean;
 	onCommit?: (entries: { index: number; entry: Entry }[]) => void;
+	/** Erased change bodies' files go too (Sequencer `onErase`). */
+	onErase?: (changeHashes: Uint8Array[]) => Promise<unknown>;
 	/** Worker threads for decoding and signature checks; without one they run in this thread. */
 	checkPool?: CheckPool;
 	/** Open without sequencing, until the sequencer lease is won (see cluster/). */
@@ -62,6 +64,7 @@ export class Ledger {
 			maxBatch: o.maxBatch,
 			maxDelayMs: o.maxDelayMs,
 			onCommit: o.onCommit,
+			onErase: o.onErase,
 			paused: o.paused,
 			mapHistory: o.mapHistory
 		});

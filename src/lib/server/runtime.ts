@@ -21,6 +21,8 @@ import { nodeVerifier } from './ed25519';
 import { Gossip } from './witnessing/gossip';
 import { readWitnessPolicy } from './witnessing/policy-file';
 import { Witnessing } from './witnessing/witnessing';
+import { openFileStore } from './files/open';
+import type { FileStore } from './files/types';
 
 export interface Runtime {
 	config: ServerConfig;
@@ -33,6 +35,8 @@ export interface Runtime {
 	witnessing: Witnessing;
 	/** Checkpoints clients show (POST /api/gossip), and the fork evidence among them. */
 	gossip: Gossip;
+	/** Photos and documents named by logged edits (files/). */
+	files: FileStore;
 }
 
 let current: Promise<Runtime> | null = null;
@@ -47,6 +51,7 @@ async function openRuntime(config: ServerConfig): Promise<Runtime> {
 	const policy = readWitnessPolicy(config.witnessPolicyFile);
 	const store = await openStore(config);
 	const projection = await openProjection(store);
+	const files = await openFileStore(store);
 	const projector = new Projector({ log: store, projection });
 	// Projection happens after commits, debounced, never on the request path.
 	// Decoding and signature checks run in worker threads when there is more than one core.
@@ -61,7 +66,7 @@ async function openRuntime(config: ServerConfig): Promise<Runtime> {
 		projector.schedule();
 		witnessing?.schedule(); // only notes the new head: the requests go out later, off this path
 	};
-	const ledger = await Ledger.open({ store: logStore, identity, checkPool, paused: shared, onCommit });
+	const ledger = await Ledger.open({ store: logStore, identity, checkPool, paused: shared, onCommit, onErase: (hashes) => files.forgetChanges(hashes) });
 	witnessing = new Witnessing({
 		policy,
 		head: () => ledger.mapVersion(),
@@ -84,5 +89,5 @@ async function openRuntime(config: ServerConfig): Promise<Runtime> {
 		: new SoleLease(config.selfUrl);
 	const cluster = new Cluster({ ledger, lease, projector });
 	cluster.start();
-	return { config, ledger, projection, projector, sessions: new SessionStore(identity.sessionSecret), cluster, witnessing, gossip };
+	return { config, ledger, projection, projector, sessions: new SessionStore(identity.sessionSecret), cluster, witnessing, gossip, files };
 }

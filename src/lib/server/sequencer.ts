@@ -47,6 +47,8 @@ export interface SequencerOptions {
 	maxDelayMs?: number;
 	/** Called after each durable commit with the new entries (for projections). */
 	onCommit?: (entries: { index: number; entry: Entry }[]) => void;
+	/** Called after a durable commit that erased change bodies, before compaction: drops the files only they named. */
+	onErase?: (changeHashes: Uint8Array[]) => Promise<unknown>;
 	/** Start without sequencing until `resume` (an app server that must first win the lease). */
 	paused?: boolean;
 	/** How many recent map versions to keep (map/versions.ts). */
@@ -80,6 +82,7 @@ export class Sequencer {
 	readonly #maxBatch: number;
 	readonly #maxDelay: number;
 	readonly #onCommit?: SequencerOptions['onCommit'];
+	readonly #onErase?: SequencerOptions['onErase'];
 	readonly #cache: HashCache;
 	#registry: KeyRegistry;
 	/** The committed head: size, its signed checkpoint and the parcel map it commits to, swapped as one. */
@@ -100,6 +103,7 @@ export class Sequencer {
 		this.#maxBatch = o.maxBatch ?? 1000;
 		this.#maxDelay = o.maxDelayMs ?? 5;
 		this.#onCommit = o.onCommit;
+		this.#onErase = o.onErase;
 		this.#cache = new HashCache((ix) => this.#store.readHashes(ix));
 		this.#registry = new KeyRegistry({ logKey: this.#id.key.publicKey });
 		this.#history = new MapHistory(o.mapHistory);
@@ -376,6 +380,7 @@ export class Sequencer {
 			this.#registry = registry;
 			// Erased bodies are gone from the rows; compaction makes them gone from the files too,
 			// before the registrar who asked is answered.
+			if (erase.length && this.#onErase) await this.#onErase(erase).catch((e) => console.error(`[sequencer] erasing files of erased changes failed: ${(e as Error).message}`));
 			if (erase.length) await this.#store.compact().catch((e) => console.error(`[sequencer] compaction after erasure failed: ${(e as Error).message}`));
 		}
 

@@ -1,0 +1,130 @@
+// SQLite file store (better-sqlite3), sharing the log's database handle: chunks are rows of at
+// most CHUNK_ROW_BYTES, hashed in order by iterating the rows when the last one arrives.
+import type Database from 'better-sqlite3';
+import type { PartName } from '../../../core/log/entry';
+import type { FileType } from '../../../core/files/sniff';
+import { sha256OfPieces } from '../hashing';
+import { SQLITE_FILES_SCHEMA } from './schema';
+import { CHUNK_ROW_BYTES, FileError, type FileRecord, type FileRef, type FileStatus, type FileStore } from '../types';
+import { planWrite } from '../write-plan';
+
+type Row = Record<string, unknown>;
+const status = (r: Row): FileStatus => ({
+	hash: r.hash as string,
+	size: r.size as number,
+	type: r.type as FileType,
+	received: r.received as number,
+	complete: r.complete === 1
+});
+const refOf = (r: Row): FileRef => ({ changeHash: new Uint8Array(r.change_hash as Buffer), parcel: r.parcel as string, part: r.part as PartName });
+
+export class SqliteFileStore implements FileStore {
+	readonly #db: Database.Database;
+
+	constructor(db: Database.Database) {
+		this.#db = db;
+	}
+
+	async migrate(): Promise<void> {
+		this.#db.exec(SQLITE_FILES_SCHEMA);
+	}
+
+	#status(hash: string): FileStatus | null {
+		const r = this.#db.prepare('SELECT * FROM files WHERE hash = ?').get(hash) as Row | undefined;
+		return r ? status(r) : null;
+	}
+
+	async expect(file: { hash: string; size: number; type: FileType }, ref: FileRef): Promise<FileStatus> {
+		this.#db.transaction(() => {
+			this.#db.prepare('INSERT OR IGNORE INTO files (hash, size, type) VALUES (?, ?, ?)').run(file.hash, file.size, file.type);
+			this.#db.prepare('INSERT OR IGNORE INTO file_refs (hash, change_hash, parcel, part) VALUES (?, ?, ?, ?)').run(file.hash, ref.changeHash, ref.parcel, ref.part);
+		})();
+		return this.#status(file.hash)!;
+	}
+
+	async status(hash: string): Promise<FileStatus | null> {
+		return this.#status(hash);
+	}
+
+	async writeChunk(hash: string, offset: number, bytes: Uint8Array): Promise<FileStatus> {
+		const db = this.#db;
+		const finished = db.transaction(() => {
+			const current = this.#status(hash);
+			const plan = planWrite(current, hash, offset, bytes);
+			if (!plan) return false;
+			for (let at = 0; at < plan.bytes.length; at += CHUNK_ROW_BYTES) {
+				db.prepare('INSERT INTO file_chunks (hash, off, data) VALUES (?, ?, ?)').run(hash, plan.offset + at, plan.bytes.subarray(at, at + CHUNK_ROW_BYTES));
+			}
+			db.prepare('UPDATE files SET received = ? WHERE hash = ?').run(plan.received, hash);
+			return plan.received === current!.size;
+		})();
+		if (finished) {
+			// Rows are read one at a time (`iterate`), so memory stays at one chunk.
+			const rows = db.prepare('SELECT data FROM file_chunks WHERE hash = ? ORDER BY off').pluck().iterate(hash) as Iterable<Buffer>;
+			const actual = await sha256OfPieces(rows);
+			if (actual !== hash) {
+				db.transaction(() => {
+					db.prepare('DELETE FROM file_chunks WHERE hash = ?').run(hash);
+					db.prepare('UPDATE files SET received = 0 WHERE hash = ?').run(hash);
+				})();
+				throw new FileError('hash-mismatch', `the bytes received hash to ${actual}, not ${hash}: nothing was kept; send the file again`);
+			}
+			db.prepare('UPDATE files SET complete = 1 WHERE hash = ?').run(hash);
+		}
+		return this.#status(hash)!;
+	}
+
+	async read(hash: string): Promise<AsyncIterable<Uint8Array> | null> {
+		if (!this.#status(hash)?.complete) return null;
+		const db = this.#db;
+		// One row per step, by offset, so a concurrent write never holds the statement open.
+		return (async function* () {
+			let off = -1;
+			const next = db.prepare('SELECT off, data FROM file_chunks WHERE hash = ? AND off > ? ORDER BY off LIMIT 1');
+			for (;;) {
+				const r = next.get(hash, off) as Row | undefined;
+				if (!r) return;
+				off = r.off as number;
+				yield new Uint8Array(r.data as Buffer);
+			}
+		})();
+	}
+
+	async refs(hash: string): Promise<FileRef[]> {
+		return (this.#db.prepare('SELECT * FROM file_refs WHERE hash = ?').all(hash) as Row[]).map(refOf);
+	}
+
+	async forgetChanges(changeHashes: Uint8Array[]): Promise<string[]> {
+		const db = this.#db;
+		return db.transaction(() => {
+			const touched = new Set<string>();
+			for (const c of changeHashes) {
+				for (const h of db.prepare('SELECT hash FROM file_refs WHERE change_hash = ?').pluck().all(c) as string[]) touched.add(h);
+				db.prepare('DELETE FROM file_refs WHERE change_hash = ?').run(c);
+			}
+			const dropped: string[] = [];
+			for (const h of touched) {
+				if (db.prepare('SELECT 1 FROM file_refs WHERE hash = ?').get(h)) continue;
+				db.prepare('DELETE FROM file_chunks WHERE hash = ?').run(h);
+				db.prepare('DELETE FROM files WHERE hash = ?').run(h);
+				dropped.push(h);
+			}
+			return dropped;
+		})();
+	}
+
+	async *list(): AsyncIterable<FileRecord> {
+		const hashes = this.#db.prepare('SELECT hash FROM files WHERE complete = 1 ORDER BY hash').pluck().all() as string[];
+		for (const hash of hashes) {
+			const s = this.#status(hash);
+			if (s) yield { hash, size: s.size, type: s.type, refs: await this.refs(hash) };
+		}
+	}
+
+	async usage(): Promise<{ files: number; bytes: number; pendingBytes: number }> {
+		const r = this.#db
+			.prepare('SELECT COALESCE(SUM(complete), 0) AS files, COALESCE(SUM(CASE WHEN complete = 1 THEN size ELSE 0 END), 0) AS bytes, COALESCE(SUM(CASE WHEN complete = 0 THEN received ELSE 0 END), 0) AS pending FROM files')
+			.get() as Row;
+		return { files: r.files as number, bytes: r.bytes as number, pendingBytes: r.pending as number };
+	}
+}
