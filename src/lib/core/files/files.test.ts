@@ -1,4 +1,6 @@
 import * as A from '@automerge/automerge';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
 import { filesNamedBy } from './named-files';
 import { sniffType } from './sniff';
@@ -26,4 +28,10 @@ describe('sniffType', () => {
 		expect(sniffType(b('GIF89a'))).toBeNull();
 		expect(sniffType(b('<html>'))).toBeNull();
 	});
+});
+
+it('docs/protocol.md "Files" test vector', () => {
+	const file = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0x00]);
+	expect(sniffType(file)).toBe('image/jpeg');
+	expect(bytesToHex(sha256(file))).toBe('f55517e918c9f1ac538778a7d787f93b66102886b93464e5bf61b48527913dfd');
 });

@@ -1,7 +1,7 @@
 // The `private` part: owners' contact details, national identifiers and internal notes.
 // Written by assessors and registrars; its change bodies are served to staff only.
 import * as v from 'valibot';
-import { localKey, nonEmptyText, maxText, multiLineText } from './formats';
+import { count, localKey, nonEmptyText, maxText, multiLineText, sha256Key } from './formats';
 import { parcelIdSchema } from './parcel-schema';
 
 export const contactSchema = v.strictObject({
@@ -16,7 +16,9 @@ export const privateSchema = v.strictObject({
 	contacts: v.record(localKey, contactSchema),
 	nationalIds: v.record(localKey, nonEmptyText(64)),
 	/** Automerge text, so several staff members' notes merge. */
-	internalNotes: multiLineText(50_000)
+	internalNotes: multiLineText(50_000),
+	/** Scanned IDs and other private documents: files addressed by the SHA-256 that keys them, served to staff only. */
+	documents: v.optional(v.record(sha256Key, v.strictObject({ kind: nonEmptyText(100), title: maxText(300), size: count })))
 });
 
 export type Contact = v.InferOutput<typeof contactSchema>;

@@ -1,0 +1,119 @@
+// PUT /api/files/<sha256> (docs/protocol.md "Files"): a chunk of a file that a logged change
+// names. Everything that can be refused is refused before a byte is kept: the change must be in
+// the log and name the file, the size within the limit and as the change declares, the type one
+// of FILE_TYPES by its magic bytes. The body is streamed into chunk rows; never held whole.
+import { fromHex } from '../../core/bytes';
+import { filesNamedBy } from '../../core/files/named-files';
+import { SNIFF_BYTES, sniffType } from '../../core/files/sniff';
+import { HttpError } from '../http/respond';
+import type { LogStore } from '../store/types';
+import { CHUNK_ROW_BYTES, FileError, type FileStatus, type FileStore } from './types';
+
+/** Largest file taken, bytes (FILES_MAX_BYTES). */
+export const DEFAULT_MAX_FILE_BYTES = 25 * 1024 * 1024;
+export const maxFileBytes = (): number => Number(process.env.FILES_MAX_BYTES) || DEFAULT_MAX_FILE_BYTES;
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+export interface ChunkRange {
+	first: number;
+	/** Exclusive end. */
+	end: number;
+	size: number;
+}
+
+/** `content-range: bytes <first>-<last>/<size>` (RFC 9110 §14.4), the last byte inclusive. */
+export function parseContentRange(header: string | null, bodyLength: number | null): ChunkRange {
+	const m = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(header?.trim() ?? '');
+	if (!m) throw new HttpError('bad-request', 'send content-range: bytes <first>-<last>/<size> with each chunk', 400);
+	const [first, last, size] = [Number(m[1]), Number(m[2]), Number(m[3])];
+	if (last < first || last >= size) throw new HttpError('bad-request', `content-range ${header} is not a range inside the file`, 400);
+	if (bodyLength !== null && bodyLength !== last - first + 1) throw new HttpError('bad-request', 'content-length differs from the content-range', 400);
+	return { first, end: last + 1, size };
+}
+
+const FILE_ERROR_STATUS: Record<FileError['code'], number> = {
+	'hash-mismatch': 422,
+	'out-of-order': 409,
+	'size-mismatch': 400,
+	'unknown-file': 404,
+	'too-large': 413
+};
+export const fileHttpError = (e: FileError): HttpError => new HttpError(e.code, e.message, FILE_ERROR_STATUS[e.code]);
+
+export interface UploadInput {
+	files: FileStore;
+	log: Pick<LogStore, 'readChange'>;
+	hash: string;
+	changeHash: string | null;
+	range: ChunkRange;
+	body: ReadableStream<Uint8Array> | null;
+	maxBytes?: number;
+}
+
+/** Checks one chunk and stores it; the file's status afterwards. */
+export async function receiveChunk(o: UploadInput): Promise<FileStatus> {
+	if (!HEX64.test(o.hash)) throw new HttpError('bad-request', 'a file is named by its SHA-256 in lower-case hex', 400);
+	const max = o.maxBytes ?? maxFileBytes();
+	if (o.range.size > max) throw new HttpError('too-large', `files are limited to ${max} bytes; this one is ${o.range.size}`, 413);
+	if (!o.changeHash || !HEX64.test(o.changeHash)) {
+		throw new HttpError('bad-request', 'name the logged change that records the file: x-change: <SHA-256 of the change, hex>', 400);
+	}
+	const change = await o.log.readChange(fromHex(o.changeHash));
+	if (!change) throw new HttpError('change-not-logged', 'that change is not in the log: push the edit before its file', 409);
+	const named = filesNamedBy(change.body).find((f) => f.hash === o.hash);
+	if (!named) throw new HttpError('not-named', 'the change does not name this file: only files recorded by a logged edit are taken', 422);
+	if (named.size !== null && named.size !== o.range.size) {
+		throw new HttpError('size-mismatch', `the change records ${named.size} bytes, the upload says ${o.range.size}`, 422);
+	}
+	const current = await o.files.status(o.hash);
+	if (current && current.size !== o.range.size) throw new HttpError('size-mismatch', `this file is ${current.size} bytes`, 422);
+	if (current?.complete) {
+		await o.files.expect({ hash: o.hash, size: current.size, type: current.type }, { changeHash: change.hash, parcel: change.parcel, part: change.part });
+		return current;
+	}
+	const received = current?.received ?? 0;
+	if (o.range.first > received) {
+		throw new HttpError('out-of-order', `the server holds bytes [0, ${received}) of this file; send from ${received}`, 409);
+	}
+	const reader = o.body?.getReader();
+	if (!reader) throw new HttpError('bad-request', 'the chunk has no body', 400);
+	let pending: Uint8Array[] = [];
+	let pendingBytes = 0;
+	let at = o.range.first;
+	let status = current;
+	let total = 0;
+	const flush = async () => {
+		if (!pendingBytes) return;
+		const piece = pending.length === 1 ? pending[0] : new Uint8Array(Buffer.concat(pending));
+		pending = [];
+		pendingBytes = 0;
+		if (!status) {
+			// The first bytes decide the type; nothing is recorded before they pass.
+			const type = sniffType(piece.subarray(0, SNIFF_BYTES));
+			if (!type) throw new HttpError('unsupported-type', 'only JPEG, PNG, WebP, HEIC and PDF files are taken (by their first bytes)', 415);
+			status = await o.files.expect({ hash: o.hash, size: o.range.size, type }, { changeHash: change.hash, parcel: change.parcel, part: change.part });
+		}
+		status = await o.files.writeChunk(o.hash, at, piece);
+		at += piece.length;
+	};
+	try {
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) break;
+			total += value.length;
+			if (o.range.first + total > o.range.end) throw new HttpError('bad-request', 'the body is longer than its content-range', 400);
+			pending.push(value);
+			pendingBytes += value.length;
+			if (pendingBytes >= CHUNK_ROW_BYTES) await flush();
+		}
+		if (o.range.first + total !== o.range.end) throw new HttpError('bad-request', 'the body is shorter than its content-range', 400);
+		await flush();
+	} catch (e) {
+		await reader.cancel().catch(() => {});
+		if (e instanceof FileError) throw fileHttpError(e);
+		throw e;
+	}
+	if (!status) throw new HttpError('bad-request', 'the chunk has no body', 400);
+	return status;
+}
