@@ -10,6 +10,7 @@ import { isHalting, type AlarmRow, type FieldDatabase } from './db';
 import { getJson, RequestError, type Fetch } from './http';
 import { browserVerifier } from './crypto';
 import { getState, putState, type CheckpointRecord, type LogRecord } from './state';
+import { noteWitnesses } from './witnesses';
 
 export class ForkError extends Error {
 	constructor(message: string) {
@@ -65,6 +66,7 @@ export async function recordAlarm(db: FieldDatabase, alarm: Omit<AlarmRow, 'id' 
  * checkpoint the device now trusts (the stored one when `note` is older but consistent).
  */
 export async function advanceCheckpoint(deps: TrustDeps, note: string): Promise<CheckpointRecord> {
+	// (verifyCheckpoint also checks the witnesses)
 	return (await verifyCheckpoint(deps, note)).trusted;
 }
 
@@ -75,7 +77,10 @@ export async function advanceCheckpoint(deps: TrustDeps, note: string): Promise<
  */
 export async function verifyCheckpoint(deps: TrustDeps, note: string): Promise<{ trusted: CheckpointRecord; checkpoint: Checkpoint }> {
 	const cp = await openTrusted(deps.log, note);
-	return { trusted: await extend(deps, note, cp), checkpoint: cp };
+	const trusted = await extend(deps, note, cp);
+	// Its witness cosignatures against the pinned policy (a warning when they are lacking, never a halt).
+	await noteWitnesses(deps.db, deps.log, note, cp, trusted);
+	return { trusted: (await getState(deps.db, 'checkpoint')) ?? trusted, checkpoint: cp };
 }
 
 async function extend(deps: TrustDeps, note: string, cp: Checkpoint): Promise<CheckpointRecord> {

@@ -1,4 +1,5 @@
-// Setting up the device: pin the log (origin and verifier key from GET /log/key), create or
+// Setting up the device: pin the log (origin and verifier key from GET /log/key, and its witness
+// policy from GET /log/witnesses), create or
 // import the signing key, and read the key's grant as replayed from the log.
 import { fromHex, toHex } from '../core/bytes';
 import { formatEnrolment } from '../core/signing/enrolment';
@@ -8,6 +9,7 @@ import { getText, type Fetch } from './http';
 import { generateDeviceKey, importSeed, parseKeyFile, type StoredKey } from './keys';
 import { loadRegistry, type KeyRecord } from './registry';
 import { getState, putState, type DeviceRecord, type LogRecord } from './state';
+import { fetchPolicy } from './witnesses';
 
 export async function pinLog(db: FieldDatabase, f: Fetch): Promise<LogRecord> {
 	const existing = await getState(db, 'log');
@@ -15,7 +17,8 @@ export async function pinLog(db: FieldDatabase, f: Fetch): Promise<LogRecord> {
 	const text = (await getText(f, '/log/key')).trim();
 	const key = parseVerifierKey(text);
 	if (!key.ok) throw new Error(`the server's log key is not usable: ${key.message}`);
-	const log: LogRecord = { origin: key.value.name, verifierKey: text, pinnedAt: Date.now() };
+	// The witness policy is pinned with the key: which witnesses must cosign a checkpoint.
+	const log: LogRecord = { origin: key.value.name, verifierKey: text, pinnedAt: Date.now(), witnessPolicy: await fetchPolicy(f) };
 	await putState(db, 'log', log);
 	return log;
 }

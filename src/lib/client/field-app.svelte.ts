@@ -6,7 +6,7 @@ import { fieldDb, isHalting, type AlarmRow, type FieldDatabase } from './db';
 import { Live } from './live.svelte';
 import { actorNames, loadRegistry, type KeyRecord } from './registry';
 import { runSync, SYNC_LOCK, type SyncOutcome } from './sync';
-import { getState, putState, IDLE_SYNC, type DeviceRecord, type DistrictRecord, type LogRecord, type SyncStatus } from './state';
+import { getState, putState, IDLE_SYNC, type CheckpointRecord, type DeviceRecord, type DistrictRecord, type LogRecord, type SyncStatus, type WitnessStatus } from './state';
 import type { Fetch } from './http';
 import type { SaveContext } from './save';
 import { signerOf } from './keys';
@@ -23,6 +23,9 @@ interface Basics {
 	districts: Record<string, DistrictRecord>;
 	sync: SyncStatus;
 	names: Map<string, string>;
+	/** The checkpoint the device trusts, and how it stands against the pinned witness policy. */
+	checkpoint: CheckpointRecord | null;
+	witness: WitnessStatus | null;
 	/** False until the first read of the database. */
 	loaded: boolean;
 }
@@ -43,17 +46,19 @@ export class FieldApp {
 		this.#online = typeof navigator === 'undefined' ? true : navigator.onLine;
 		this.basics = new Live<Basics>(
 			async () => {
-				const [device, log, districts, sync, grant, registry] = await Promise.all([
+				const [device, log, districts, sync, grant, registry, checkpoint, witness] = await Promise.all([
 					getState(db, 'device'),
 					getState(db, 'log'),
 					getState(db, 'districts'),
 					getState(db, 'sync'),
 					deviceGrant(db),
-					loadRegistry(db)
+					loadRegistry(db),
+					getState(db, 'checkpoint'),
+					getState(db, 'witness')
 				]);
-				return { device: device ?? null, log: log ?? null, grant, districts: districts ?? {}, sync: sync ?? IDLE_SYNC, names: actorNames(registry), loaded: true };
+				return { device: device ?? null, log: log ?? null, grant, districts: districts ?? {}, sync: sync ?? IDLE_SYNC, names: actorNames(registry), checkpoint: checkpoint ?? null, witness: witness ?? null, loaded: true };
 			},
-			{ device: null, log: null, grant: null, districts: {}, sync: IDLE_SYNC, names: new Map(), loaded: false }
+			{ device: null, log: null, grant: null, districts: {}, sync: IDLE_SYNC, names: new Map(), checkpoint: null, witness: null, loaded: false }
 		);
 		this.alarms = new Live(() => db.alarms.orderBy('id').reverse().toArray(), []);
 		this.pending = new Live(() => db.outbox.where('status').equals('pending').count(), 0);

@@ -69,3 +69,10 @@ export async function postJson<T>(f: Fetch, url: string, body: unknown, accept: 
 	if (!res.ok && !accept.includes(res.status)) throw await failure(res);
 	return { status: res.status, value: (await res.json()) as T };
 }
+
+/** POSTs a text body (a signed note); JSON answer. */
+export async function postText<T>(f: Fetch, url: string, body: string): Promise<T> {
+	const res = await send(f, url, { method: 'POST', headers: { 'content-type': 'text/plain; charset=utf-8' }, body });
+	if (!res.ok) throw await failure(res);
+	return (await res.json()) as T;
+}

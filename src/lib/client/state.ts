@@ -19,6 +19,28 @@ export interface LogRecord {
 	/** The note verifier key from GET /log/key. */
 	verifierKey: string;
 	pinnedAt: number;
+	/**
+	 * The witness policy (GET /log/witnesses, docs/protocol.md "Witnesses"), pinned with the key:
+	 * which witnesses must cosign a checkpoint. Absent on logs pinned before witnesses existed.
+	 */
+	witnessPolicy?: string;
+}
+
+/** How the checkpoint the device trusts stands against the pinned witness policy (client/witnesses.ts). */
+export interface WitnessStatus {
+	quorum: number;
+	witnesses: number;
+	/** The trusted checkpoint's size this status is of. */
+	size: number;
+	/** It carries at least `quorum` valid cosignatures of the policy's witnesses. */
+	ok: boolean;
+	cosigned: string[];
+	missing: string[];
+	/** checkWitnesses' plain sentence. */
+	message: string;
+	/** The largest checkpoint this device verified that met the quorum, if any. */
+	witnessedSize: number | null;
+	at: number;
 }
 
 export interface CheckpointRecord {
@@ -75,6 +97,7 @@ interface StateTypes {
 	device: DeviceRecord;
 	log: LogRecord;
 	checkpoint: CheckpointRecord;
+	witness: WitnessStatus;
 	districts: Record<string, DistrictRecord>;
 	sync: SyncStatus;
 }

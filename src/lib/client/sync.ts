@@ -9,6 +9,8 @@ import { pushOutbox } from './push';
 import { signIn } from './session';
 import { rebuildSearchIndex } from './search-index';
 import { getState, IDLE_SYNC, putState, type SyncStatus } from './state';
+import { gossipOnSync, refreshWitnesses } from './gossip';
+import { pinPolicy } from './witnesses';
 
 export const SYNC_LOCK = 'parcel-ledger-sync';
 
@@ -77,10 +79,18 @@ export async function runSync(db: FieldDatabase, fetch: Fetch): Promise<SyncOutc
 			await status.set('signing in', 0, 1);
 			// Without a session the device still syncs; it only receives no private bodies.
 			await signIn(fetch, log.origin, signerOf(device.key));
-			const deps = { db, fetch, log };
+			// The witness policy is pinned with the key (at setup; here for a device pinned before witnesses).
+			const deps = { db, fetch, log: await pinPolicy(db, fetch, log) };
+			// Gossip first: the server sees our checkpoint, we check its current one (the fork alarm halts here).
+			await status.set('checking the log against this device', 0, 1);
+			await gossipOnSync(deps);
 			const pushed = await pushOutbox({ ...deps, onProgress: (d, t) => void status.set('pushing edits', d, t) });
 			const pulled = await pullDistricts({ ...deps, onProgress: (d, t) => void status.set('pulling the log', d, t) });
 			await compactSearch(db, (d) => void status.set(`re-indexing ${d} for search`, 0, 1));
+			await status.set('collecting witness cosignatures', 0, 1);
+			await refreshWitnesses(deps).catch((e) => {
+				if (e instanceof ForkError) throw e;
+			});
 			await status.finish(null);
 			return { status: 'done', pushed: pushed.accepted, refused: pushed.refused, pulled: pulled.entries, conflicts: pulled.conflicts };
 		} catch (e) {

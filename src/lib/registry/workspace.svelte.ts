@@ -12,7 +12,7 @@ import { pushOutbox, type PushOutcome } from '../client/push';
 import { actorNames } from '../client/registry';
 import type { SaveContext } from '../client/save';
 import { signIn } from '../client/session';
-import { getState, type DeviceRecord, type LogRecord } from '../client/state';
+import { getState, type DeviceRecord, type LogRecord, type CheckpointRecord, type WitnessStatus } from '../client/state';
 import { tabActor } from '../client/tab';
 import { refreshKeys, type KeysView, type WorkspaceDeps } from './keys-sync';
 
@@ -28,6 +28,9 @@ async function withPushLock<T>(fn: () => Promise<T>): Promise<T | null> {
 interface Basics {
 	device: DeviceRecord | null;
 	log: LogRecord | null;
+	/** The checkpoint this workstation trusts, and how it stands against the pinned witness policy. */
+	checkpoint: CheckpointRecord | null;
+	witness: WitnessStatus | null;
 	loaded: boolean;
 }
 
@@ -57,10 +60,10 @@ export class RegistryApp {
 		this.fetch = f;
 		this.basics = new Live<Basics>(
 			async () => {
-				const [device, log] = await Promise.all([getState(db, 'device'), getState(db, 'log')]);
-				return { device: device ?? null, log: log ?? null, loaded: true };
+				const [device, log, checkpoint, witness] = await Promise.all([getState(db, 'device'), getState(db, 'log'), getState(db, 'checkpoint'), getState(db, 'witness')]);
+				return { device: device ?? null, log: log ?? null, checkpoint: checkpoint ?? null, witness: witness ?? null, loaded: true };
 			},
-			{ device: null, log: null, loaded: false }
+			{ device: null, log: null, checkpoint: null, witness: null, loaded: false }
 		);
 		this.pending = new Live(() => db.outbox.where('status').equals('pending').count(), 0);
 		this.refused = new Live(() => db.outbox.where('status').equals('refused').count(), 0);
