@@ -36,8 +36,9 @@ const HELP = `Parcel Ledger operator commands (data folder: DATA_DIR, default ./
         a consistent copy of the log store, taken while the server runs (not the log key)
   restore --from FILE [--key VERIFIER_KEY]
         a backup into an empty data folder or database; verified before it commits
-  verify-extract FILE [--key VERIFIER_KEY]
-        check a parcel extract offline (proofs, signatures, changes, record); exit 1 if it does not verify
+  verify-extract FILE [--key VERIFIER_KEY] [--policy FILE] [--log URL]
+        check a parcel extract offline (proofs, signatures, changes, record, witness cosignatures);
+        exit 1 if it does not verify; --log compares its checkpoint with the log's current one (a fork: exit 1)
   serve [--port N]              serve the built app on this data folder
   status [URL]                  a running server's role, tree size, witnesses' health and fork evidence
         (default http://127.0.0.1:$PORT or :3000); exit 1 on fork evidence or a witness conflict

@@ -25,20 +25,30 @@ export const EXTRACT_DOES_NOT_PROVE: readonly string[] = [
 export const EXTRACT_V1_NOT_COMPLETE =
 	'That the extract lists every edit of this parcel up to the checkpoint: it is an older parcel-ledger-extract/v1 file, without the parcel-map proof that shows it. Download the extract again to have that proven.';
 
+/** What a witnessed checkpoint adds, and what an unwitnessed one leaves open. */
+export const EXTRACT_PROVES_WITNESSED =
+	'Enough of the witnesses the policy names cosigned the checkpoint: each checked that it extends every checkpoint of this log it saw before, so the log showed them this same history (provided those witnesses are the ones the registry publishes).';
+export const EXTRACT_NOT_WITNESSED =
+	'That others are shown the same log: the checkpoint lacks the witness cosignatures its policy requires, so nothing shows the log did not show this extract a history it hides from others. Compare the checkpoint with the log\'s current one, or download the extract again later.';
+
 /** The `complete` check of a report that could not be proven either way (a v1 extract), if any. */
 export const completenessNotProven = (r: ExtractReport): ExtractCheck | undefined => r.checks.find((c) => c.name === 'complete' && c.notProven);
 
 /** The claims that hold for this report (meaningful when it verified). */
 export function extractClaims(r: ExtractReport): { proves: string[]; doesNotProve: string[] } {
-	if (r.completeUpTo !== null) return { proves: [...EXTRACT_PROVES, EXTRACT_PROVES_COMPLETE], doesNotProve: [...EXTRACT_DOES_NOT_PROVE] };
-	return { proves: [...EXTRACT_PROVES], doesNotProve: [EXTRACT_V1_NOT_COMPLETE, ...EXTRACT_DOES_NOT_PROVE] };
+	const proves = r.completeUpTo !== null ? [...EXTRACT_PROVES, EXTRACT_PROVES_COMPLETE] : [...EXTRACT_PROVES];
+	const doesNotProve = r.completeUpTo !== null ? [...EXTRACT_DOES_NOT_PROVE] : [EXTRACT_V1_NOT_COMPLETE, ...EXTRACT_DOES_NOT_PROVE];
+	if (r.witnessed === true) proves.push(EXTRACT_PROVES_WITNESSED);
+	if (r.witnessed === false) doesNotProve.unshift(EXTRACT_NOT_WITNESSED);
+	return { proves, doesNotProve };
 }
 
 /** The verdict's first line. */
 export function extractVerdict(r: ExtractReport): string {
 	if (!r.ok) return `NOT VERIFIED: ${r.reason ?? 'no checks ran'}`;
-	if (r.completeUpTo !== null) return `VERIFIED: extract of parcel ${r.parcel}, complete up to checkpoint ${r.completeUpTo}`;
-	return `VERIFIED: extract of parcel ${r.parcel}, but its completeness is NOT PROVEN (an older v1 extract without a map proof)`;
+	const witnessed = r.witnessed === false && r.witnesses ? `; its checkpoint is NOT WITNESSED (${r.witnesses.cosigned.length} of the ${r.witnesses.quorum} cosignatures the policy requires)` : r.witnessed ? ', witnessed' : '';
+	if (r.completeUpTo !== null) return `VERIFIED: extract of parcel ${r.parcel}, complete up to checkpoint ${r.completeUpTo}${witnessed}`;
+	return `VERIFIED: extract of parcel ${r.parcel}, but its completeness is NOT PROVEN (an older v1 extract without a map proof)${witnessed}`;
 }
 
 /** The report as text, one check per line, then what it proves and what it does not. */

@@ -28,7 +28,12 @@ export interface ExtractJson {
 	parcel: string;
 	origin: string;
 	verifierKey: string;
-	/** The signed checkpoint note, exactly as /log/checkpoint served it. */
+	/**
+	 * The witness policy the log published (docs/protocol.md "Witnesses"), when it names witnesses:
+	 * the checkpoint's cosignatures are checked against it. Optional; self-asserted like verifierKey.
+	 */
+	witnesses?: string;
+	/** The signed checkpoint note, exactly as /log/checkpoint served it (with its cosignatures). */
 	checkpoint: string;
 	/** Every entry naming the parcel, below the checkpoint's size, in index order. */
 	entries: ExtractItemJson[];
@@ -54,6 +59,7 @@ export function extractJson(x: Omit<ExtractJson, 'format'>): ExtractJson {
 		parcel: x.parcel,
 		origin: x.origin,
 		verifierKey: x.verifierKey,
+		...(x.witnesses !== undefined ? { witnesses: x.witnesses } : {}),
 		checkpoint: x.checkpoint,
 		entries: x.entries,
 		keys: x.keys,
@@ -74,6 +80,8 @@ export interface ParsedExtract {
 	parcel: string;
 	origin: string;
 	verifierKey: string;
+	/** The extract's witness policy text, when it carries one. */
+	witnesses: string | null;
 	checkpoint: string;
 	entries: ExtractItem[];
 	keys: ExtractItem[];
@@ -98,9 +106,9 @@ const common = {
 	record: v.custom<JsonObject>(isJsonObject, 'must be a JSON object')
 };
 const FORMAT_MESSAGE = `must be "${EXTRACT_FORMAT}" (or the older "${EXTRACT_FORMAT_V1}")`;
-// v2 adds mapProof; a v1 file must not carry one (unknown members are refused in both).
+// v2 adds mapProof and, optionally, witnesses; a v1 file carries neither (unknown members are refused in both).
 const schema = v.variant('format', [
-	v.strictObject({ format: v.literal(EXTRACT_FORMAT), ...common, mapProof: v.pipe(base64, v.minLength(1, 'must not be empty')) }),
+	v.strictObject({ format: v.literal(EXTRACT_FORMAT), ...common, witnesses: v.optional(v.pipe(v.string(), v.maxLength(64 * 1024))), mapProof: v.pipe(base64, v.minLength(1, 'must not be empty')) }),
 	v.strictObject({ format: v.literal(EXTRACT_FORMAT_V1), ...common })
 ], FORMAT_MESSAGE);
 
@@ -146,6 +154,7 @@ export function parseExtract(input: unknown): Parsed<ParsedExtract> {
 				parcel: x.parcel,
 				origin: x.origin,
 				verifierKey: x.verifierKey,
+				witnesses: x.format === EXTRACT_FORMAT ? (x.witnesses ?? null) : null,
 				checkpoint: x.checkpoint,
 				entries: items(x.entries, 'entries'),
 				keys: items(x.keys, 'keys'),

@@ -10,11 +10,13 @@ import { checkCompleteness } from './complete';
 import { inclusionFailure, openLogCheckpoint } from './proofs';
 import { authorizationProblem, checkChanges, plural, type Decoded } from './checks';
 import { firstDifference, isPublicPartName, publicRecordFromChanges } from './record';
+import { checkWitnesses, parsePolicy, type WitnessVerdict } from '../witness/policy';
 
 export type ExtractCheckName =
 	| 'format'
 	| 'checkpoint'
 	| 'published-key'
+	| 'witnesses'
 	| 'inclusion'
 	| 'entries'
 	| 'complete'
@@ -29,7 +31,8 @@ export interface ExtractCheck {
 	detail: string;
 	/**
 	 * Set (with ok: true) when a check could not be made either way: `complete` of a v1 extract,
-	 * which carries no map proof. It does not fail the extract, and must be shown as not proven.
+	 * which carries no map proof; `witnesses` when the checkpoint lacks the cosignatures the policy
+	 * requires. It does not fail the extract, and must be shown as not proven.
 	 */
 	notProven?: true;
 }
@@ -63,6 +66,10 @@ export interface ExtractReport {
 	root?: string;
 	/** The checkpoint's size when the extract is proven to hold every edit of the parcel below it; else null. */
 	completeUpTo: number | null;
+	/** Whether the checkpoint meets the witness policy; null when there is no policy to check. */
+	witnessed: boolean | null;
+	/** checkWitnesses' result, when there was a policy. */
+	witnesses?: WitnessVerdict;
 	entries: ExtractEntrySummary[];
 	/** The record rebuilt from the changes; set only when it equals the extract's `record`. */
 	record?: JsonObject;
@@ -72,13 +79,17 @@ export interface VerifyExtractOptions {
 	verifier: SignatureVerifier;
 	/** The verifier key the registry publishes, if the user has it: it must equal the extract's. */
 	expectedKey?: string;
+	/** A witness policy (text) to check the checkpoint's cosignatures against, instead of the extract's own. */
+	policy?: string;
+	/** Where `policy` comes from, for the report ("the policy in FILE"). */
+	policySource?: string;
 }
 
 
 
 /** Accepts the file's bytes, its text or the parsed JSON. Never throws on hostile input. */
 export async function verifyExtract(input: unknown, o: VerifyExtractOptions): Promise<ExtractReport> {
-	const report: ExtractReport = { ok: false, checks: [], entries: [], completeUpTo: null };
+	const report: ExtractReport = { ok: false, checks: [], entries: [], completeUpTo: null, witnessed: null };
 	const add = (name: ExtractCheckName, ok: boolean, detail: string, notProven = false) =>
 		report.checks.push(notProven ? { name, ok, detail, notProven } : { name, ok, detail });
 	const done = (): ExtractReport => {
@@ -115,6 +126,20 @@ export async function verifyExtract(input: unknown, o: VerifyExtractOptions): Pr
 		const expected = o.expectedKey.trim();
 		const same = expected === x.verifierKey;
 		add('published-key', same, same ? 'The extract\'s key is exactly the key you entered.' : `The extract's key ${x.verifierKey} is not the key you entered (${expected}).`);
+	}
+
+	const policyText = o.policy ?? x.witnesses;
+	if (policyText !== null && policyText !== undefined) {
+		const source = o.policy !== undefined ? (o.policySource ?? 'the policy you gave') : "the extract's own policy (compare its witnesses with the ones the registry publishes)";
+		const policy = parsePolicy(policyText);
+		if (!policy.ok) {
+			add('witnesses', false, `The witness policy is not usable: ${policy.message}.`);
+			return done();
+		}
+		const v = await checkWitnesses(x.checkpoint, policy.value, o.verifier);
+		report.witnesses = v;
+		report.witnessed = policy.value.witnesses.length === 0 ? null : v.ok;
+		add('witnesses', true, `${v.message} (${source})`, !v.ok);
 	}
 
 	const order = orderProblem(x);

@@ -11,8 +11,12 @@ import type { Ledger } from '../ledger';
 import type { StoredEntry } from '../store/types';
 import { inclusionProofs, parcelLog } from './parcel-log';
 
-/** The extract, or null when the log holds no public parcel part of that parcel. */
-export async function buildExtract(ledger: Ledger, parcelId: string): Promise<ExtractJson | null> {
+/**
+ * The extract, or null when the log holds no public parcel part of that parcel. `witnesses`: the
+ * log's witness policy text (without URLs) when it names witnesses; the checkpoint carries their
+ * cosignatures gathered so far.
+ */
+export async function buildExtract(ledger: Ledger, parcelId: string, witnesses?: string): Promise<ExtractJson | null> {
 	// One version of the head: the checkpoint of exactly this size commits to exactly this map,
 	// and the entries are those below this size, however far the sequencer moves meanwhile.
 	const version = ledger.mapVersion();
@@ -42,6 +46,7 @@ export async function buildExtract(ledger: Ledger, parcelId: string): Promise<Ex
 		parcel: parcelId,
 		origin: log.origin,
 		verifierKey: log.verifierKey,
+		...(witnesses !== undefined ? { witnesses } : {}),
 		checkpoint: log.checkpoint,
 		entries: await items(log.entries),
 		keys: await items(keys),
