@@ -147,7 +147,7 @@ export interface AlarmRow {
 /** Whether an alarm stops sync and downloads until acknowledged (a fork, a refused snapshot, missing edits). */
 export const isHalting = (a: AlarmRow): boolean => HALTING_ALARMS.includes(a.kind) && !a.acknowledged;
 
-/** A photo, addressed by the SHA-256 of its (resized JPEG) bytes. Not in the log. */
+/** A photo, addressed by the SHA-256 of its (resized JPEG) bytes; the log holds the edit naming it. */
 export interface BlobRow {
 	hash: string;
 	blob: Blob;
@@ -157,8 +157,13 @@ export interface BlobRow {
 	bytes: number;
 	parcelId: string;
 	createdAt: number;
-	/** Set once an upload endpoint takes it (a follow-up: blobs are not in the log). */
+	/** Set once the server holds it whole (client/upload.ts); the blob stays on the device. */
 	uploadedAt: number | null;
+	/** The SHA-256 of the edit that records it (set by the save): the x-change of its upload. */
+	changeHash?: string;
+	/** Bytes the server held at the last chunk sent, and why the last upload stopped (retried next sync). */
+	received?: number;
+	uploadError?: string | null;
 }
 
 /** A key grant or revocation entry of the log, verified and kept to replay authorization. */

@@ -1,7 +1,7 @@
 // Photos: resized on the device to at most 1,600 px as JPEG, addressed by the SHA-256 of those
 // bytes, stored in the `blobs` table in the same transaction as the edit that records their
 // metadata in the parcel part's `photos` map (save.ts), so neither is kept without the other.
-// Blob upload is not part of the log (a follow-up adds an upload endpoint).
+// Sync uploads them once that edit is in the log (upload.ts).
 import type { BlobRow } from './db';
 import { sha256Hex } from './crypto';
 

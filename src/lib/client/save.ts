@@ -122,7 +122,7 @@ async function save(ctx: SaveContext, parcelId: string, part: PartName, edit: Ed
 			const open = new Set(listConflicts(part, doc).map((c) => `${parcelId}|${part}|${c.path}`));
 			const stale = conflictKeys.filter((k) => k.startsWith(`${parcelId}|${part}|`) && !open.has(k));
 			if (stale.length) writes.push(db.conflicts.bulkDelete(stale));
-			if (blobs.length) writes.push(db.blobs.bulkPut(blobs));
+			if (blobs.length) writes.push(db.blobs.bulkPut(blobs.map((b) => ({ ...b, changeHash }))));
 			await Promise.all(writes);
 		});
 	} catch (e) {

@@ -6,6 +6,7 @@ import { RequestError, type Fetch } from './http';
 import { signerOf } from './keys';
 import { BadLogError, pullDistricts } from './pull';
 import { pushOutbox } from './push';
+import { uploadFiles } from './upload';
 import { signIn } from './session';
 import { rebuildSearchIndex } from './search-index';
 import { getState, IDLE_SYNC, putState, type SyncStatus } from './state';
@@ -15,7 +16,7 @@ import { pinPolicy } from './witnesses';
 export const SYNC_LOCK = 'parcel-ledger-sync';
 
 export type SyncOutcome =
-	| { status: 'done'; pushed: number; refused: number; pulled: number; conflicts: number }
+	| { status: 'done'; pushed: number; refused: number; pulled: number; conflicts: number; files: { uploaded: number; failed: number; waiting: number } }
 	| { status: 'busy' | 'halted' | 'offline' | 'not-set-up' }
 	| { status: 'failed'; message: string };
 
@@ -85,6 +86,8 @@ export async function runSync(db: FieldDatabase, fetch: Fetch): Promise<SyncOutc
 			await status.set('checking the log against this device', 0, 1);
 			await gossipOnSync(deps);
 			const pushed = await pushOutbox({ ...deps, onProgress: (d, t) => void status.set('pushing edits', d, t) });
+			// The files those edits name, once the log holds the edits (the server takes only named files).
+			const files = await uploadFiles({ db, fetch, onProgress: (d, t, detail) => void status.set('uploading files', d, t, detail) });
 			const pulled = await pullDistricts({ ...deps, onProgress: (d, t) => void status.set('pulling the log', d, t) });
 			await compactSearch(db, (d) => void status.set(`re-indexing ${d} for search`, 0, 1));
 			await status.set('collecting witness cosignatures', 0, 1);
@@ -92,7 +95,7 @@ export async function runSync(db: FieldDatabase, fetch: Fetch): Promise<SyncOutc
 				if (e instanceof ForkError) throw e;
 			});
 			await status.finish(null);
-			return { status: 'done', pushed: pushed.accepted, refused: pushed.refused, pulled: pulled.entries, conflicts: pulled.conflicts };
+			return { status: 'done', pushed: pushed.accepted, refused: pushed.refused, pulled: pulled.entries, conflicts: pulled.conflicts, files };
 		} catch (e) {
 			const message = (e as Error).message;
 			await status.finish(message);

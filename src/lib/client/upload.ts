@@ -1,0 +1,116 @@
+// Uploading the files edits name (issue 17, docs/protocol.md "Files"): after the edits are pushed,
+// each blob whose recording edit the log accepted goes to PUT /api/files/<sha256> in chunks, from
+// what the server already holds (GET …/status), so a dropped connection resumes and nothing is
+// sent twice. The blob stays on the device; a failure is noted on its row and retried next sync.
+import type { BlobRow, FieldDatabase } from './db';
+import { RequestError, type Fetch } from './http';
+
+export const UPLOAD_CHUNK = 256 * 1024;
+
+export interface UploadDeps {
+	db: FieldDatabase;
+	fetch: Fetch;
+	/** Bytes the server holds of all files to send, and their total. */
+	onProgress?: (done: number, total: number, detail: string) => void;
+	chunkSize?: number;
+}
+
+export interface UploadOutcome {
+	uploaded: number;
+	/** Files whose edit is accepted but that did not arrive this time (they stay queued). */
+	failed: number;
+	/** Files whose edit is not in the log yet. */
+	waiting: number;
+}
+
+interface FileStatus {
+	received: number;
+	complete: boolean;
+}
+
+async function errorOf(res: Response): Promise<RequestError> {
+	try {
+		const body = (await res.json()) as { error?: { code?: string; message?: string } };
+		return new RequestError(body.error?.code ?? `http-${res.status}`, body.error?.message ?? `${res.status}`, res.status);
+	} catch {
+		return new RequestError(`http-${res.status}`, `${res.status} ${res.statusText}`, res.status);
+	}
+}
+
+async function call(f: Fetch, url: string, init?: RequestInit): Promise<Response> {
+	try {
+		return await f(url, { credentials: 'same-origin', cache: 'no-store', ...init });
+	} catch (e) {
+		throw new RequestError('offline', `the server cannot be reached (${(e as Error).message})`);
+	}
+}
+
+async function serverHolds(f: Fetch, hash: string): Promise<FileStatus> {
+	const res = await call(f, `/api/files/${hash}/status`);
+	if (res.status === 404) return { received: 0, complete: false };
+	if (!res.ok) throw await errorOf(res);
+	return (await res.json()) as FileStatus;
+}
+
+/** Blobs not yet uploaded whose recording edit the log accepted (in `synced`), and how many wait for their edit. */
+export async function uploadQueue(db: FieldDatabase): Promise<{ ready: BlobRow[]; waiting: number }> {
+	const rows = await db.blobs.filter((b) => b.uploadedAt === null).toArray();
+	const ready: BlobRow[] = [];
+	let waiting = 0;
+	for (const b of rows) {
+		if (b.changeHash && (await db.synced.get(b.changeHash))) ready.push(b);
+		else waiting++;
+	}
+	return { ready, waiting };
+}
+
+/** Sends one file from what the server holds; returns true once the server has it whole. */
+async function uploadOne(deps: UploadDeps, b: BlobRow, progress: (received: number) => void): Promise<void> {
+	const { db, fetch: f } = deps;
+	const size = b.blob.size;
+	const chunk = deps.chunkSize ?? UPLOAD_CHUNK;
+	let { received, complete } = await serverHolds(f, b.hash);
+	progress(received);
+	while (!complete) {
+		const end = Math.min(size, received + chunk);
+		const res = await call(f, `/api/files/${b.hash}`, {
+			method: 'PUT',
+			headers: { 'content-range': `bytes ${received}-${end - 1}/${size}`, 'x-change': b.changeHash!, 'content-type': 'application/octet-stream' },
+			body: b.blob.slice(received, end)
+		});
+		if (res.status === 409) {
+			const e = await errorOf(res);
+			if (e.code !== 'out-of-order') throw e;
+			({ received, complete } = await serverHolds(f, b.hash)); // the server holds less than we thought: resume from it
+			continue;
+		}
+		if (!res.ok) throw await errorOf(res);
+		({ received, complete } = (await res.json()) as FileStatus);
+		progress(received);
+		await db.blobs.update(b.hash, { received });
+	}
+	await db.blobs.update(b.hash, { received: size, uploadedAt: Date.now(), uploadError: null });
+}
+
+export async function uploadFiles(deps: UploadDeps): Promise<UploadOutcome> {
+	const { db } = deps;
+	const { ready, waiting } = await uploadQueue(db);
+	const total = ready.reduce((n, b) => n + b.blob.size, 0);
+	const outcome: UploadOutcome = { uploaded: 0, failed: 0, waiting };
+	let before = 0;
+	for (const [i, b] of ready.entries()) {
+		const detail = `file ${i + 1} of ${ready.length}`;
+		try {
+			await uploadOne(deps, b, (received) => deps.onProgress?.(before + received, total, detail));
+			outcome.uploaded++;
+		} catch (e) {
+			// Offline: stop here (the sync reports it); the blob and what the server holds stay for next time.
+			if (e instanceof RequestError && e.code === 'offline') throw e;
+			outcome.failed++;
+			await db.blobs.update(b.hash, { uploadError: (e as Error).message });
+		}
+		before += b.blob.size;
+		deps.onProgress?.(before, total, detail);
+	}
+	return outcome;
+}
