@@ -10,6 +10,9 @@ const config = {
 		// Absolute asset paths: the service worker answers every /field/* navigation with the one
 		// cached /field shell, whose relative paths would resolve under the wrong folder.
 		paths: { relative: false },
+		// SvelteKit's own origin check for form submissions is off here and done, the same way, by
+		// `handle` (src/lib/server/http/api-refusals.ts), which answers /api and /log in JSON.
+		csrf: { trustedOrigins: ['*'] },
 		// Content-Security-Policy on every page; SvelteKit adds a nonce (or, for prerendered
 		// pages, a hash) for its own inline bootstrap script, so script-src needs nothing inline.
 		// style-src keeps 'unsafe-inline': app.html's wrapper, SvelteKit's route announcer and
