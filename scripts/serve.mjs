@@ -59,6 +59,23 @@ server.on('checkContinue', (req, res) => {
 	res.writeContinue();
 	serve(req, res);
 });
+// What Node answers itself, before the app sees a request — a request or its headers not arriving
+// in time (408), headers above Node's limit (431), bytes that are not HTTP (400) — in the API's
+// JSON error shape (docs/protocol.md "Errors") instead of Node's empty answer.
+const CLIENT_ERRORS = {
+	ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'timeout', 'the request did not arrive in time'],
+	HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'headers-too-large', 'the request headers are above the limit']
+};
+server.on('clientError', (err, socket) => {
+	if (err.code === 'ECONNRESET' || !socket.writable || socket.bytesWritten > 0) {
+		socket.destroy();
+		return;
+	}
+	const [status, reason, code, message] = CLIENT_ERRORS[err.code] ?? [400, 'Bad Request', 'bad-request', 'the request is not valid HTTP'];
+	const body = JSON.stringify({ error: { code, message } });
+	socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+	setTimeout(() => socket.destroy(), 1000).unref();
+});
 // Longer than the usual load balancer idle timeout (60 s), so a proxy never reuses a socket we close.
 server.keepAliveTimeout = 65_000;
 server.headersTimeout = 66_000;

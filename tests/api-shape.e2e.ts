@@ -5,6 +5,7 @@ import { expect, test, type APIResponse } from '@playwright/test';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import http from 'node:http';
+import net from 'node:net';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
@@ -65,6 +66,19 @@ function rawGet(baseURL: string, path: string): Promise<{ status: number; type: 
 		});
 		req.on('error', reject);
 		req.end();
+	});
+}
+
+/** Raw bytes to the server; the whole answer as text (the server closes the connection). */
+function rawBytes(baseURL: string, bytes: string): Promise<string> {
+	const u = new URL(baseURL);
+	return new Promise((resolve, reject) => {
+		const socket = net.connect(Number(u.port), u.hostname, () => socket.write(bytes));
+		let out = '';
+		socket.setEncoding('utf8');
+		socket.on('data', (c) => (out += c));
+		socket.on('end', () => resolve(out));
+		socket.on('error', (e) => (out ? resolve(out) : reject(e)));
 	});
 }
 
@@ -171,6 +185,18 @@ test.describe('API refusals: one JSON shape', () => {
 		const res = await request.post('/api/session', { headers: { origin: baseURL!, 'content-type': 'application/json' }, data: JSON.stringify({ publicKey: 'a'.repeat(10_000) }) });
 		expect(res.status()).toBe(413);
 		expect((await expectErrorShape(res, 'oversized sign-in')).code).toBe('too-large');
+	});
+});
+
+test.describe('what Node answers before the app', () => {
+	test('bytes that are not HTTP: 400 JSON; headers above the limit: 431 JSON', async ({ baseURL }) => {
+		const bad = await rawBytes(baseURL!, 'NOT HTTP AT ALL\r\n\r\n');
+		expect(bad).toMatch(/^HTTP\/1\.1 400 /);
+		expect(bad).toMatch(/content-type: application\/json/i);
+		expect(JSON.parse(bad.slice(bad.indexOf('\r\n\r\n') + 4)).error.code).toBe('bad-request');
+		const big = await rawBytes(baseURL!, `GET /api/status HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(40_000)}\r\n\r\n`);
+		expect(big).toMatch(/^HTTP\/1\.1 431 /);
+		expect(JSON.parse(big.slice(big.indexOf('\r\n\r\n') + 4)).error.code).toBe('headers-too-large');
 	});
 });
 
