@@ -14,3 +14,22 @@ export function encodeBase64(b: Uint8Array): string {
 	const native = (b as unknown as NativeToBase64).toBase64;
 	return native ? native.call(b) : toBase64(b);
 }
+
+type NativeSetFromBase64 = { setFromBase64?: (s: string) => { read: number; written: number } };
+
+/**
+ * Decodes `s` into the start of `target` (at least ⌈len/4⌉·3 bytes) and returns the bytes written:
+ * many parts decoded into one buffer instead of an array each (the snapshot check decodes every
+ * part of a page only to hash it). Native `setFromBase64` where the browser has it.
+ */
+export function decodeBase64Into(s: string, target: Uint8Array): number {
+	const native = (target as unknown as NativeSetFromBase64).setFromBase64;
+	if (native) {
+		const r = native.call(target, s);
+		if (r.read !== s.length) throw new RangeError('the target is too small for the decoded bytes');
+		return r.written;
+	}
+	const bytes = decodeBase64(s);
+	target.set(bytes);
+	return bytes.length;
+}

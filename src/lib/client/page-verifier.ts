@@ -1,6 +1,7 @@
-// Where snapshot pages are verified: in a dedicated worker when the browser has one (the main
-// thread keeps writing the previous page to IndexedDB meanwhile, and the UI stays responsive), or
-// inline (tests in Node, a browser without module workers). Same verdicts either way.
+// Where snapshot pages are verified: in a dedicated worker when the device has a core to spare
+// (the main thread keeps writing the previous page to IndexedDB meanwhile, and the UI stays
+// responsive), else inline on the calling thread (two cores, tests in Node, a browser without
+// module workers). Same verdicts either way.
 import { packLeaves } from '../core/map/device';
 import type { SnapshotPage } from './bootstrap';
 import type { Hasher } from './crypto';
@@ -30,10 +31,16 @@ async function inline(page: SnapshotPage, anchor: string | null, mapRoot: Uint8A
 	return v.ok ? { ok: true, packed: packLeaves(v.leaves), count: v.leaves.length, first: v.leaves[0]?.parcel ?? null } : v;
 }
 
-/** A verifier for one download; `useWorker: false` verifies on the calling thread. */
+/**
+ * Whether a worker is worth it here: it parses its own copy of each page, so it pays only with a
+ * core to spare beside the main thread and the browser's IndexedDB work (more than two).
+ */
+const spareCore = (): boolean => (globalThis.navigator?.hardwareConcurrency ?? 1) > 2;
+
+/** A verifier for one download; `useWorker` forces the worker on or off (default: with a core to spare). */
 export function pageVerifier(o: { hasher?: Hasher; useWorker?: boolean } = {}): PageVerifier {
 	let worker: Worker | null = null;
-	if (o.useWorker !== false && typeof Worker === 'function') {
+	if ((o.useWorker ?? spareCore()) && typeof Worker === 'function') {
 		try {
 			worker = new Worker(new URL('./verify-worker.ts', import.meta.url), { type: 'module' });
 		} catch {

@@ -7,7 +7,7 @@ import { splitChanges } from '../core/crdt/change-chunks';
 import type { MapLeaf } from '../core/map/leaf';
 import { checkSnapshotPage, type PageParcel, type SnapshotFailureCode } from '../core/map/snapshot';
 import { isPartName, type PartName } from '../core/record/parts';
-import { decodeBase64 } from './base64';
+import { decodeBase64, decodeBase64Into } from './base64';
 import type { SnapshotPage } from './bootstrap';
 import { sha256All, type Hasher } from './crypto';
 
@@ -37,6 +37,11 @@ export async function verifyPage(page: SnapshotPage, anchor: string | null, mapR
 	];
 	if (listed.some((p) => typeof p?.id !== 'string')) return bad('snapshot-incomplete', 'a parcel of the page has no id');
 	listed.sort((a, b) => ((a.id as string) < (b.id as string) ? -1 : (a.id as string) > (b.id as string) ? 1 : 0));
+	// Every part decoded into one buffer of the page (they are only hashed, then dropped).
+	let capacity = 0;
+	for (const p of listed) for (const data of Object.values(p.parts ?? {})) if (typeof data === 'string') capacity += Math.ceil(data.length / 4) * 3;
+	const scratch = new Uint8Array(capacity);
+	let used = 0;
 	const flat: Uint8Array[] = [];
 	const refs: { parcel: number; part: PartName; from: number; to: number }[] = [];
 	const parcels: PageParcel[] = new Array(listed.length);
@@ -49,7 +54,9 @@ export async function verifyPage(page: SnapshotPage, anchor: string | null, mapR
 			let bytes: Uint8Array;
 			try {
 				if (typeof data !== 'string') throw new TypeError();
-				bytes = decodeBase64(data);
+				const n = decodeBase64Into(data, scratch.subarray(used));
+				bytes = scratch.subarray(used, used + n);
+				used += n;
 			} catch {
 				return bad('snapshot-part-mismatch', `parcel ${id}, part ${part}: the bytes are not base64`, id, part);
 			}
