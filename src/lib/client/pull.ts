@@ -70,6 +70,7 @@ export async function pullDistricts(deps: PullDeps): Promise<PullOutcome> {
 	// Districts downloaded with verified snapshot pages have map leaves to follow and check.
 	const leaves = new PulledLeaves(db, districts.filter((d) => d.mapVerified).map((d) => d.code));
 	const fetchTile = cachedTiles(deps.fetch);
+	const checkpoints = new Map<string, Awaited<ReturnType<typeof verifyCheckpoint>>>();
 	const fetchPage = (from: number) => getJson<SyncPage>(deps.fetch, `/api/sync?districts=${codes.join(',')}&since=${from}&limit=${deps.pageSize ?? 2000}`);
 	let pending = fetchPage(since);
 	for (;;) {
@@ -79,7 +80,10 @@ export async function pullDistricts(deps: PullDeps): Promise<PullOutcome> {
 			pending = fetchPage(page.next);
 			pending.catch(() => {}); // awaited on the next turn; a page left unread must not warn
 		}
-		const { trusted, checkpoint: cp } = await verifyCheckpoint(deps, page.checkpoint);
+		// Pages of one pull usually share a checkpoint: verified (and any consistency proof fetched) once.
+		let verified = checkpoints.get(page.checkpoint);
+		if (!verified) checkpoints.set(page.checkpoint, (verified = await verifyCheckpoint(deps, page.checkpoint)));
+		const { trusted, checkpoint: cp } = verified;
 		const checked = await checkEntries(deps.log.origin, page.entries, verifier);
 		if (!checked.ok) return badLog(db, trusted.note, checked.message, checked.raw, 'bad-signature');
 		// Every entry is the one the verified checkpoint holds at its index (tiles, per page).
