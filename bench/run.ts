@@ -13,6 +13,7 @@ import { benchScaleOut } from './scale-out';
 import { benchPublicSearch } from './public-search';
 import { benchFieldPull } from './field-pull';
 import { benchWitness } from './witness';
+import { benchFiles } from './files';
 import { markdownTable, type BenchRow } from './table';
 
 const { values } = parseArgs({ options: { scale: { type: 'string' }, only: { type: 'string' } } });
@@ -64,6 +65,11 @@ await step('bootstrap', async () => {
 	const rows = JSON.parse(readFileSync(out, 'utf8')) as BenchRow[];
 	rmSync(out, { force: true });
 	return rows;
+});
+await step('files', async () => {
+	// The build only: files.ts seeds its own small county.
+	if (!existsSync('build/handler.js')) spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+	return benchFiles({ photos: 200, bytes: 300 * 1024 });
 });
 await step('field-pull', () => benchFieldPull({ edits: big ? 50_000 : 10_000 }));
 
