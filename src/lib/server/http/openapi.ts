@@ -1,14 +1,19 @@
 // The OpenAPI 3.1 description of the HTTP API, served at /api/openapi.json. Written by hand from
-// the endpoints under src/routes/api and src/routes/log; tests/api-shape.e2e.ts holds the two
+// the endpoints under src/routes/api and src/routes/log, the submission bodies generated from the
+// valibot schemas in wire.ts (json-schema.ts); tests/api-shape.e2e.ts holds the two
 // together (every route file has a path here with exactly its methods, every path here a route).
 // Wire formats in detail: docs/protocol.md.
-import { MAX_ITEMS_PER_REQUEST } from './wire';
+import type { GenericSchema } from 'valibot';
+import { EditBatch, KeyBatch, MAX_ITEMS_PER_REQUEST } from './wire';
+import { toJsonSchema } from './json-schema';
 
 type Op = {
 	summary: string;
 	params?: string[];
 	query?: string[];
 	body?: 'json' | 'text' | 'bytes';
+	/** The valibot schema the server parses a JSON body with. */
+	schema?: GenericSchema;
 	type?: 'json' | 'text' | 'bytes' | 'ndjson';
 	statuses?: number[];
 };
@@ -33,7 +38,7 @@ function operation(op: Op) {
 	return {
 		summary: op.summary,
 		...(parameters.length ? { parameters } : {}),
-		...(op.body ? { requestBody: { required: true, content: { [media[op.body]]: {} } } } : {}),
+		...(op.body ? { requestBody: { required: true, content: { [media[op.body]]: op.schema ? { schema: toJsonSchema(op.schema) } : {} } } } : {}),
 		responses
 	};
 }
@@ -42,12 +47,12 @@ type Methods = Partial<Record<'get' | 'post' | 'put' | 'delete', Op>>;
 
 const PATHS: Record<string, Methods> = {
 	'/api/openapi.json': { get: { summary: 'This document' } },
-	'/api/edits': { post: { summary: `Submit signed edits (at most ${MAX_ITEMS_PER_REQUEST}); "Submitting edits"`, body: 'json', statuses: [207, 409, 413, 415, 422] } },
+	'/api/edits': { post: { summary: `Submit signed edits (at most ${MAX_ITEMS_PER_REQUEST}); "Submitting edits"`, body: 'json', schema: EditBatch, statuses: [207, 409, 413, 415, 422] } },
 	'/api/keys': {
 		get: { summary: 'Every granted key: name, role, districts, granted and revoked at which index' },
-		post: { summary: 'Submit signed key grants and revocations', body: 'json', statuses: [207, 409, 413, 415, 422] }
+		post: { summary: 'Submit signed key grants and revocations', body: 'json', schema: KeyBatch, statuses: [207, 409, 413, 415, 422] }
 	},
-	'/api/entries': { post: { summary: 'Submit signed erasure and access entries', body: 'json', statuses: [207, 401, 409, 413, 415, 422] } },
+	'/api/entries': { post: { summary: 'Submit signed erasure and access entries', body: 'json', schema: KeyBatch, statuses: [207, 401, 409, 413, 415, 422] } },
 	'/api/changes/{hash}': { get: { summary: 'Raw change bytes by SHA-256 (private bodies to signed-in editors of the district)', params: ['hash'], type: 'bytes', statuses: [401, 403, 404, 410] } },
 	'/api/files/{hash}': {
 		get: { summary: 'The bytes of a stored file', params: ['hash'], type: 'bytes', statuses: [401, 403, 404] },
