@@ -119,6 +119,12 @@ test('a photo attached offline is uploaded by sync, resumes after a dropped uplo
 		const bytes = new Uint8Array(await res.arrayBuffer());
 		expect(bytes.length).toBe(blob.size);
 		expect(createHash('sha256').update(bytes).digest('hex')).toBe(blob.hash);
+
+		// The public parcel page shows it as a thumbnail served by /api/files (the parcel part is public).
+		await page.goto(`/parcels/${PARCEL}`);
+		const thumb = page.getByTestId('public-photo').filter({ has: page.locator(`img[src="/api/files/${blob.hash}"]`) });
+		await expect(thumb).toHaveCount(1, { timeout: 30_000 });
+		await expect.poll(() => thumb.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 30_000 }).toBe(1600);
 	} finally {
 		await context.close();
 		await server.stop();

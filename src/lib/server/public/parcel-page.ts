@@ -7,9 +7,12 @@ import type { Runtime } from '../runtime';
 import { parcelHistory, type HistoryRow } from './history';
 import { inclusionProofs, parcelLog } from './parcel-log';
 import { recordView, type RecordView } from './record-view';
+import { publicPhotos, type PublicPhoto } from './photos';
 
 export interface ParcelPage {
 	record: RecordView;
+	/** The parcel part's photos, each marked when the server holds its file. */
+	photos: PublicPhoto[];
 	/** [minLon, minLat, maxLon, maxLat] of the shape, or null without one. */
 	bbox: [number, number, number, number] | null;
 	history: HistoryRow[];
@@ -18,7 +21,7 @@ export interface ParcelPage {
 	proofs: ProofBundle;
 }
 
-export async function loadParcelPage(rt: Pick<Runtime, 'ledger' | 'projection'>, id: string): Promise<ParcelPage | null> {
+export async function loadParcelPage(rt: Pick<Runtime, 'ledger' | 'projection' | 'files'>, id: string): Promise<ParcelPage | null> {
 	const row = await rt.projection.getParcel(id);
 	if (!row) return null;
 	const log = await parcelLog(rt.ledger, id);
@@ -26,6 +29,7 @@ export async function loadParcelPage(rt: Pick<Runtime, 'ledger' | 'projection'>,
 	const proofs = await inclusionProofs(rt.ledger, log.entries.map((e) => e.index), log.size);
 	return {
 		record: recordView(row),
+		photos: await publicPhotos(rt.files, row.record),
 		bbox: row.bbox,
 		history,
 		origin: log.origin,
