@@ -65,6 +65,7 @@ test('a photo attached offline is uploaded by sync, resumes after a dropped uplo
 		await page.goto(`/field/parcel/${PARCEL}`);
 		await page.getByLabel(/take or choose a photo/i).setInputFiles({ name: 'site.bmp', mimeType: 'image/bmp', buffer: noiseBmp(1600, 1200) });
 		await expect(page.getByRole('img', { name: 'Parcel photo' })).toBeVisible({ timeout: 60_000 });
+		await expect(page.getByTestId('photo-upload')).toHaveText('not uploaded yet');
 
 		await page.reload();
 		await page.goto('/field/outbox');
@@ -111,6 +112,12 @@ test('a photo attached offline is uploaded by sync, resumes after a dropped uplo
 		const after = await deviceBlobs(page);
 		expect(after[0].uploadedAt).not.toBeNull();
 		expect(after[0].digest).toBe(blob.hash); // still on the device
+
+		// The field parcel page shows the thumbnail from IndexedDB, now marked as on the server.
+		await page.goto(`/field/parcel/${PARCEL}`);
+		await expect(page.getByRole('img', { name: 'Parcel photo' })).toBeVisible();
+		await expect(page.getByTestId('photo-upload')).toHaveText('✓ on the server');
+		if (process.env.FIELD_FILES_SHOT) await page.screenshot({ path: process.env.FIELD_FILES_SHOT, fullPage: true });
 
 		// The server serves the file; its bytes hash to the photo's name.
 		const res = await fetch(`${server.url}/api/files/${blob.hash}`);
