@@ -43,6 +43,8 @@ export interface LedgerOptions {
 	paused?: boolean;
 	/** How many recent parcel-map versions to keep (map/versions.ts; tests). */
 	mapHistory?: Partial<MapHistoryLimits>;
+	/** Benchmarks only (bench/ingest.ts): see SequencerOptions.benchWithoutMap. */
+	benchWithoutMap?: boolean;
 }
 
 export class Ledger {
@@ -66,7 +68,8 @@ export class Ledger {
 			onCommit: o.onCommit,
 			onErase: o.onErase,
 			paused: o.paused,
-			mapHistory: o.mapHistory
+			mapHistory: o.mapHistory,
+			benchWithoutMap: o.benchWithoutMap
 		});
 	}
 

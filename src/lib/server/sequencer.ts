@@ -53,6 +53,11 @@ export interface SequencerOptions {
 	paused?: boolean;
 	/** How many recent map versions to keep (map/versions.ts). */
 	mapHistory?: Partial<MapHistoryLimits>;
+	/**
+	 * Benchmarks only: leave the parcel map as it is (every checkpoint then commits to a stale map),
+	 * so `npm run bench` can measure what maintaining it costs. Such a log is refused on restart.
+	 */
+	benchWithoutMap?: boolean;
 }
 
 interface Pending {
@@ -88,6 +93,7 @@ export class Sequencer {
 	/** The committed head: size, its signed checkpoint and the parcel map it commits to, swapped as one. */
 	#head: MapVersion = { size: 0, checkpoint: '', map: ParcelMap.empty };
 	readonly #history: MapHistory;
+	readonly #benchWithoutMap: boolean;
 	/** Loads run one after another (a follower's refresh may meet a resume). */
 	#loading: Promise<void> = Promise.resolve();
 	#queue: Pending[] = [];
@@ -107,6 +113,7 @@ export class Sequencer {
 		this.#cache = new HashCache((ix) => this.#store.readHashes(ix));
 		this.#registry = new KeyRegistry({ logKey: this.#id.key.publicKey });
 		this.#history = new MapHistory(o.mapHistory);
+		this.#benchWithoutMap = o.benchWithoutMap ?? false;
 	}
 
 	get size(): number {
@@ -370,7 +377,7 @@ export class Sequencer {
 			newSize = fromSize + accepted.length;
 			const root = await treeHash(newSize, reader);
 			// The checkpoint commits to the map of every edit below newSize: this batch's included.
-			const map = applyEntries(base.map, committed);
+			const map = this.#benchWithoutMap ? base.map : applyEntries(base.map, committed);
 			const note = await this.#id.signCheckpoint(newSize, root, map.root);
 			const hashes = [...overlay].map(([index, hash]) => ({ index, hash }));
 			await this.#store.appendBatch({ fromSize, entries: rows, changes, hashes, checkpoint: { size: newSize, checkpoint: note }, erase });
