@@ -1,5 +1,6 @@
 // Tiny argument helpers for the operator CLI: clear messages and exit codes, nothing clever.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { neutralizeText } from '../src/lib/core/record/text-rules.js';
 
 export class UsageError extends Error {}
 
@@ -18,4 +19,12 @@ export function required(value: string | undefined, flag: string): string {
 	return value;
 }
 
-export const log = (msg: string) => process.stdout.write(msg + '\n');
+/**
+ * What the command line prints comes partly from logs, servers and extracts it does not trust:
+ * control characters (terminal escape sequences, C1's CSI) and bidi overrides are shown as
+ * visible ⟨U+XXXX⟩ stand-ins (core's text rule), so no text can drive the terminal or reorder a
+ * line. Newlines and tabs stay.
+ */
+export const terminalText = (msg: string): string => neutralizeText(msg, true);
+
+export const log = (msg: string) => process.stdout.write(terminalText(msg) + '\n');

@@ -43,8 +43,11 @@ async function seedPoison(dataDir: string, parcelId: string, address: string): P
 		if (!base.ok) throw new Error(base.message);
 		expect(() => Automerge.applyChanges(base.doc, [poison])).toThrow();
 		const good = edit({ addressLine: address });
+		// Text from before the record text rule: a right-to-left override in the zoning value.
+		const z = Automerge.decodeChange(edit({ zoning: 'RZ' }));
+		const spoof = Automerge.encodeChange({ ...z, ops: z.ops.map((op) => (op.key === 'zoning' ? { ...op, value: 'R1 \u202eesuoh' } : op)) });
 		const sign = (change: Uint8Array) => signEdit({ origin: identity.origin, signer: ava.signer, parcelId, part: 'parcel', change, claimedTime: Date.now() });
-		const [index] = await appendUnchecked(store, identity, [await sign(poison), await sign(good)], Date.now());
+		const [index] = await appendUnchecked(store, identity, [await sign(poison), await sign(good), await sign(spoof)], Date.now());
 		return index;
 	} finally {
 		await store.close();
@@ -72,6 +75,12 @@ test('a log holding a change Automerge cannot apply still bootstraps and syncs, 
 		await expect(warning).toHaveCount(1);
 		await expect(warning).toContainText('holds a change this device cannot apply');
 		await expect(warning).toContainText('left out');
+		// Text the rule refuses shows as a visible stand-in, on the tablet and on the public page.
+		await expect(form.getByLabel('Zoning', { exact: true })).toHaveValue('R1 ⟨U+202E⟩esuoh');
+		const pub = await context.newPage();
+		await pub.goto('/parcels/RIV-000011');
+		await expect(pub.getByText('R1 ⟨U+202E⟩esuoh').first()).toBeVisible();
+		await pub.close();
 
 		// Pull: another poison arrives after the device follows the log.
 		await server.stop();

@@ -14,7 +14,7 @@ import {
 	type MonitorStep
 } from '../../src/lib/core/map/monitor';
 import { nodeVerifier } from '../../src/lib/server/ed25519';
-import { log, parse, UsageError } from '../args';
+import { log, parse, terminalText, UsageError } from '../args';
 import { logFetchers } from '../log-fetch';
 
 export const DEFAULT_STATE = 'monitor/state.bin';
@@ -22,7 +22,7 @@ export const DEFAULT_STATE = 'monitor/state.bin';
 export const EXIT_ALARM = 1;
 export const EXIT_UNCHECKED = 3;
 
-const err = (msg: string) => process.stderr.write(msg + '\n');
+const err = (msg: string) => process.stderr.write(terminalText(msg) + '\n');
 
 /** Writes a file so that a crash leaves either the old or the new one: temp file, fsync, rename, fsync the folder. */
 export function writeAtomically(path: string, bytes: Uint8Array): void {

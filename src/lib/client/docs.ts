@@ -11,6 +11,7 @@ import { decodeBase64 } from './base64';
 import { splitChanges } from '../core/crdt/change-chunks';
 import { sha256 } from '../core/hash';
 import { toHex } from '../core/bytes';
+import { neutralizeText, neutralizeValue } from '../core/record/text-rules.js';
 import type { FieldDatabase, PartData } from './db';
 
 export const bytesOf = (data: PartData): Uint8Array => (typeof data === 'string' ? decodeBase64(data) : data);
@@ -58,11 +59,18 @@ export async function readParcel(db: FieldDatabase, parcelId: string): Promise<P
 		const loaded = loadDoc(data);
 		if (!loaded.ok) return { part, plain: null, conflicts: [], history: [], error: loaded.message, unusable: [] };
 		try {
+			// Shown, never written back unless edited: text the rule refuses (written before it, or
+			// by another implementation) appears as visible stand-ins that cannot reorder a field.
+			const last = (path: string) => path.split('.').at(-1) ?? '';
 			return {
 				part,
-				plain: toPlain(part, loaded.doc),
-				conflicts: listConflicts(part, loaded.doc),
-				history: fieldChanges(loaded.doc, part),
+				plain: neutralizeValue(toPlain(part, loaded.doc)),
+				conflicts: listConflicts(part, loaded.doc).map((c) => ({ ...c, values: c.values.map((v) => ({ ...v, value: neutralizeValue(v.value, last(c.path)) })) })),
+				history: fieldChanges(loaded.doc, part).map((h) => ({
+					...h,
+					message: h.message === null ? null : neutralizeText(h.message),
+					diffs: h.diffs.map((d) => ({ ...d, before: neutralizeValue(d.before, last(d.path)), after: neutralizeValue(d.after, last(d.path)) }))
+				})),
 				error: null,
 				unusable: loaded.unusable
 			};

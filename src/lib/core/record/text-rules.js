@@ -79,3 +79,23 @@ export function neutralizeText(s, multiline = false) {
 	if (typeof s !== 'string' || isSafeText(s, multiline)) return s;
 	return s.replace(multiline ? ALWAYS_G : ONE_LINE_G, (c) => `⟨${codePointName(/** @type {number} */ (c.codePointAt(0)))}⟩`);
 }
+
+/** The multi-line fields (the Automerge text fields of the parcel and private parts). */
+export const MULTILINE_FIELDS = ['notes', 'internalNotes'];
+
+/**
+ * A JSON value of a record (a part, a row, a conflict's values) with every string and key
+ * neutralized for display; `key` is the field the value sits under (multi-line for the notes).
+ * @template T
+ * @param {T} x
+ * @param {string} [key]
+ * @returns {T}
+ */
+export function neutralizeValue(x, key = '') {
+	if (typeof x === 'string') return /** @type {T} */ (neutralizeText(x, MULTILINE_FIELDS.includes(key)));
+	if (Array.isArray(x)) return /** @type {T} */ (x.map((v) => neutralizeValue(v, key)));
+	if (x && typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype) {
+		return /** @type {T} */ (Object.fromEntries(Object.entries(x).map(([k, v]) => [neutralizeText(k), neutralizeValue(v, k)])));
+	}
+	return x;
+}

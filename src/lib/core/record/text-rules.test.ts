@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSafeText, neutralizeText, TEXT_SUSPECT, textProblem } from './text-rules.js';
+import { isSafeText, neutralizeText, neutralizeValue, TEXT_SUSPECT, textProblem } from './text-rules.js';
 import { validatePart } from './schema';
 import { sampleParcel, samplePrivate, sampleTitle } from './samples';
 
@@ -57,5 +57,10 @@ describe('the text rule', () => {
 		expect(t.ok).toBe(false);
 		if (!t.ok) expect(t.issues[0]).toEqual({ path: `parties.${party}.name`, message: 'contains a control character U+0000 (NUL) at character 4' });
 		expect(validatePart('private', { ...samplePrivate('RIV-000001'), internalNotes: 'a\n\tb' }).ok).toBe(true);
+	});
+
+	it('neutralizes a whole record for display, keys too, notes multi-line', () => {
+		const shown = neutralizeValue({ addressLine: '1 Main\u202e', notes: 'a\nb\u001b', owners: ['Ada\u0085'], n: 3, ['k\u0000']: { use: 'x\ty' } });
+		expect(shown).toEqual({ addressLine: '1 Main⟨U+202E⟩', notes: 'a\nb⟨U+001B⟩', owners: ['Ada⟨U+0085⟩'], n: 3, 'k⟨U+0000⟩': { use: 'x⟨U+0009⟩y' } });
 	});
 });

@@ -1,12 +1,15 @@
 // Short display text for field values in the public history: one line each, whatever the value.
+import { neutralizeValue } from '../../core/record/text-rules.js';
 import type { JsonValue } from '../../core/record/json';
 
 const MAX = 120;
 
 const clip = (s: string): string => (s.length > MAX ? `${s.slice(0, MAX - 1)}…` : s);
 
-export function formatFieldValue(path: string, v: JsonValue | null): string | null {
-	if (v === null) return null;
+export function formatFieldValue(path: string, raw: JsonValue | null): string | null {
+	if (raw === null) return null;
+	// Text from before the record text rule shows with visible stand-ins (core/record/text-rules.js).
+	const v = neutralizeValue(raw, path.split('.').at(-1));
 	if (typeof v === 'string') return clip(v);
 	if (typeof v === 'number' || typeof v === 'boolean') return String(v);
 	if (Array.isArray(v)) return clip(JSON.stringify(v));
