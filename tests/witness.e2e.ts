@@ -228,6 +228,17 @@ test.describe.serial('witnesses', () => {
 		expect(gossip.count).toBeGreaterThan(0);
 		expect(gossip.recent.some((e) => e.shown === honestCheckpoint)).toBe(true);
 		expect(cli(['status', server.url]).stdout).toContain('ALARM: ');
+		// The registry's home page shows the same: both witnesses in conflict, and the fork evidence.
+		const contextR = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 } });
+		extraContexts.push(contextR);
+		const pageR = await contextR.newPage();
+		await pageR.goto('/registry');
+		await pageR.getByLabel(/Import a registrar key file/).setInputFiles(demoKey('registrar').path);
+		await expect(pageR.getByTestId('session')).toContainText('Signed in as', { timeout: 30_000 });
+		const panel = pageR.getByTestId('witness-health');
+		for (const n of NAMES) await expect(panel.locator(`[data-witness="${n}"]`)).toHaveAttribute('data-state', 'conflict');
+		await expect(panel.getByTestId('witness-head')).toContainText('NOT WITNESSED');
+		await expect(panel.getByRole('alert')).toContainText('Fork evidence');
 
 		// Device B is new, set up on the forked server: it pins the same key and policy, downloads, and
 		// warns that its checkpoint is not witnessed.
