@@ -192,6 +192,12 @@ test.describe.serial('witnesses', () => {
 		expect(v.status, v.stdout).toBe(0);
 		expect(v.stdout.split('\n')[0]).toMatch(/^VERIFIED: extract of parcel RIV-000002, complete up to checkpoint \d+, witnessed$/);
 		expect(v.stdout).toContain(`✓ compared with ${server.url}`);
+		// cli verify audits the log and checks the served checkpoint's cosignatures against the policy.
+		const policyFile = join(mkdtempSync(join(tmpdir(), 'witness-policy-')), 'policy.txt');
+		writeFileSync(policyFile, readFileSync(join(server.dataDir, 'witnesses.txt')));
+		const audit = cli(['verify', server.url, '--key', readLogKeyFile(join(server.dataDir, 'log-key.json')).verifierKey, '--policy', policyFile]);
+		expect(audit.status, audit.stdout).toBe(0);
+		expect(audit.stdout).toMatch(/✓ witnesses \(checkpoint of size \d+, the policy in .*\): Witnessed: cosigned by 2 of 2 witnesses/);
 		honestCheckpoint = await deviceCheckpoint(pageA);
 		expect((await witnessed(honestCheckpoint)).ok).toBe(true);
 	});
