@@ -1,5 +1,5 @@
 // The operator's command line: `npm run cli -- <command> [options]`.
-import { UsageError } from './args';
+import { terminalText, UsageError } from './args';
 import { demo } from './commands/demo';
 import { edit } from './commands/edit';
 import { erase } from './commands/erase';
@@ -63,10 +63,11 @@ if (!command) {
 try {
 	await command(args);
 } catch (e) {
+	// A message may carry what a server or a file said: printed through terminalText like all output.
 	if (e instanceof UsageError) {
-		console.error(`error: ${e.message}`);
+		console.error(terminalText(`error: ${e.message}`));
 		process.exit(2);
 	}
-	console.error(`error: ${(e as Error).message}`);
+	console.error(terminalText(`error: ${(e as Error).message}`));
 	process.exit(1);
 }
