@@ -54,5 +54,5 @@ test('an edit refused by the server stays in the outbox with the reason', async 
 	await page.goto('/field/parcel/NORTH-000007');
 	await expect(page.getByRole('alert').filter({ hasText: 'Refused by the server' })).toContainText('Tablet reported lost (test)');
 	await page.goto('/field/setup');
-	await expect(page.getByTestId('grant-status')).toContainText('REVOKED');
+	await expect(page.getByTestId('grant-status')).toContainText('REVOKED', { timeout: 30_000 });
 });
