@@ -48,6 +48,8 @@ test('an edit refused by the server stays in the outbox with the reason', async 
 	await expect(refused).toContainText('NORTH-000007');
 	await expect(refused).toContainText('revoked-key');
 	await expect(refused).toContainText('Tablet reported lost (test)');
+	// The sync goes on after the push (pull, checks): let it finish before reloading the page.
+	await expect(page.getByText(/Synced: .* 1 refused/)).toBeVisible({ timeout: 60_000 });
 
 	await page.reload();
 	await expect(page.getByTestId('refused-edit')).toContainText('revoked-key');
