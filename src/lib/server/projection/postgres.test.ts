@@ -1,17 +1,16 @@
-import pg from 'pg';
 import { runProjectionConformance } from './conformance';
 import { PostgresProjectionStore } from './postgres';
-import { createTestDatabase, skipPostgres } from '../store/postgres/test-database';
+import { createTestDatabase, skipPostgres, testPool } from '../store/postgres/test-database';
 
 runProjectionConformance(
 	'postgres',
 	async () => {
 		const db = await createTestDatabase();
-		const pools = [new pg.Pool({ connectionString: db.url })];
+		const pools = [testPool(db.url)];
 		return {
 			projection: new PostgresProjectionStore(pools[0]),
 			async reopen() {
-				const pool = new pg.Pool({ connectionString: db.url });
+				const pool = testPool(db.url);
 				pools.push(pool);
 				const p = new PostgresProjectionStore(pool);
 				await p.migrate();

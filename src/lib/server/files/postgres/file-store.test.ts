@@ -1,13 +1,12 @@
-import pg from 'pg';
 import { runFileStoreConformance } from '../conformance';
-import { createTestDatabase, skipPostgres } from '../../store/postgres/test-database';
+import { createTestDatabase, skipPostgres, testPool } from '../../store/postgres/test-database';
 import { PostgresFileStore } from './file-store';
 
 runFileStoreConformance(
 	'postgres',
 	async () => {
 		const db = await createTestDatabase();
-		const pool = new pg.Pool({ connectionString: db.url, max: 4 });
+		const pool = testPool(db.url, 4);
 		return {
 			store: new PostgresFileStore(pool),
 			async cleanup() {

@@ -31,3 +31,15 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
 		}
 	};
 }
+
+/**
+ * A pool for a test database. Dropping the database (WITH FORCE) terminates any connection still
+ * open, and an idle pool client then emits 'error': with no listener that is an uncaught exception
+ * in whatever test file the worker runs next. The stores' own pools listen (log-store.ts).
+ */
+export function testPool(url: string, max?: number): pg.Pool {
+	const pool = new pg.Pool({ connectionString: url, ...(max ? { max } : {}) });
+	pool.on('error', () => {});
+	pool.on('connect', (client) => client.on('error', () => {}));
+	return pool;
+}
