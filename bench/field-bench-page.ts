@@ -72,7 +72,7 @@ async function hashBench(pageCount: number, pageSize: number): Promise<Record<st
 	if (!root.ok) throw new Error(root.message);
 	const out: Record<string, number> = {};
 	let changes = 0;
-	for (const hasher of ['webcrypto', 'noble', 'webcrypto', 'noble'] as const) {
+	for (const hasher of ['webcrypto', 'noble', 'js', 'webcrypto', 'noble', 'js'] as const) {
 		let t = performance.now();
 		changes = 0;
 		for (const page of pages) {

@@ -1,6 +1,7 @@
 // Signature checks and hashes for the field client: WebCrypto where the browser has Ed25519
 // (Chromium verifies ~9× faster than noble here), noble otherwise. Same answers either way.
 import { toHex } from '../core/bytes';
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { sha256 } from '../core/hash';
 import { nobleVerifier, type SignatureVerifier } from '../core/signing/ed25519';
 import { hasWebCryptoEd25519 } from './keys';
@@ -34,21 +35,29 @@ export async function browserVerifier(): Promise<SignatureVerifier> {
 	return (await hasWebCryptoEd25519()) ? webVerifier : nobleVerifier;
 }
 
-/** How a device hashes many changes: WebCrypto batched with Promise.all, or noble in JS. */
-export type Hasher = 'webcrypto' | 'noble';
+/**
+ * How a device hashes many changes: WebCrypto digests batched with Promise.all, noble's sha256, or
+ * the core's plain-JS sha256 (core/sha256.ts), all in this thread but WebCrypto's.
+ */
+export type Hasher = 'webcrypto' | 'noble' | 'js';
 
 /**
- * SHA-256 of each input. WebCrypto digests run natively, all started at once (Promise.all);
- * noble runs in this thread. bench/bootstrap.ts measures both on the snapshot path; the faster
- * one there is the default (DEFAULT_HASHER).
+ * SHA-256 of each input. WebCrypto digests run natively, all started at once (Promise.all), each
+ * a promise and a copy; the JS ones run here, one call each. bench/bootstrap.ts measures all three
+ * on the snapshot path; the fastest there is the default (DEFAULT_HASHER).
  */
 export async function sha256All(inputs: Uint8Array[], how: Hasher = DEFAULT_HASHER): Promise<Uint8Array[]> {
-	if (how === 'noble' || !globalThis.crypto?.subtle) return inputs.map((b) => sha256(b));
+	if (how === 'js' || !globalThis.crypto?.subtle) return inputs.map((b) => sha256(b));
+	if (how === 'noble') return inputs.map((b) => nobleSha256(b));
 	const digests = await Promise.all(inputs.map((b) => crypto.subtle.digest('SHA-256', b as Uint8Array<ArrayBuffer>)));
 	return digests.map((d) => new Uint8Array(d));
 }
 
-export const DEFAULT_HASHER: Hasher = 'webcrypto';
+/**
+ * Measured fastest on the snapshot path (docs/performance.md): the core's plain-JS SHA-256 — a
+ * change of a few hundred bytes costs less than a WebCrypto digest's promise and copy.
+ */
+export const DEFAULT_HASHER: Hasher = 'js';
 
 /** SHA-256 of each input, hex, computed natively and concurrently. */
 export async function sha256HexAll(inputs: Uint8Array[]): Promise<string[]> {

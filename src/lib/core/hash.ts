@@ -1,17 +1,6 @@
-// SHA-256 for the core. Pure JS (noble) so the same code runs in browser, server and CLI.
-// One hasher is reused, reset from a pristine copy for each call: noble's one-shot `sha256()`
-// builds a hasher and views per call, and for the many small inputs of Merkle trees that garbage
-// cost more than the hashing (a third of the time was GC when the server built the parcel map).
-// Safe because hashing is synchronous: no call can interleave with another.
-import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
-
-const pristine = nobleSha256.create();
-const work = nobleSha256.create();
-
-export const sha256 = (data: Uint8Array): Uint8Array => {
-	pristine._cloneInto(work);
-	work.update(data);
-	const out = new Uint8Array(32);
-	work.digestInto(out);
-	return out;
-};
+// SHA-256 for the core: the same code runs in browser, server and CLI. Plain JavaScript
+// (sha256.ts) rather than noble's streaming hasher: for the many small inputs of Merkle trees and
+// the parcel map, noble's per-call DataViews, state copies and schedule zeroing cost more than the
+// hashing (2.9–4.4× slower in Chromium on 67–600 bytes; docs/performance.md). Before that, one
+// reused noble hasher (GC was a third of the map's time with one per call).
+export { sha256 } from './sha256';
