@@ -96,6 +96,7 @@ test.describe.serial('witnesses', () => {
 	let pageA: Page;
 	let honestExtract: string;
 	let honestCheckpoint: string;
+	let honestQr: Buffer;
 	const extraContexts: BrowserContext[] = [];
 
 	const status = async (): Promise<Status> => (await fetch(`${server.url}/api/status`)).json() as Promise<Status>;
@@ -200,6 +201,8 @@ test.describe.serial('witnesses', () => {
 		expect(audit.stdout).toMatch(/✓ witnesses \(checkpoint of size \d+, the policy in .*\): Witnessed: cosigned by 2 of 2 witnesses/);
 		honestCheckpoint = await deviceCheckpoint(pageA);
 		expect((await witnessed(honestCheckpoint)).ok).toBe(true);
+		// Its QR code, as another device's camera would see the screen.
+		honestQr = await pageA.getByRole('img', { name: "This device's checkpoint as a QR code" }).screenshot();
 	});
 
 	test('a server that forks its log gets no cosignature, and every device that sees both heads raises the alarm', async () => {
@@ -254,10 +257,11 @@ test.describe.serial('witnesses', () => {
 		await importKey(pageB, demoKey('assessor-bo').path);
 		await downloadDistrict(pageB, 'RIV');
 		await expect(pageB.getByTestId('witness-warning')).toContainText('carries 0 of the 2 witness cosignatures');
-		// Shown device A's checkpoint (gossip between devices), B raises the fork alarm with both.
+		// Shown device A's checkpoint (gossip between devices: a picture of A's QR code), B raises the
+		// fork alarm with both.
 		await pageB.goto('/field/setup');
-		await pageB.getByTestId('other-checkpoint').fill(honestCheckpoint);
-		await pageB.getByRole('button', { name: 'Check it against this device' }).click();
+		await pageB.getByLabel('Or read it from a photo or screenshot of its QR code').setInputFiles({ name: 'device-a.png', mimeType: 'image/png', buffer: honestQr });
+		await expect(pageB.getByTestId('other-checkpoint')).toHaveValue(honestCheckpoint);
 		const alarmB = pageB.getByRole('alert').filter({ hasText: 'Sync halted: the log rewrote its history' });
 		await expect(alarmB).toBeVisible({ timeout: 20_000 });
 		await alarmB.getByText('Evidence kept on this device').click();
