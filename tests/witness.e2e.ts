@@ -220,7 +220,10 @@ test.describe.serial('witnesses', () => {
 		const forkedNote = await served();
 		expect((await witnessed(forkedNote)).cosigned).toEqual([]);
 		expect(witnesses.map((w) => w.cosignedSize())).toEqual([honestSize, honestSize]);
-		for (const w of witnesses) expect(readdirSync(join(w.dir, 'evidence')).length).toBeGreaterThan(0);
+		// Each witness keeps the forked request as evidence (written as it answers; poll for it).
+		for (const w of witnesses) {
+			await expect.poll(() => (existsSync(join(w.dir, 'evidence')) ? readdirSync(join(w.dir, 'evidence')).length : 0), { timeout: 30_000 }).toBeGreaterThan(0);
+		}
 		const st = cli(['status', server.url]);
 		expect(st.status).toBe(1);
 		expect(st.stdout).toContain(`✗ ${NAMES[0]} CONFLICT`);
