@@ -1,8 +1,9 @@
 // Reads the text of a QR code in a photo or screenshot (jsQR over the image's pixels), as UTF-8:
 // how a device takes another device's checkpoint from its screen (gossip; client/gossip.ts).
-import jsQR from 'jsqr';
+import jsQR, { type QRCode } from 'jsqr';
 
-export async function textFromQrImage(file: Blob): Promise<{ ok: true; text: string } | { ok: false; message: string }> {
+/** The QR code in an image (the registry's enrolment codes read it too). */
+export async function qrFromImage(file: Blob): Promise<{ ok: true; qr: QRCode } | { ok: false; message: string }> {
 	let bitmap: ImageBitmap;
 	try {
 		bitmap = await createImageBitmap(file);
@@ -18,8 +19,14 @@ export async function textFromQrImage(file: Blob): Promise<{ ok: true; text: str
 	const pixels = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
 	const qr = jsQR(pixels.data, pixels.width, pixels.height);
 	if (!qr) return { ok: false, message: 'no QR code was found in the image' };
+	return { ok: true, qr };
+}
+
+export async function textFromQrImage(file: Blob): Promise<{ ok: true; text: string } | { ok: false; message: string }> {
+	const found = await qrFromImage(file);
+	if (!found.ok) return found;
 	try {
-		return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(qr.binaryData)) };
+		return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(found.qr.binaryData)) };
 	} catch {
 		return { ok: false, message: 'the QR code does not hold UTF-8 text' };
 	}

@@ -2,7 +2,7 @@
 // revocation statement (WebCrypto, key never leaves it), POSTs it to /api/keys, and checks the
 // answer like a pushed edit: the checkpoint extends the trusted one, the stored entry carries
 // exactly this signed statement, and its inclusion proof leads to the checkpoint's root.
-import jsQR from 'jsqr';
+import { qrFromImage } from '../client/qr-image';
 import { equalBytes, fromHex } from '../core/bytes';
 import { decodeEntry, type EntryBody } from '../core/log/entry';
 import { leafHash } from '../core/log/hashing';
@@ -62,21 +62,9 @@ export function revokeKey(app: RegistryApp, o: { publicKey: string; reason: stri
 
 /** The enrolment code in a photo or screenshot of its QR code. */
 export async function enrolmentFromImage(file: Blob): Promise<{ ok: true; value: Enrolment; code: string } | { ok: false; message: string }> {
-	let bitmap: ImageBitmap;
-	try {
-		bitmap = await createImageBitmap(file);
-	} catch {
-		return { ok: false, message: 'the file is not an image this browser can read' };
-	}
-	const canvas = document.createElement('canvas');
-	canvas.width = bitmap.width;
-	canvas.height = bitmap.height;
-	const ctx = canvas.getContext('2d', { willReadFrequently: true });
-	if (!ctx) return { ok: false, message: 'this browser cannot read image pixels' };
-	ctx.drawImage(bitmap, 0, 0);
-	const pixels = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
-	const qr = jsQR(pixels.data, pixels.width, pixels.height);
-	if (!qr) return { ok: false, message: 'no QR code was found in the image' };
+	const found = await qrFromImage(file);
+	if (!found.ok) return found;
+	const qr = found.qr;
 	const parsed = parseEnrolment(qr.data);
 	return parsed.ok ? { ok: true, value: parsed.value, code: qr.data } : { ok: false, message: `the QR code is not an enrolment code: ${parsed.message}` };
 }
