@@ -1,5 +1,6 @@
 // PostgreSQL file store, sharing the log store's pool: chunk rows of at most CHUNK_ROW_BYTES,
 // written under a row lock on the file, hashed page by page when the last one arrives.
+import { inTransaction } from '../../store/postgres/transaction';
 import type pg from 'pg';
 import type { PartName } from '../../../core/log/entry';
 import type { FileType } from '../../../core/files/sniff';
@@ -30,19 +31,8 @@ export class PostgresFileStore implements FileStore {
 		return (await this.#pool.query(text, values)).rows;
 	}
 
-	async #tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-		const c = await this.#pool.connect();
-		try {
-			await c.query('BEGIN');
-			const out = await fn(c);
-			await c.query('COMMIT');
-			return out;
-		} catch (e) {
-			await c.query('ROLLBACK').catch(() => {});
-			throw e;
-		} finally {
-			c.release();
-		}
+	#tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+		return inTransaction(this.#pool, fn);
 	}
 
 	async migrate(): Promise<void> {

@@ -1,5 +1,6 @@
 // PostgreSQL log store (node-postgres). A batch is one transaction; the head row is the
 // compare-and-swap that keeps two sequencers from writing the same tree size.
+import { inTransaction } from './transaction';
 import pg from 'pg';
 import { toHex } from '../../../core/bytes';
 import type { PartName } from '../../../core/log/entry';
@@ -320,18 +321,7 @@ export class PostgresLogStore implements LogStore {
 		});
 	}
 
-	async #tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-		const c = await this.pool.connect();
-		try {
-			await c.query('BEGIN');
-			const out = await fn(c);
-			await c.query('COMMIT');
-			return out;
-		} catch (e) {
-			await c.query('ROLLBACK').catch(() => {});
-			throw e;
-		} finally {
-			c.release();
-		}
+	#tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+		return inTransaction(this.pool, fn);
 	}
 }
