@@ -13,7 +13,7 @@ import { mapLine } from '../src/lib/core/map/log-map';
 import { readLogKeyFile } from '../src/lib/server/log-identity';
 import { demoKey } from './support/demo';
 import { signedEdit } from './support/edits';
-import { copyDemoData, importKey, seedDemo, TestServer } from './support/field';
+import { copyDemoData, importKey, FORK_PARCELS, seedDemo, TestServer } from './support/field';
 import { LyingProxy, rewriteJson, type Lie } from './support/lying-proxy';
 
 test.describe.configure({ mode: 'serial' });
@@ -211,7 +211,7 @@ test('a checkpoint forked between two devices is caught by each when it meets th
 	test.setTimeout(300_000);
 	const honest = await rig();
 	// The same log key with another history: what a server that forks its log shows one device.
-	const fork = await rig(seedDemo(306));
+	const fork = await rig(seedDemo(FORK_PARCELS));
 	try {
 		const a = await device(browser, honest.proxy);
 		const b = await device(browser, fork.proxy);

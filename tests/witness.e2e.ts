@@ -12,7 +12,7 @@ import { checkWitnesses, parsePolicy, type WitnessPolicy } from '../src/lib/core
 import { nobleVerifier } from '../src/lib/core/signing/ed25519';
 import { readLogKeyFile } from '../src/lib/server/log-identity';
 import { demoKey } from './support/demo';
-import { copyDemoData, downloadDistrict, editParcelField, importKey, seedDemo, TestServer } from './support/field';
+import { copyDemoData, deviceCheckpoint, downloadDistrict, editParcelField, importKey, FORK_PARCELS, seedDemo, TestServer } from './support/field';
 
 const SERVER_PORT = 4395;
 const WITNESS_PORTS = [4396, 4397];
@@ -80,11 +80,6 @@ async function syncNow(page: Page): Promise<string> {
 	const outcome = page.getByTestId('sync-outcome');
 	await expect(outcome).toHaveText(/^(Synced|Sync is halted|Sync stopped)/, { timeout: 60_000 });
 	return (await outcome.textContent()) ?? '';
-}
-
-async function deviceCheckpoint(page: Page): Promise<string> {
-	await page.goto('/field/setup');
-	return page.getByTestId('device-checkpoint').inputValue();
 }
 
 test.describe.serial('witnesses', () => {
@@ -209,11 +204,12 @@ test.describe.serial('witnesses', () => {
 		test.setTimeout(300_000);
 		const honestSize = (await status()).treeSize;
 		// Another history under the same key (another demo county), with the same witnesses configured.
-		const forked = seedDemo(306);
+		const forked = seedDemo(FORK_PARCELS);
 		copyFileSync(join(server.dataDir, 'witnesses.txt'), join(forked, 'witnesses.txt'));
 		await server.stop();
 		server.dataDir = forked;
 		await server.start();
+		expect((await status()).treeSize, 'the forked history must be longer to reach the witnesses').toBeGreaterThan(honestSize);
 
 		// Neither witness cosigns it: each holds the honest tree, which this one does not extend.
 		await expect.poll(async () => (await status()).witnesses.witnesses.map((w) => w.state), { timeout: 30_000 }).toEqual(['conflict', 'conflict']);
@@ -275,6 +271,7 @@ test.describe.serial('witnesses', () => {
 		// The public: the honest extract on /verify, against the forked log, is a fork with both shown.
 		const pageV = await contextB.newPage();
 		await pageV.goto('/verify');
+		await expect(pageV.getByText(/^Ready\. Checking happens/)).toBeVisible();
 		await pageV.getByLabel('Extract file').setInputFiles({ name: 'RIV-000002.extract.json', mimeType: 'application/json', buffer: Buffer.from(honestExtract) });
 		const fork = pageV.getByTestId('extract-fork');
 		await expect(fork).toBeVisible({ timeout: 30_000 });

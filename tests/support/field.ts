@@ -21,6 +21,17 @@ export async function copyDemoData(): Promise<string> {
 	return dir;
 }
 
+/** The checkpoint this device trusts, as its setup page shows it. */
+export async function deviceCheckpoint(page: Page): Promise<string> {
+	await page.goto('/field/setup');
+	return page.getByTestId('device-checkpoint').inputValue();
+}
+
+/** A forked county's size: 400 parcels log ~1750 entries, longer than the shared 300-parcel county
+ * (~1310) plus every edit the suite makes before a fork test copies it. A witness can only prove a
+ * fork it is shown as a longer tree (a consistency proof that fails); a shorter one never reaches it. */
+export const FORK_PARCELS = 400;
+
 /** A fresh demo county with `parcels` parcels (same log key as every demo, different history). */
 export function seedDemo(parcels: number): string {
 	const dir = mkdtempSync(join(tmpdir(), 'field-demo-'));
