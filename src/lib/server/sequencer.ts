@@ -82,6 +82,7 @@ const noteText = (note: string): string => splitNote(note)?.text ?? note;
 
 export class Sequencer {
 	readonly #store: LogStore;
+	#cosignatureWrites: Promise<void> = Promise.resolve();
 	readonly #id: LogIdentity;
 	readonly #clock: () => number;
 	readonly #maxBatch: number;
@@ -196,7 +197,20 @@ export class Sequencer {
 		if (cosigned.checkpoint === v.checkpoint) return true;
 		this.#history.replace(cosigned);
 		if (v === this.#head) this.#head = cosigned;
+		// Kept in the store too, in the order they came (each write holds every line before it), so a
+		// restarted server serves them without waiting for its witnesses. Losing one costs a re-ask.
+		this.#cosignatureWrites = this.#cosignatureWrites
+			.then(() => this.#store.saveCosignedCheckpoint(size, cosigned.checkpoint))
+			.then(
+				() => undefined,
+				(e: Error) => console.error(`[witnessing] could not store the cosignatures of checkpoint ${size}: ${e.message}`)
+			);
 		return true;
+	}
+
+	/** Resolves once every cosignature attached so far is in the store (tests, shutdown). */
+	cosignaturesStored(): Promise<void> {
+		return this.#cosignatureWrites;
 	}
 
 	/** Why the stored checkpoint's map line is not the map's root, or null (a log from before the map has no line). */

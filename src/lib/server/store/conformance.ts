@@ -205,6 +205,17 @@ export function runLogStoreConformance(name: string, setup: () => Promise<StoreF
 			expect((await s.entriesForDistricts(['RIV'], 0, 10)).map((e) => e.index)).toEqual([0, 1]);
 		});
 
+		it('keeps the cosigned note of a checkpoint, served as the head from then on and after a reopen', async () => {
+			await s.appendBatch(batch(0, 3));
+			const cosigned = `test.example/log\n3\nroot\n\n— witness.example/w1 AAAA\n`;
+			expect(await s.saveCosignedCheckpoint(3, cosigned)).toBe(true);
+			expect((await s.head())?.checkpoint).toBe(cosigned);
+			expect(await s.saveCosignedCheckpoint(7, cosigned)).toBe(false);
+			await s.close();
+			s = f.store = await f.reopen();
+			expect((await s.head())?.checkpoint).toBe(cosigned);
+		});
+
 		it('is a compare-and-swap on the tree size', async () => {
 			await s.appendBatch(batch(0, 3));
 			await expect(s.appendBatch(batch(0, 3))).rejects.toThrow(StoreConflictError);

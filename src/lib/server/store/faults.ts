@@ -86,6 +86,7 @@ export function withFaults(inner: LogStore, hook: FaultHook): LogStore {
 		compact: () => inner.compact(),
 		entriesForDistricts: (d, s, l) => inner.entriesForDistricts(d, s, l),
 		keyEntries: () => step('keyEntries', () => inner.keyEntries()),
+		saveCosignedCheckpoint: (size, note) => inner.saveCosignedCheckpoint(size, note),
 		async appendBatch(batch) {
 			hook('commit:before');
 			await inner.appendBatch(tripwireBatch(batch, hook));

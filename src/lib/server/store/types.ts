@@ -160,6 +160,13 @@ export interface LogStore {
 	keyEntries(): Promise<StoredEntry[]>;
 
 	appendBatch(batch: AppendBatch): Promise<void>;
+	/**
+	 * Replaces the stored checkpoint note of `size` with `note`: the same signed text with witness
+	 * cosignature lines added (the caller verified them), so a restarted server serves them again.
+	 * Durable when the promise resolves; resolves false (changing nothing) if no checkpoint of that
+	 * size is stored.
+	 */
+	saveCosignedCheckpoint(size: number, note: string): Promise<boolean>;
 }
 
 export class StoreConflictError extends Error {

@@ -17,6 +17,8 @@ import { nodeVerifier } from '../ed25519';
 import { genesisChange, sqliteFixture, ORIGIN, type Fixture } from '../testing/fixture';
 import { openWitnessKey } from '../witness/files';
 import { WitnessService } from '../witness/service';
+import { Ledger } from '../ledger';
+import { SqliteLogStore } from '../store/sqlite/log-store';
 import { Gossip } from './gossip';
 import { Witnessing } from './witnessing';
 
@@ -84,6 +86,14 @@ describe('witnessing', () => {
 		await until(witnessed);
 		expect((await w.health()).witnesses.map((h) => h.state)).toEqual(['ok', 'ok']);
 		expect(f.ledger.mapVersion().checkpoint).toBe(f.ledger.sequencer.checkpoint);
+		// Stored with the checkpoint: a restarted server serves them before any witness answers again.
+		await f.ledger.sequencer.cosignaturesStored();
+		expect((await f.store.head())?.checkpoint).toBe(f.ledger.sequencer.checkpoint);
+		const reopened = new SqliteLogStore(join(f.dir, 'log.db'));
+		await reopened.migrate();
+		cleanups.push(() => reopened.close());
+		const restarted = await Ledger.open({ store: reopened, identity: f.ledger.identity }); // verifies the whole store
+		expect((await checkWitnesses(restarted.sequencer.checkpoint, policy.value, nodeVerifier)).ok).toBe(true);
 
 		// b goes down: the log goes on, and says so.
 		const port = Number(new URL(b.url).port);

@@ -256,6 +256,10 @@ export class PostgresLogStore implements LogStore {
 		return (await this.#q('SELECT idx, data FROM entries WHERE kind IN (2, 3) ORDER BY idx')).map(entryRow);
 	}
 
+	async saveCosignedCheckpoint(size: number, note: string): Promise<boolean> {
+		return (await this.pool.query('UPDATE checkpoints SET note = $2 WHERE size = $1', [size, note])).rowCount === 1;
+	}
+
 	async appendBatch(batch: AppendBatch): Promise<void> {
 		checkBatchShape(batch);
 		await this.#tx(async (c) => {

@@ -205,6 +205,10 @@ export class SqliteLogStore implements LogStore {
 		return (this.#s.keyEntries.all() as Row[]).map(entryRow);
 	}
 
+	async saveCosignedCheckpoint(size: number, note: string): Promise<boolean> {
+		return this.#s.saveCheckpointNote.run(note, size).changes === 1;
+	}
+
 	async appendBatch(batch: AppendBatch): Promise<void> {
 		checkBatchShape(batch);
 		const s = this.#s;
@@ -269,6 +273,7 @@ function prepare(db: Database.Database) {
 			'INSERT INTO changes (hash, parcel, part, am_hash, actor, seq, body) VALUES (?, ?, ?, ?, ?, ?, ?)'
 		),
 		insertHash: db.prepare('INSERT INTO hashes (id, hash) VALUES (?, ?)'),
-		insertCheckpoint: db.prepare('INSERT INTO checkpoints (size, note) VALUES (?, ?)')
+		insertCheckpoint: db.prepare('INSERT INTO checkpoints (size, note) VALUES (?, ?)'),
+		saveCheckpointNote: db.prepare('UPDATE checkpoints SET note = ? WHERE size = ?')
 	};
 }
