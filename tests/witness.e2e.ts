@@ -9,6 +9,8 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkWitnesses, parsePolicy, type WitnessPolicy } from '../src/lib/core/witness/policy';
+import { formatCosignerKey } from '../src/lib/core/witness/cosignature';
+import { randomBytes } from 'node:crypto';
 import { nobleVerifier } from '../src/lib/core/signing/ed25519';
 import { readLogKeyFile } from '../src/lib/server/log-identity';
 import { demoKey } from './support/demo';
@@ -188,6 +190,20 @@ test.describe.serial('witnesses', () => {
 		expect(v.status, v.stdout).toBe(0);
 		expect(v.stdout.split('\n')[0]).toMatch(/^VERIFIED: extract of parcel RIV-000002, complete up to checkpoint \d+, witnessed$/);
 		expect(v.stdout).toContain(`✓ compared with ${server.url}`);
+		// /verify with the registry's published policy pasted: witnessed, said against that policy; with
+		// a policy naming another witness: not witnessed, whatever list the extract carries.
+		const pageP = await contextA.newPage();
+		await pageP.goto('/verify');
+		await expect(pageP.getByText(/^Ready\. Checking happens/)).toBeVisible();
+		const policyBox = pageP.getByLabel(/The registry's published witness policy/);
+		await policyBox.fill(readFileSync(join(server.dataDir, 'witnesses.txt'), 'utf8'));
+		await pageP.getByLabel('Extract file').setInputFiles({ name: 'RIV-000002.extract.json', mimeType: 'application/json', buffer: Buffer.from(honestExtract) });
+		await expect(pageP.getByTestId('extract-witnesses')).toHaveText(`Witnessed: cosigned by ${NAMES.join(', ')}.`);
+		await policyBox.fill(`witness ${formatCosignerKey('witness.example/stranger', randomBytes(32))}\nquorum 1\n`);
+		await pageP.getByRole('button', { name: 'Verify' }).click();
+		await expect(pageP.getByTestId('extract-witnesses')).toContainText('Not witnessed:');
+		await expect(pageP.getByTestId('extract-witnesses')).toContainText('witness.example/stranger');
+		await pageP.close();
 		// cli verify audits the log and checks the served checkpoint's cosignatures against the policy.
 		const policyFile = join(mkdtempSync(join(tmpdir(), 'witness-policy-')), 'policy.txt');
 		writeFileSync(policyFile, readFileSync(join(server.dataDir, 'witnesses.txt')));

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { toBase64, utf8 } from '../../src/lib/core/bytes';
 import { sha256 } from '../../src/lib/core/hash';
 import { secretKeySigner } from '../../src/lib/core/signing/ed25519';
+import { addSignatureLines, cosign, formatCosignerKey } from '../../src/lib/core/witness/cosignature';
 import { mapRootOfEntries, publishLog, testEntries, testLogVerifierKey, type Published } from '../../src/lib/core/map/test-log';
 
 const KEY = testLogVerifierKey();
@@ -99,6 +100,30 @@ describe('cli monitor', { timeout: 180_000 }, () => {
 		expect(third.stdout).toContain('checkpoint 1000 ok: no new entries, map root matches');
 		expect(requested).toEqual(['log/checkpoint']);
 		expect(third.status).toBe(0);
+	});
+
+	it('with a witness policy, says whether each accepted checkpoint carries its cosignatures', async () => {
+		const witness = secretKeySigner(sha256(utf8('monitor test witness')));
+		const name = 'witness.example/monitor';
+		const policy = join(dir, 'policy.txt');
+		writeFileSync(policy, `witness ${formatCosignerKey(name, witness.publicKey)}\nquorum 1\n`);
+		files = at600;
+		const state = freshState();
+		const bare = await cli(['monitor', url, '--key', KEY, '--policy', policy, '--state', state, '--once']);
+		expect(bare.status, bare.stderr).toBe(0); // a warning: witnesses cosign just after a commit
+		expect(bare.stderr).toContain(`witnesses (the policy in ${policy}): NOT WITNESSED`);
+		expect(bare.stderr).toContain(`missing: ${name}`);
+
+		const note = at1000.get('log/checkpoint') as string;
+		const text = note.slice(0, note.indexOf('\n\n') + 1);
+		files = new Map(at1000).set('log/checkpoint', addSignatureLines(note, [await cosign(text, name, witness, 1_767_225_600)]));
+		const cosigned = await cli(['monitor', url, '--key', KEY, '--policy', policy, '--state', state, '--once']);
+		expect(cosigned.status, cosigned.stderr).toBe(0);
+		expect(cosigned.stdout).toContain(`witnesses (the policy in ${policy}): Witnessed`);
+
+		const bad = await cli(['monitor', url, '--key', KEY, '--policy', join(dir, 'no-such-policy.txt'), '--state', state, '--once']);
+		expect(bad.status).not.toBe(0);
+		expect(bad.stderr).toContain('--policy: no file');
 	});
 
 	it('fails on a map root the log does not give, printing both roots and keeping both checkpoints', async () => {

@@ -1,8 +1,9 @@
-// monitor URL --key VERIFIER_KEY [--state FILE] [--once] [--interval SECONDS]: follows a log from
-// the outside with only what it publishes, and checks each new checkpoint and its parcel map
-// (src/lib/core/map/monitor.ts). This file is the I/O around that step: HTTP, the state file
+// monitor URL --key VERIFIER_KEY [--policy FILE] [--state FILE] [--once] [--interval SECONDS]:
+// follows a log from the outside with only what it publishes, and checks each new checkpoint and
+// its parcel map (src/lib/core/map/monitor.ts); with a witness policy, it says whether each
+// accepted checkpoint carries its cosignatures (a warning: witnesses cosign just after a commit). This file is the I/O around that step: HTTP, the state file
 // (written to a temporary file, synced, renamed), evidence files, output, the polling loop.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseVerifierKey } from '../../src/lib/core/log/note';
 import {
@@ -13,6 +14,8 @@ import {
 	type MonitorState,
 	type MonitorStep
 } from '../../src/lib/core/map/monitor';
+import { checkWitnesses, parsePolicy, type WitnessPolicy } from '../../src/lib/core/witness/policy';
+import { writeAtomically } from '../../src/lib/server/atomic-file';
 import { nodeVerifier } from '../../src/lib/server/ed25519';
 import { log, parse, terminalText, UsageError } from '../args';
 import { logFetchers } from '../log-fetch';
@@ -23,25 +26,6 @@ export const EXIT_ALARM = 1;
 export const EXIT_UNCHECKED = 3;
 
 const err = (msg: string) => process.stderr.write(terminalText(msg) + '\n');
-
-/** Writes a file so that a crash leaves either the old or the new one: temp file, fsync, rename, fsync the folder. */
-export function writeAtomically(path: string, bytes: Uint8Array): void {
-	const tmp = `${path}.${process.pid}.tmp`;
-	const fd = openSync(tmp, 'w', 0o644);
-	try {
-		writeSync(fd, bytes);
-		fsyncSync(fd);
-	} finally {
-		closeSync(fd);
-	}
-	renameSync(tmp, path);
-	const dir = openSync(dirname(path), 'r');
-	try {
-		fsyncSync(dir);
-	} finally {
-		closeSync(dir);
-	}
-}
 
 const indent = (note: string) => note.trimEnd().split('\n').map((l) => `    ${l}`).join('\n');
 
@@ -61,7 +45,7 @@ function keepEvidence(stateDir: string, base: string, key: string, step: Extract
 export async function monitor(args: string[]): Promise<void> {
 	const { values, positionals } = parse(
 		args,
-		{ key: { type: 'string' }, state: { type: 'string' }, once: { type: 'boolean' }, interval: { type: 'string' } },
+		{ key: { type: 'string' }, policy: { type: 'string' }, state: { type: 'string' }, once: { type: 'boolean' }, interval: { type: 'string' } },
 		1
 	);
 	const base = positionals[0];
@@ -72,6 +56,13 @@ export async function monitor(args: string[]): Promise<void> {
 	const interval = Number(values.interval ?? 60);
 	if (!Number.isFinite(interval) || interval <= 0) throw new UsageError(`--interval must be a positive number of seconds, not ${JSON.stringify(values.interval)}`);
 	if (values.once && values.interval !== undefined) throw new UsageError('--interval has no meaning with --once');
+	let policy: WitnessPolicy | null = null;
+	if (values.policy !== undefined) {
+		if (!existsSync(values.policy)) throw new UsageError(`--policy: no file ${values.policy}`);
+		const p = parsePolicy(readFileSync(values.policy, 'utf8'));
+		if (!p.ok) throw new UsageError(`--policy ${values.policy}: ${p.message}`);
+		policy = p.value;
+	}
 	const statePath = resolve(values.state ?? DEFAULT_STATE);
 	const stateDir = dirname(statePath);
 	mkdirSync(stateDir, { recursive: true });
@@ -109,7 +100,13 @@ export async function monitor(args: string[]): Promise<void> {
 		if (shown !== started && process.stderr.isTTY) process.stderr.write('\n');
 		if (step.ok) {
 			if (step.changed) writeAtomically(statePath, encodeMonitorState(step.state));
-			if (step.changed || first) log(describeAccepted(step));
+			if (step.changed || first) {
+				log(describeAccepted(step));
+				if (policy) {
+					const v = await checkWitnesses(step.state.note, policy, nodeVerifier);
+					(v.ok ? log : err)(`  witnesses (the policy in ${values.policy}): ${v.message}`);
+				}
+			}
 			const seconds = (Date.now() - started) / 1000;
 			if (step.newEntries >= 10_000 || seconds >= 5) {
 				err(`read ${step.newEntries} entries in ${seconds.toFixed(1)} s (${Math.round(step.newEntries / seconds)} entries/s)`);

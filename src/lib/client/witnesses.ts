@@ -8,6 +8,7 @@ import { browserVerifier } from './crypto';
 import type { FieldDatabase } from './db';
 import { getText, RequestError, type Fetch } from './http';
 import { getState, putState, type CheckpointRecord, type LogRecord, type WitnessStatus } from './state';
+import { decideWitnessStatus } from './witness-status';
 
 /** The pinned policy; a log pinned before witnesses existed has none until `pinPolicy`. */
 export function pinnedPolicy(log: LogRecord): WitnessPolicy | null {
@@ -38,45 +39,16 @@ export async function pinPolicy(db: FieldDatabase, f: Fetch, log: LogRecord): Pr
 	return pinned;
 }
 
-/**
- * Notes the witnesses of a checkpoint the device just verified (`trusted` is what it trusts now).
- * For the trusted tree itself the status is replaced unless an earlier copy of the same tree had
- * more cosignatures (a snapshot page may carry an older copy); the trusted note gains the
- * cosignatures, so what the device shows and gossips carries them.
- */
+/** Notes the witnesses of a checkpoint the device just verified (`trusted` is what it trusts now). */
 export async function noteWitnesses(db: FieldDatabase, log: LogRecord, note: string, cp: Checkpoint, trusted: CheckpointRecord): Promise<void> {
 	const policy = pinnedPolicy(log);
 	if (!policy) return;
-	const v = await checkWitnesses(note, policy, await browserVerifier());
+	const verdict = await checkWitnesses(note, policy, await browserVerifier());
 	const prev = await getState(db, 'witness');
-	const witnessedSize = Math.max(prev?.witnessedSize ?? -1, v.ok ? cp.size : -1);
-	const next: WitnessStatus = {
-		quorum: policy.quorum,
-		witnesses: policy.witnesses.length,
-		size: trusted.size,
-		ok: v.ok,
-		cosigned: v.cosigned.map((c) => c.name),
-		missing: v.missing,
-		message: v.message,
-		witnessedSize: witnessedSize < 0 ? null : witnessedSize,
-		at: Date.now()
-	};
-	if (cp.size !== trusted.size) {
-		// An older (consistent) tree: only the newest witnessed size may change.
-		if (prev && prev.size === trusted.size && prev.witnessedSize !== next.witnessedSize) await putState(db, 'witness', { ...prev, witnessedSize: next.witnessedSize });
-		else if (!prev) await putState(db, 'witness', { ...next, ok: false, cosigned: [], missing: policy.witnesses.map((w) => w.key.name), message: unchecked(policy, trusted.size) });
-		return;
-	}
-	if (prev && prev.size === trusted.size && prev.cosigned.length > next.cosigned.length) {
-		if (prev.witnessedSize !== next.witnessedSize) await putState(db, 'witness', { ...prev, witnessedSize: next.witnessedSize });
-		return;
-	}
-	await putState(db, 'witness', next);
-	if (note !== trusted.note && next.cosigned.length > 0) await putState(db, 'checkpoint', { ...trusted, note });
+	const d = decideWitnessStatus({ policy, verdict, note, size: cp.size, trusted, prev, now: Date.now() });
+	if (d.status) await putState(db, 'witness', d.status);
+	if (d.trustedNote) await putState(db, 'checkpoint', { ...trusted, note: d.trustedNote });
 }
-
-const unchecked = (p: WitnessPolicy, size: number) =>
-	p.quorum === 0 ? 'The witness policy requires no cosignatures.' : `The checkpoint of ${size} entries this device trusts has not been checked against the witness policy yet; sync to check it.`;
 
 /** Whether the trusted checkpoint lacks the cosignatures the policy requires (what screens warn about). */
 export const lacksWitnesses = (s: WitnessStatus | undefined | null): boolean => !!s && s.quorum > 0 && !s.ok;

@@ -1,15 +1,16 @@
 // The witness's own files: its key (JSON, mode 0600), its state (what it cosigned last for each
-// log, written atomically: temporary file, fsync, rename, fsync the folder), a lock that keeps a
+// log, written atomically: atomic-file.ts), a lock that keeps a
 // second process off the same state, and evidence of a log that signed an inconsistent tree.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fromHex, toHex } from '../../core/bytes';
 import { formatCosignerKey } from '../../core/witness/cosignature';
 import { isValidKeyName } from '../../core/log/note';
 import type { Signer } from '../../core/signing/ed25519';
 import { EMPTY_WITNESS_STATE, type WitnessedLog, type WitnessState } from '../../core/witness/witness';
 import { nodeSigner } from '../ed25519';
+import { writeAtomically } from '../atomic-file';
 
 export interface WitnessKey {
 	name: string;
@@ -72,21 +73,7 @@ export function readWitnessState(path: string): WitnessState {
 
 /** Writes the state so that a crash leaves the old file or the new one, never a mix. */
 export function writeWitnessState(path: string, state: WitnessState): void {
-	const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-	const fd = openSync(tmp, 'w', 0o600);
-	try {
-		writeSync(fd, JSON.stringify({ format: STATE_FORMAT, logs: state.logs }, null, 1) + '\n');
-		fsyncSync(fd);
-	} finally {
-		closeSync(fd);
-	}
-	renameSync(tmp, path);
-	const dir = openSync(dirname(path), 'r');
-	try {
-		fsyncSync(dir);
-	} finally {
-		closeSync(dir);
-	}
+	writeAtomically(path, JSON.stringify({ format: STATE_FORMAT, logs: state.logs }, null, 1) + '\n', 0o600);
 }
 
 /** Takes `<state>.lock` (holding our pid); a lock of a process that is gone is taken over. */
