@@ -61,6 +61,15 @@ export function fromBase64(s: string): Uint8Array {
 	return out;
 }
 
+/** fromBase64, or null for text that is not base64 (parsers that report their own error). */
+export function fromBase64OrNull(s: string): Uint8Array | null {
+	try {
+		return fromBase64(s);
+	} catch {
+		return null;
+	}
+}
+
 export function concat(...parts: Uint8Array[]): Uint8Array {
 	const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
 	let o = 0;

@@ -1,7 +1,7 @@
 // C2SP signed notes (https://c2sp.org/signed-note) with Ed25519 keys: a text ending in a
 // newline, a blank line, then lines "— <key name> base64(key ID ‖ signature)". Compatible with
 // Go's golang.org/x/mod/sumdb/note, whose test vectors note.test.ts checks.
-import { concat, fromBase64, fromHex, toBase64, toHex, utf8 } from '../bytes';
+import { concat, fromBase64OrNull, fromHex, toBase64, toHex, utf8 } from '../bytes';
 import { sha256 } from '../hash';
 import { PUBLIC_KEY_BYTES, type SignatureVerifier, type Signer } from '../signing/ed25519';
 import { fail, success, type Result } from './result';
@@ -54,7 +54,7 @@ export function parseVerifierKey(vkey: string): Result<NoteVerifierKey> {
 	if (keyId === undefined) return bad('expected <name>+<key ID>+<key>');
 	if (!isValidKeyName(name)) return bad('the name is empty or has spaces');
 	if (!/^[0-9a-f]{8}$/.test(keyId)) return bad('the key ID is 8 lower-case hex digits');
-	const key = decodeBase64(vkey.slice(name.length + keyId.length + 2));
+	const key = fromBase64OrNull(vkey.slice(name.length + keyId.length + 2));
 	if (!key || key.length === 0) return bad('the key is not base64');
 	if (key[0] !== ED25519_SIGNATURE_TYPE) return bad(`signature type ${key[0]} is not supported, only Ed25519 (1)`);
 	if (key.length !== 1 + PUBLIC_KEY_BYTES) return bad('an Ed25519 key is 32 bytes');
@@ -118,15 +118,9 @@ export async function openNote(
 	const unverified: { name: string; keyId: string }[] = [];
 	const seen = new Set<string>();
 	for (const line of lines) {
-		if (!line.startsWith('— ')) return malformed('a signature line does not start with "— "');
-		const rest = line.slice(2);
-		const space = rest.indexOf(' ');
-		const name = space < 0 ? rest : rest.slice(0, space);
-		const sig = space < 0 ? null : decodeBase64(rest.slice(space + 1));
-		if (!isValidKeyName(name) || !sig || sig.length < 5) {
-			return malformed(`bad signature line for ${JSON.stringify(name.slice(0, 100))}`);
-		}
-		const keyId = toHex(sig.subarray(0, 4));
+		const parsed = parseSignatureLine(line);
+		if ('error' in parsed) return malformed(`bad signature line: ${parsed.error}`);
+		const { name, keyId, signature } = parsed;
 		const id = `${name}+${keyId}`;
 		if (seen.has(line) || (seen.has(id) && known.has(id))) continue; // one signature per known key
 		seen.add(line);
@@ -137,13 +131,25 @@ export async function openNote(
 			continue;
 		}
 		if (candidates.length > 1) return fail('ambiguous-key', `two different verifier keys are named ${id}`);
-		if (!(await verifier.verify(sig.subarray(4), message, candidates[0].publicKey))) {
+		if (!(await verifier.verify(signature, message, candidates[0].publicKey))) {
 			return fail('invalid-signature', `the signature by ${id} does not verify`);
 		}
 		verifiedBy.push(candidates[0]);
 	}
 	if (verifiedBy.length === 0) return fail('unverified-note', 'no known key signed this note');
 	return success({ text, verifiedBy, unverified });
+}
+
+/** One signature line (without its newline), unverified: the signer's name, the key ID and the signature after it. */
+export function parseSignatureLine(line: string): { name: string; keyId: string; signature: Uint8Array } | { error: string } {
+	if (!line.startsWith('— ')) return { error: 'it does not start with "— "' };
+	const rest = line.slice(2);
+	const space = rest.indexOf(' ');
+	const name = space < 0 ? rest : rest.slice(0, space);
+	if (!isValidKeyName(name)) return { error: `the name ${JSON.stringify(name.slice(0, 100))} is empty or has spaces` };
+	const sig = space < 0 ? null : fromBase64OrNull(rest.slice(space + 1));
+	if (!sig || sig.length < 5) return { error: `no base64 signature after the name ${name}` };
+	return { name, keyId: toHex(sig.subarray(0, 4)), signature: sig.subarray(4) };
 }
 
 // signed-note "Format": no ASCII control characters other than newline.
@@ -164,10 +170,3 @@ function isWellFormed(s: string): boolean {
 	return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
 }
 
-function decodeBase64(s: string): Uint8Array | null {
-	try {
-		return fromBase64(s);
-	} catch {
-		return null;
-	}
-}

@@ -2,9 +2,9 @@
 //   "cosignature/v1\ntime <unix seconds>\n" ‖ the whole checkpoint note text (extension lines too)
 // and the signature line is "— <witness name> base64(key ID ‖ u64 time ‖ signature)", the key ID
 // being SHA-256(name ‖ "\n" ‖ 0x04 ‖ public key)[:4]. Pure: the time is passed in.
-import { concat, fromBase64, toBase64, toHex, utf8, fromHex } from '../bytes';
+import { concat, fromBase64OrNull, toBase64, toHex, utf8, fromHex } from '../bytes';
 import { sha256 } from '../hash';
-import { isValidKeyName } from '../log/note';
+import { isValidKeyName, parseSignatureLine } from '../log/note';
 import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES, type SignatureVerifier, type Signer } from '../signing/ed25519';
 
 /** tlog-cosignature's signature type for Ed25519 cosignatures (the key ID's algorithm byte). */
@@ -46,7 +46,7 @@ export function parseCosignerKey(vkey: string): CosignatureResult<CosignerKey> {
 	if (keyId === undefined) return bad('expected <name>+<key ID>+<key>');
 	if (!isValidKeyName(name)) return bad('the name is empty or has spaces');
 	if (!/^[0-9a-f]{8}$/.test(keyId)) return bad('the key ID is 8 lower-case hex digits');
-	const key = decodeBase64(vkey.slice(name.length + keyId.length + 2));
+	const key = fromBase64OrNull(vkey.slice(name.length + keyId.length + 2));
 	if (!key || key.length === 0) return bad('the key is not base64');
 	if (key[0] !== COSIGNATURE_V1_TYPE) return bad(`signature type ${key[0]} is not a cosignature/v1 key (4)`);
 	if (key.length !== 1 + PUBLIC_KEY_BYTES) return bad('an Ed25519 key is 32 bytes');
@@ -88,19 +88,15 @@ export interface Cosignature {
 export function parseCosignatureLine(line: string): CosignatureResult<Cosignature> {
 	const bad = (why: string) => ({ ok: false as const, code: 'malformed-cosignature' as const, message: `not a cosignature line (${why})` });
 	const text = line.endsWith('\n') ? line.slice(0, -1) : line;
-	if (!text.startsWith('— ')) return bad('it does not start with "— "');
-	const rest = text.slice(2);
-	const space = rest.indexOf(' ');
-	if (space < 0) return bad('no signature after the name');
-	const name = rest.slice(0, space);
-	if (!isValidKeyName(name)) return bad('the name is empty or has spaces');
-	const body = decodeBase64(rest.slice(space + 1));
-	if (!body || body.length !== 4 + 8 + SIGNATURE_BYTES) return bad('the signature is not 76 bytes of base64 (key ID, time, Ed25519 signature)');
-	const hi = readU32(body, 4);
-	const lo = readU32(body, 8);
+	const parsed = parseSignatureLine(text);
+	if ('error' in parsed) return bad(parsed.error);
+	const { name, keyId, signature: body } = parsed;
+	if (body.length !== 8 + SIGNATURE_BYTES) return bad('the signature is not 76 bytes of base64 (key ID, time, Ed25519 signature)');
+	const hi = readU32(body, 0);
+	const lo = readU32(body, 4);
 	const time = hi * 2 ** 32 + lo;
 	if (hi >= 2 ** 21) return bad('the time is beyond what this client supports');
-	return { ok: true, value: { name, keyId: toHex(body.subarray(0, 4)), time, signature: body.subarray(12), line: `${text}\n` } };
+	return { ok: true, value: { name, keyId, time, signature: body.subarray(8), line: `${text}\n` } };
 }
 
 /** Checks one cosignature of `text` by `key`: the name and key ID must match, and the signature verify. */
@@ -140,10 +136,3 @@ function u64(n: number): Uint8Array {
 
 const readU32 = (b: Uint8Array, at: number): number => ((b[at] << 24) >>> 0) + (b[at + 1] << 16) + (b[at + 2] << 8) + b[at + 3];
 
-function decodeBase64(s: string): Uint8Array | null {
-	try {
-		return fromBase64(s);
-	} catch {
-		return null;
-	}
-}
