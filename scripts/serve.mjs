@@ -6,6 +6,8 @@
 //   proxy (no X-Forwarded-Proto) is plain http, so links and SvelteKit's CSRF origin check match
 //   what the browser sees on http://localhost or a LAN address. Behind a TLS proxy, set ORIGIN or
 //   let the proxy send X-Forwarded-Proto.
+// - Full tiles and entry bundles the app has made already are answered before adapter-node and
+//   SvelteKit see the request (src/lib/server/http/full-tiles.ts), with the same headers.
 import http from 'node:http';
 
 process.env.BODY_SIZE_LIMIT ??= 'Infinity';
@@ -16,9 +18,25 @@ const host = process.env.HOST ?? '0.0.0.0';
 const { handler } = await import('../build/handler.js');
 const { MAX_BODY_BYTES, DISCARD_BYTES, DISCARD_MS } = await import('../src/lib/server/http/body-limits.js');
 
+// The app offers it once the log is open (runtime.ts); the built app is another module graph.
+const answerFullTile = () => globalThis[Symbol.for('parcel-ledger.answer-full-tile')];
+const originIsHttps = process.env.ORIGIN ? new URL(process.env.ORIGIN).protocol === 'https:' : null;
+// Only the settings this file makes: with other PROTOCOL/HOST/PORT headers, adapter-node decides.
+const ownProtocolHeader = !process.env.ORIGIN && process.env.PROTOCOL_HEADER === 'x-forwarded-proto' && !process.env.HOST_HEADER && !process.env.PORT_HEADER;
+
+/** Whether adapter-node would see this request as https, or null when it would refuse it or we cannot tell. */
+function isHttps(req) {
+	if (originIsHttps !== null) return originIsHttps;
+	const proto = req.headers['x-forwarded-proto'];
+	if (!ownProtocolHeader || !req.headers.host || (proto !== 'http' && proto !== 'https')) return null;
+	return proto === 'https';
+}
+
 function serve(req, res) {
 	if (!process.env.ORIGIN && !req.headers['x-forwarded-proto']) req.headers['x-forwarded-proto'] = 'http';
 	res.once('finish', () => discardRest(req));
+	const https = req.url?.startsWith('/log/tile/') ? isHttps(req) : null;
+	if (https !== null && answerFullTile()?.(req, res, https)) return;
 	handler(req, res);
 }
 

@@ -116,6 +116,32 @@ test.describe('log API', () => {
 		if (entries.ok) expect(checkEntryBundle(entries.value, tile)).toEqual({ ok: true });
 	});
 
+	test('a full tile made once is answered before SvelteKit with the same bytes and headers', async ({ request }) => {
+		expect((await checkpoint(request)).size).toBeGreaterThanOrEqual(256); // the e2e demo county
+		const headersOf = (h: Record<string, string>) => {
+			const { date: _d, 'content-length': _l, 'transfer-encoding': _t, ...rest } = h;
+			return rest;
+		};
+		// An escaped path is never answered before SvelteKit (scripts/serve.mjs matches canonical paths).
+		for (const [path, escaped] of [
+			['/log/tile/0/000', '/log/tile/0/%30%30%30'],
+			['/log/tile/entries/000', '/log/tile/entries/%30%30%30']
+		]) {
+			const routed = await request.get(escaped);
+			await request.get(path); // made by now, if no test asked for it before
+			const early = await request.get(path);
+			expect([routed.status(), early.status()]).toEqual([200, 200]);
+			expect(Buffer.compare(await early.body(), await routed.body())).toBe(0);
+			expect(headersOf(early.headers())).toEqual(headersOf(routed.headers()));
+			expect(early.headers()['content-length']).toBe(String((await routed.body()).length));
+			const head = await request.head(path);
+			expect([head.status(), head.headers()['content-length']]).toEqual([200, early.headers()['content-length']]);
+			const post = await request.post(path, { data: {} });
+			expect(post.status()).toBe(405);
+			expect((await post.json()).error.code).toBe('method-not-allowed');
+		}
+	});
+
 	test('parcel map: /api/map, /api/map/path, snapshot pages and sync answers verify against the checkpoint each comes with', async ({ request }) => {
 		const key = parseVerifierKey((await (await request.get('/log/key')).text()).trim());
 		if (!key.ok) throw new Error(key.message);

@@ -23,6 +23,7 @@ import { readWitnessPolicy } from './witnessing/policy-file';
 import { Witnessing } from './witnessing/witnessing';
 import { openFileStore } from './files/open';
 import type { FileStore } from './files/types';
+import { offerFullTiles } from './http/full-tiles';
 
 export interface Runtime {
 	config: ServerConfig;
@@ -89,5 +90,6 @@ async function openRuntime(config: ServerConfig): Promise<Runtime> {
 		: new SoleLease(config.selfUrl);
 	const cluster = new Cluster({ ledger, lease, projector });
 	cluster.start();
+	offerFullTiles();
 	return { config, ledger, projection, projector, sessions: new SessionStore(identity.sessionSecret), cluster, witnessing, gossip, files };
 }

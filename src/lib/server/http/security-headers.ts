@@ -1,7 +1,7 @@
 // Security headers on every response SvelteKit renders (pages get their Content-Security-Policy
 // from svelte.config.js `kit.csp`, with nonces and hashes SvelteKit adds). Static files served by
 // adapter-node before SvelteKit runs do not pass here.
-const COMMON: Record<string, string> = {
+export const COMMON: Record<string, string> = {
 	'x-content-type-options': 'nosniff',
 	'referrer-policy': 'same-origin',
 	'x-frame-options': 'DENY',
@@ -11,7 +11,10 @@ const COMMON: Record<string, string> = {
 };
 
 /** API answers are data, never documents: if one is opened as a page, it may load nothing. */
-const DATA_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox";
+export const DATA_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox";
+
+/** Over https only (browsers ignore it over plain http, RFC 6797). */
+export const HSTS = 'max-age=63072000; includeSubDomains';
 
 export function withSecurityHeaders(response: Response, url: URL): Response {
 	let r = response;
@@ -26,6 +29,6 @@ export function withSecurityHeaders(response: Response, url: URL): Response {
 	if (!html && !r.headers.has('content-security-policy') && /^\/(api|log)\//.test(url.pathname)) {
 		r.headers.set('content-security-policy', DATA_CSP);
 	}
-	if (url.protocol === 'https:') r.headers.set('strict-transport-security', 'max-age=63072000; includeSubDomains');
+	if (url.protocol === 'https:') r.headers.set('strict-transport-security', HSTS);
 	return r;
 }
