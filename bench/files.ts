@@ -1,45 +1,22 @@
 // bench/files (issue 17): 200 photos of 300 KB uploaded through PUT /api/files/<sha256> the way the
-// device does (GET …/status, then 256 KiB content-range chunks, one file after another), beside a
+// device does (1 MiB content-range chunks from what it last heard the server holds, one file after another), beside a
 // bare node:http server in its own process taking the same bytes as one PUT per file, in the same
 // run. Ratio = ours ÷ bare (target ≥ 0.5). The server's peak RSS (VmHWM) before and after shows it
 // never holds whole files in memory.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fromHex } from '../src/lib/core/bytes';
-import { makeActor } from '../src/lib/core/crdt/actors';
 import { createPartDoc } from '../src/lib/core/crdt/document';
 import { sampleParcel } from '../src/lib/core/record/samples';
 import { editToWire, signEdit } from '../src/lib/core/signing/submit';
-import { nodeSigner } from '../src/lib/server/ed25519';
+import { demoAssessor, freePort, seedDemo, startAppServer } from './app-server';
 import type { BenchRow } from './table';
 
-const CHUNK = 256 * 1024;
+/** The device's chunk (client/upload.ts UPLOAD_CHUNK). */
+const CHUNK = 1024 * 1024;
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-
-async function freePort(): Promise<number> {
-	return new Promise((ok) => {
-		const s = createServer().listen(0, '127.0.0.1', () => {
-			const port = (s.address() as { port: number }).port;
-			s.close(() => ok(port));
-		});
-	});
-}
-
-async function until(url: string): Promise<void> {
-	for (let i = 0; i < 600; i++) {
-		try {
-			if ((await fetch(url)).ok) return;
-		} catch {
-			/* not up yet */
-		}
-		await new Promise((r) => setTimeout(r, 200));
-	}
-	throw new Error(`${url} did not come up`);
-}
 
 /** Peak and current resident set of a process, in MiB (Linux /proc). */
 function memory(pid: number): { peak: number; now: number } {
@@ -59,10 +36,7 @@ http.createServer((req, res) => {
 
 /** The photos, and edits creating parcels whose `photos` maps name them (10 per parcel). */
 async function namedPhotos(dir: string, photos: number, bytes: number) {
-	const key = JSON.parse(readFileSync(join(dir, 'demo', 'assessor-ava.json'), 'utf8'));
-	const signer = nodeSigner(fromHex(key.secretKey));
-	const origin = JSON.parse(readFileSync(join(dir, 'log-key.json'), 'utf8')).origin;
-	const actor = makeActor(signer.publicKey, randomBytes(8));
+	const { signer, origin, actor } = demoAssessor(dir);
 	const files = Array.from({ length: photos }, () => {
 		const b = new Uint8Array(randomBytes(bytes));
 		b.set([0xff, 0xd8, 0xff, 0xe0]); // JPEG magic: the server sniffs the type
@@ -82,16 +56,14 @@ async function namedPhotos(dir: string, photos: number, bytes: number) {
 }
 
 /** Milliseconds spent in each kind of request, to say where the time goes. */
-const spent = { status: 0, chunk: 0, last: 0 };
+const spent = { chunk: 0, last: 0 };
 
+/** As the device does: from what it last heard the server holds (nothing yet), one request per chunk. */
 async function uploadThroughEndpoint(base: string, f: { bytes: Uint8Array; hash: string; change: string }): Promise<void> {
-	let t = performance.now();
-	const st = await fetch(`${base}/api/files/${f.hash}/status`);
-	let received = st.status === 404 ? 0 : ((await st.json()) as { received: number }).received;
-	spent.status += performance.now() - t;
+	let received = 0;
 	while (received < f.bytes.length) {
 		const end = Math.min(f.bytes.length, received + CHUNK);
-		t = performance.now();
+		const t = performance.now();
 		const res = await fetch(`${base}/api/files/${f.hash}`, {
 			method: 'PUT',
 			headers: { 'content-range': `bytes ${received}-${end - 1}/${f.bytes.length}`, 'x-change': f.change, 'content-type': 'application/octet-stream' },
@@ -109,15 +81,9 @@ export async function benchFiles(o: { photos?: number; bytes?: number } = {}): P
 	const dir = mkdtempSync(join(tmpdir(), 'bench-files-'));
 	const procs: ChildProcess[] = [];
 	try {
-		const seeded = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'demo', '--parcels', '30'], { env: { ...process.env, DATA_DIR: dir, DATABASE_URL: '' }, stdio: 'ignore' });
-		if (seeded.status !== 0) throw new Error('demo seed failed');
-		const port = await freePort();
-		const base = `http://127.0.0.1:${port}`;
-		const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', ORIGIN: base };
-		delete env.DATABASE_URL;
-		const server = spawn(process.execPath, ['scripts/serve.mjs'], { env, stdio: process.env.BENCH_VERBOSE ? 'inherit' : 'ignore' });
+		seedDemo(dir);
+		const { proc: server, base } = await startAppServer((url) => ({ DATA_DIR: dir, ORIGIN: url, DATABASE_URL: undefined }));
 		procs.push(server);
-		await until(`${base}/log/checkpoint`);
 		const { files, edits } = await namedPhotos(dir, photos, bytes);
 		const logged = await fetch(`${base}/api/edits`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ edits }) });
 		if (logged.status !== 200) throw new Error(`edits refused: ${logged.status} ${await logged.text()}`);
@@ -153,7 +119,7 @@ export async function benchFiles(o: { photos?: number; bytes?: number } = {}): P
 		const ratio = ours / raw;
 		return [
 			{
-				name: `upload ${photos} photos × ${bytes / 1024} KB through /api/files (status + 256 KiB chunks; per file ${(spent.status / photos).toFixed(1)} ms status, ${(spent.chunk / photos).toFixed(1)} ms other chunks, ${(spent.last / photos).toFixed(1)} ms last chunk + hash check; bare ${((bareSeconds * 1000) / photos).toFixed(1)} ms)`,
+				name: `upload ${photos} photos × ${bytes / 1024} KB through /api/files (1 MiB chunks, one per photo; per file ${(spent.chunk / photos).toFixed(1)} ms other chunks, ${(spent.last / photos).toFixed(1)} ms last chunk + hash check; bare ${((bareSeconds * 1000) / photos).toFixed(1)} ms)`,
 				value: ours,
 				unit: 'MiB/s',
 				limit: { value: raw, unit: 'MiB/s', what: 'bare node:http PUT, same bytes' },

@@ -2,50 +2,26 @@
 // this machine, so the point is that more servers work and do not make it slower; on one box
 // they share the same cores). Clients spread batches over every server; followers forward to the
 // sequencer. Ratio = rate with N servers ÷ rate with 1, measured in the same run.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPartDoc } from '../src/lib/core/crdt/document';
-import { makeActor } from '../src/lib/core/crdt/actors';
-import { fromHex } from '../src/lib/core/bytes';
 import { sampleParcel } from '../src/lib/core/record/samples';
 import { editToWire, signEdit } from '../src/lib/core/signing/submit';
-import { nodeSigner } from '../src/lib/server/ed25519';
+import { demoAssessor, seedDemo, startAppServer, until } from './app-server';
 import type { BenchRow } from './table';
 // @ts-expect-error: plain ES module
 import { startThrowawayPostgres } from '../scripts/lib/postgres.mjs';
-
-const freePort = () =>
-	new Promise<number>((resolve) => {
-		const s = createServer().listen(0, '127.0.0.1', () => {
-			const { port } = s.address() as { port: number };
-			s.close(() => resolve(port));
-		});
-	});
-
-async function until(url: string): Promise<void> {
-	for (let i = 0; i < 600; i++) {
-		try {
-			if ((await fetch(url)).ok) return;
-		} catch {
-			/* starting */
-		}
-		await new Promise((r) => setTimeout(r, 200));
-	}
-	throw new Error(`${url} did not come up`);
-}
 
 async function run(servers: number, edits: number, dir: string, pgUrl: string, tag: string): Promise<number> {
 	const procs: ChildProcess[] = [];
 	const bases: string[] = [];
 	try {
 		for (let i = 0; i < servers; i++) {
-			const port = await freePort();
-			bases.push(`http://127.0.0.1:${port}`);
-			procs.push(spawn(process.execPath, ['scripts/serve.mjs'], { env: { ...process.env, DATA_DIR: dir, DATABASE_URL: pgUrl, PORT: String(port), HOST: '127.0.0.1', SEQUENCER_URL: `http://127.0.0.1:${port}` }, stdio: process.env.BENCH_VERBOSE ? 'inherit' : 'ignore' }));
+			const s = await startAppServer((base) => ({ DATA_DIR: dir, DATABASE_URL: pgUrl, SEQUENCER_URL: base }), { wait: false });
+			procs.push(s.proc);
+			bases.push(s.base);
 		}
 		for (const b of bases) await until(`${b}/log/checkpoint`);
 		for (;;) {
@@ -53,10 +29,7 @@ async function run(servers: number, edits: number, dir: string, pgUrl: string, t
 			if (roles.includes('sequencer')) break;
 			await new Promise((r) => setTimeout(r, 200));
 		}
-		const key = JSON.parse(readFileSync(join(dir, 'demo', 'assessor-ava.json'), 'utf8'));
-		const signer = nodeSigner(fromHex(key.secretKey));
-		const origin = JSON.parse(readFileSync(join(dir, 'log-key.json'), 'utf8')).origin;
-		const actor = makeActor(signer.publicKey, randomBytes(8));
+		const { signer, origin, actor } = demoAssessor(dir);
 		const wires = [];
 		for (let i = 0; i < edits; i++) {
 			const id = `RIV-${tag}${i}`;
@@ -90,12 +63,10 @@ async function run(servers: number, edits: number, dir: string, pgUrl: string, t
 
 export async function benchScaleOut(o: { edits?: number } = {}): Promise<BenchRow[]> {
 	const edits = o.edits ?? 4000;
-	if (spawnSync('test', ['-f', 'build/handler.js']).status !== 0) throw new Error('build first: npm run build');
 	const pg = await startThrowawayPostgres();
 	const dir = mkdtempSync(join(tmpdir(), 'pl-scale-bench-'));
 	try {
-		const seeded = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'demo', '--parcels', '30'], { env: { ...process.env, DATA_DIR: dir, DATABASE_URL: pg.url }, stdio: 'ignore' });
-		if (seeded.status !== 0) throw new Error('seeding failed');
+		seedDemo(dir, pg.url);
 		const rates: number[] = [];
 		for (const n of [1, 2, 3]) rates.push(await run(n, edits, dir, pg.url, `S${n}X`));
 		const limit = { value: rates[0], unit: 'edits/s', what: 'same bench, 1 app server' };

@@ -1,11 +1,13 @@
 // Uploading the files edits name (issue 17, docs/protocol.md "Files"): after the edits are pushed,
 // each blob whose recording edit the log accepted goes to PUT /api/files/<sha256> in chunks, from
-// what the server already holds (GET …/status), so a dropped connection resumes and nothing is
-// sent twice. The blob stays on the device; a failure is noted on its row and retried next sync.
+// what the device last heard the server holds (`received` on its row; the server skips bytes it
+// already has and answers 409 for a gap, and only then is GET …/status asked), so a dropped
+// connection resumes and nothing is sent twice and a photo costs one request. The blob stays on the device; a failure is noted on its row and retried next sync.
 import type { BlobRow, FieldDatabase } from './db';
 import { RequestError, type Fetch } from './http';
 
-export const UPLOAD_CHUNK = 256 * 1024;
+/** One request, one server transaction: a downscaled photo fits in one; a scanned PDF takes several. */
+export const UPLOAD_CHUNK = 1024 * 1024;
 
 export interface UploadDeps {
 	db: FieldDatabase;
@@ -69,7 +71,8 @@ async function uploadOne(deps: UploadDeps, b: BlobRow, progress: (received: numb
 	const { db, fetch: f } = deps;
 	const size = b.blob.size;
 	const chunk = deps.chunkSize ?? UPLOAD_CHUNK;
-	let { received, complete } = await serverHolds(f, b.hash);
+	let received = b.received ?? 0;
+	let complete = false;
 	progress(received);
 	while (!complete) {
 		const end = Math.min(size, received + chunk);

@@ -53,6 +53,19 @@ export function runFileStoreConformance(name: string, setup: () => Promise<FileS
 			expect((await f.store.usage()).bytes).toBe(bytes.length);
 		});
 
+		it('a first chunk records its file in the same write; a refused one records nothing', async () => {
+			const bytes = jpeg(2000);
+			const hash = sha(bytes);
+			const first = { file: { hash, size: 2000, type: 'image/jpeg' as const }, ref: ref(3) };
+			await expect(f.store.writeChunk(hash, 5, bytes.subarray(5), first)).rejects.toMatchObject({ code: 'out-of-order' });
+			expect(await f.store.status(hash)).toBeNull();
+			expect(await f.store.refs(hash)).toEqual([]);
+			expect(await f.store.writeChunk(hash, 0, bytes.subarray(0, 1000), first)).toMatchObject({ received: 1000, complete: false });
+			expect((await f.store.writeChunk(hash, 1000, bytes.subarray(1000))).complete).toBe(true);
+			expect(await f.store.refs(hash)).toHaveLength(1);
+			expect(await collect(await f.store.read(hash))).toBe(hex(bytes));
+		});
+
 		it('refuses a gap, bytes past the size, and a file no change named', async () => {
 			const bytes = jpeg(1000);
 			const hash = sha(bytes);

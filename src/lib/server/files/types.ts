@@ -5,9 +5,11 @@
 // - A file is first `expect`ed (its hash, size and type, and the logged change that names it),
 //   then written in chunks, each at the offset where the received bytes end (`received`), so an
 //   interrupted upload resumes from `status`. No chunk is ever held beyond one call.
-// - When the last byte arrives the store hashes every stored byte, in order and incrementally;
-//   the file is complete only when that hash is its name. Otherwise every byte is dropped and
-//   `writeChunk` throws a FileError 'hash-mismatch'.
+// - A chunk is ONE durable transaction (one fsync): its rows, `received`, the expectation when
+//   the first chunk brings it (`writeChunk`'s `first`), and — for the last chunk — the hash check
+//   and `complete`. When the last byte arrives the store hashes every stored byte, in order and
+//   incrementally; the file is complete only when that hash is its name. Otherwise every byte is
+//   dropped and `writeChunk` throws a FileError 'hash-mismatch'.
 // - One file per hash: a complete file takes no more bytes (deduplicated); refs accumulate.
 // - Every method may be called concurrently; a chunk's write is atomic.
 import type { PartName } from '../../core/log/entry';
@@ -37,6 +39,12 @@ export interface FileRecord {
 	refs: FileRef[];
 }
 
+/** What `expect` records: the file as the change names it, and the change. */
+export interface Expectation {
+	file: { hash: string; size: number; type: FileType };
+	ref: FileRef;
+}
+
 export interface FileStore {
 	migrate(): Promise<void>;
 	/** Records `ref` and the file's expected size and type (kept from the first expectation). Idempotent. */
@@ -45,9 +53,10 @@ export interface FileStore {
 	status(hash: string): Promise<FileStatus | null>;
 	/**
 	 * Stores `bytes` at `offset`. Bytes below `received` are skipped (a resent chunk); an offset
-	 * past `received` is refused (FileError 'out-of-order'), as are bytes past the size.
+	 * past `received` is refused (FileError 'out-of-order'), as are bytes past the size. With
+	 * `first`, the file is `expect`ed in the same transaction (a refused chunk records nothing).
 	 */
-	writeChunk(hash: string, offset: number, bytes: Uint8Array): Promise<FileStatus>;
+	writeChunk(hash: string, offset: number, bytes: Uint8Array, first?: Expectation): Promise<FileStatus>;
 	/** The bytes of a complete file, in pieces (never the whole file at once); null if not complete. */
 	read(hash: string): Promise<AsyncIterable<Uint8Array> | null>;
 	refs(hash: string): Promise<FileRef[]>;

@@ -1,13 +1,20 @@
 // PUT /api/files/<sha256> (docs/protocol.md "Files"): a chunk of a file that a logged change
 // names. Everything that can be refused is refused before a byte is kept: the change must be in
 // the log and name the file, the size within the limit and as the change declares, the type one
-// of FILE_TYPES by its magic bytes. The body is streamed into chunk rows; never held whole.
+// of FILE_TYPES by its magic bytes. The body is streamed into transactions of at most
+// CHUNK_TXN_BYTES (the first one also records the file); never held whole.
 import { fromHex } from '../../core/bytes';
 import { filesNamedBy } from '../../core/files/named-files';
 import { SNIFF_BYTES, sniffType } from '../../core/files/sniff';
 import { HttpError } from '../http/respond';
 import type { LogStore } from '../store/types';
-import { CHUNK_ROW_BYTES, FileError, type FileStatus, type FileStore } from './types';
+import { FileError, type Expectation, type FileStatus, type FileStore } from './types';
+
+/**
+ * A request body is stored in transactions of up to this many bytes (one fsync each): a device's
+ * whole chunk (UPLOAD_CHUNK, 1 MiB) in one, while a larger body is never held whole.
+ */
+export const CHUNK_TXN_BYTES = 1024 * 1024;
 
 /** Largest file taken, bytes (FILES_MAX_BYTES). */
 export const DEFAULT_MAX_FILE_BYTES = 25 * 1024 * 1024;
@@ -66,10 +73,11 @@ export async function receiveChunk(o: UploadInput): Promise<FileStatus> {
 	if (named.size !== null && named.size !== o.range.size) {
 		throw new HttpError('size-mismatch', `the change records ${named.size} bytes, the upload says ${o.range.size}`, 422);
 	}
+	const ref = { changeHash: change.hash, parcel: change.parcel, part: change.part };
 	const current = await o.files.status(o.hash);
 	if (current && current.size !== o.range.size) throw new HttpError('size-mismatch', `this file is ${current.size} bytes`, 422);
 	if (current?.complete) {
-		await o.files.expect({ hash: o.hash, size: current.size, type: current.type }, { changeHash: change.hash, parcel: change.parcel, part: change.part });
+		await o.files.expect({ hash: o.hash, size: current.size, type: current.type }, ref);
 		return current;
 	}
 	const received = current?.received ?? 0;
@@ -88,13 +96,14 @@ export async function receiveChunk(o: UploadInput): Promise<FileStatus> {
 		const piece = pending.length === 1 ? pending[0] : new Uint8Array(Buffer.concat(pending));
 		pending = [];
 		pendingBytes = 0;
+		let first: Expectation | undefined;
 		if (!status) {
 			// The first bytes decide the type; nothing is recorded before they pass.
 			const type = sniffType(piece.subarray(0, SNIFF_BYTES));
 			if (!type) throw new HttpError('unsupported-type', 'only JPEG, PNG, WebP, HEIC and PDF files are taken (by their first bytes)', 415);
-			status = await o.files.expect({ hash: o.hash, size: o.range.size, type }, { changeHash: change.hash, parcel: change.parcel, part: change.part });
+			first = { file: { hash: o.hash, size: o.range.size, type }, ref };
 		}
-		status = await o.files.writeChunk(o.hash, at, piece);
+		status = await o.files.writeChunk(o.hash, at, piece, first);
 		at += piece.length;
 	};
 	try {
@@ -105,7 +114,7 @@ export async function receiveChunk(o: UploadInput): Promise<FileStatus> {
 			if (o.range.first + total > o.range.end) throw new HttpError('bad-request', 'the body is longer than its content-range', 400);
 			pending.push(value);
 			pendingBytes += value.length;
-			if (pendingBytes >= CHUNK_ROW_BYTES) await flush();
+			if (pendingBytes >= CHUNK_TXN_BYTES) await flush();
 		}
 		if (o.range.first + total !== o.range.end) throw new HttpError('bad-request', 'the body is shorter than its content-range', 400);
 		await flush();

@@ -6,7 +6,7 @@ import type { PartName } from '../../../core/log/entry';
 import type { FileType } from '../../../core/files/sniff';
 import { sha256OfPieces } from '../hashing';
 import { POSTGRES_FILES_SCHEMA } from './schema';
-import { CHUNK_ROW_BYTES, FileError, type FileRecord, type FileRef, type FileStatus, type FileStore } from '../types';
+import { CHUNK_ROW_BYTES, FileError, type Expectation, type FileRecord, type FileRef, type FileStatus, type FileStore } from '../types';
 import { planWrite } from '../write-plan';
 
 type Row = Record<string, unknown>;
@@ -46,11 +46,13 @@ export class PostgresFileStore implements FileStore {
 		}
 	}
 
-	async expect(file: { hash: string; size: number; type: FileType }, ref: FileRef): Promise<FileStatus> {
-		await this.#tx(async (c) => {
-			await c.query('INSERT INTO files (hash, size, type) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [file.hash, file.size, file.type]);
-			await c.query('INSERT INTO file_refs (hash, change_hash, parcel, part) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [file.hash, buf(ref.changeHash), ref.parcel, ref.part]);
-		});
+	async #expect(c: pg.ClientBase, file: Expectation['file'], ref: FileRef): Promise<void> {
+		await c.query('INSERT INTO files (hash, size, type) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [file.hash, file.size, file.type]);
+		await c.query('INSERT INTO file_refs (hash, change_hash, parcel, part) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [file.hash, buf(ref.changeHash), ref.parcel, ref.part]);
+	}
+
+	async expect(file: Expectation['file'], ref: FileRef): Promise<FileStatus> {
+		await this.#tx((c) => this.#expect(c, file, ref));
 		return (await this.status(file.hash))!;
 	}
 
@@ -59,37 +61,40 @@ export class PostgresFileStore implements FileStore {
 		return r ? status(r) : null;
 	}
 
-	async writeChunk(hash: string, offset: number, bytes: Uint8Array): Promise<FileStatus> {
-		const finished = await this.#tx(async (c) => {
+	async writeChunk(hash: string, offset: number, bytes: Uint8Array, first?: Expectation): Promise<FileStatus> {
+		// One transaction per chunk: expectation, rows, received and, for the last chunk, the hash
+		// check; a mismatch commits the dropped bytes, then throws.
+		const mismatch = await this.#tx(async (c): Promise<string | null> => {
+			if (first) await this.#expect(c, first.file, first.ref);
 			const [r] = (await c.query('SELECT * FROM files WHERE hash = $1 FOR UPDATE', [hash])).rows;
 			const current = r ? status(r) : null;
 			const plan = planWrite(current, hash, offset, bytes);
-			if (!plan) return false;
+			if (!plan) return null;
 			for (let at = 0; at < plan.bytes.length; at += CHUNK_ROW_BYTES) {
 				await c.query('INSERT INTO file_chunks (hash, off, data) VALUES ($1, $2, $3)', [hash, plan.offset + at, buf(plan.bytes.subarray(at, at + CHUNK_ROW_BYTES))]);
 			}
-			await c.query('UPDATE files SET received = $2 WHERE hash = $1', [hash, plan.received]);
-			return plan.received === current!.size;
-		});
-		if (finished) {
-			const actual = await sha256OfPieces(this.#pieces(hash));
-			if (actual !== hash) {
-				await this.#tx(async (c) => {
-					await c.query('DELETE FROM file_chunks WHERE hash = $1', [hash]);
-					await c.query('UPDATE files SET received = 0 WHERE hash = $1', [hash]);
-				});
-				throw new FileError('hash-mismatch', `the bytes received hash to ${actual}, not ${hash}: nothing was kept; send the file again`);
+			if (plan.received < current!.size) {
+				await c.query('UPDATE files SET received = $2 WHERE hash = $1', [hash, plan.received]);
+				return null;
 			}
-			await this.#q('UPDATE files SET complete = true WHERE hash = $1', [hash]);
-		}
+			const actual = await sha256OfPieces(this.#pieces(c, hash));
+			if (actual === hash) {
+				await c.query('UPDATE files SET received = $2, complete = true WHERE hash = $1', [hash, plan.received]);
+				return null;
+			}
+			await c.query('DELETE FROM file_chunks WHERE hash = $1', [hash]);
+			await c.query('UPDATE files SET received = 0 WHERE hash = $1', [hash]);
+			return actual;
+		});
+		if (mismatch) throw new FileError('hash-mismatch', `the bytes received hash to ${mismatch}, not ${hash}: nothing was kept; send the file again`);
 		return (await this.status(hash))!;
 	}
 
 	/** The stored chunks in order, a few rows per query. */
-	async *#pieces(hash: string): AsyncGenerator<Uint8Array> {
+	async *#pieces(c: pg.Pool | pg.ClientBase, hash: string): AsyncGenerator<Uint8Array> {
 		let off = -1;
 		for (;;) {
-			const rows = await this.#q('SELECT off, data FROM file_chunks WHERE hash = $1 AND off > $2 ORDER BY off LIMIT 8', [hash, off]);
+			const { rows } = await c.query('SELECT off, data FROM file_chunks WHERE hash = $1 AND off > $2 ORDER BY off LIMIT 8', [hash, off]);
 			for (const r of rows) yield new Uint8Array(r.data as Buffer);
 			if (rows.length < 8) return;
 			off = Number(rows[rows.length - 1].off);
@@ -98,7 +103,7 @@ export class PostgresFileStore implements FileStore {
 
 	async read(hash: string): Promise<AsyncIterable<Uint8Array> | null> {
 		if (!(await this.status(hash))?.complete) return null;
-		return this.#pieces(hash);
+		return this.#pieces(this.#pool, hash);
 	}
 
 	async refs(hash: string): Promise<FileRef[]> {

@@ -1,11 +1,12 @@
 // SQLite file store (better-sqlite3), sharing the log's database handle: chunks are rows of at
-// most CHUNK_ROW_BYTES, hashed in order by iterating the rows when the last one arrives.
+// most CHUNK_ROW_BYTES, hashed in order by iterating the rows when the last one arrives, inside
+// the chunk's one transaction.
 import type Database from 'better-sqlite3';
 import type { PartName } from '../../../core/log/entry';
 import type { FileType } from '../../../core/files/sniff';
-import { sha256OfPieces } from '../hashing';
+import { createHash } from 'node:crypto';
 import { SQLITE_FILES_SCHEMA } from './schema';
-import { CHUNK_ROW_BYTES, FileError, type FileRecord, type FileRef, type FileStatus, type FileStore } from '../types';
+import { CHUNK_ROW_BYTES, FileError, type Expectation, type FileRecord, type FileRef, type FileStatus, type FileStore } from '../types';
 import { planWrite } from '../write-plan';
 
 type Row = Record<string, unknown>;
@@ -34,11 +35,13 @@ export class SqliteFileStore implements FileStore {
 		return r ? status(r) : null;
 	}
 
-	async expect(file: { hash: string; size: number; type: FileType }, ref: FileRef): Promise<FileStatus> {
-		this.#db.transaction(() => {
-			this.#db.prepare('INSERT OR IGNORE INTO files (hash, size, type) VALUES (?, ?, ?)').run(file.hash, file.size, file.type);
-			this.#db.prepare('INSERT OR IGNORE INTO file_refs (hash, change_hash, parcel, part) VALUES (?, ?, ?, ?)').run(file.hash, ref.changeHash, ref.parcel, ref.part);
-		})();
+	#expect(file: Expectation['file'], ref: FileRef): void {
+		this.#db.prepare('INSERT OR IGNORE INTO files (hash, size, type) VALUES (?, ?, ?)').run(file.hash, file.size, file.type);
+		this.#db.prepare('INSERT OR IGNORE INTO file_refs (hash, change_hash, parcel, part) VALUES (?, ?, ?, ?)').run(file.hash, ref.changeHash, ref.parcel, ref.part);
+	}
+
+	async expect(file: Expectation['file'], ref: FileRef): Promise<FileStatus> {
+		this.#db.transaction(() => this.#expect(file, ref))();
 		return this.#status(file.hash)!;
 	}
 
@@ -46,31 +49,35 @@ export class SqliteFileStore implements FileStore {
 		return this.#status(hash);
 	}
 
-	async writeChunk(hash: string, offset: number, bytes: Uint8Array): Promise<FileStatus> {
+	async writeChunk(hash: string, offset: number, bytes: Uint8Array, first?: Expectation): Promise<FileStatus> {
 		const db = this.#db;
-		const finished = db.transaction(() => {
+		// One transaction (one fsync) per chunk: expectation, rows, received and, for the last
+		// chunk, the hash check; a mismatch commits the dropped bytes, then throws.
+		const mismatch = db.transaction((): string | null => {
+			if (first) this.#expect(first.file, first.ref);
 			const current = this.#status(hash);
 			const plan = planWrite(current, hash, offset, bytes);
-			if (!plan) return false;
+			if (!plan) return null;
 			for (let at = 0; at < plan.bytes.length; at += CHUNK_ROW_BYTES) {
 				db.prepare('INSERT INTO file_chunks (hash, off, data) VALUES (?, ?, ?)').run(hash, plan.offset + at, plan.bytes.subarray(at, at + CHUNK_ROW_BYTES));
 			}
-			db.prepare('UPDATE files SET received = ? WHERE hash = ?').run(plan.received, hash);
-			return plan.received === current!.size;
-		})();
-		if (finished) {
-			// Rows are read one at a time (`iterate`), so memory stays at one chunk.
-			const rows = db.prepare('SELECT data FROM file_chunks WHERE hash = ? ORDER BY off').pluck().iterate(hash) as Iterable<Buffer>;
-			const actual = await sha256OfPieces(rows);
-			if (actual !== hash) {
-				db.transaction(() => {
-					db.prepare('DELETE FROM file_chunks WHERE hash = ?').run(hash);
-					db.prepare('UPDATE files SET received = 0 WHERE hash = ?').run(hash);
-				})();
-				throw new FileError('hash-mismatch', `the bytes received hash to ${actual}, not ${hash}: nothing was kept; send the file again`);
+			if (plan.received < current!.size) {
+				db.prepare('UPDATE files SET received = ? WHERE hash = ?').run(plan.received, hash);
+				return null;
 			}
-			db.prepare('UPDATE files SET complete = 1 WHERE hash = ?').run(hash);
-		}
+			// Rows are read one at a time (`iterate`), so memory stays at one row.
+			const h = createHash('sha256');
+			for (const row of db.prepare('SELECT data FROM file_chunks WHERE hash = ? ORDER BY off').pluck().iterate(hash) as Iterable<Buffer>) h.update(row);
+			const actual = h.digest('hex');
+			if (actual === hash) {
+				db.prepare('UPDATE files SET received = ?, complete = 1 WHERE hash = ?').run(plan.received, hash);
+				return null;
+			}
+			db.prepare('DELETE FROM file_chunks WHERE hash = ?').run(hash);
+			db.prepare('UPDATE files SET received = 0 WHERE hash = ?').run(hash);
+			return actual;
+		})();
+		if (mismatch) throw new FileError('hash-mismatch', `the bytes received hash to ${mismatch}, not ${hash}: nothing was kept; send the file again`);
 		return this.#status(hash)!;
 	}
 
