@@ -14,9 +14,10 @@ import { logIdentity, verifierIdentity } from './log-identity';
 import { nodeSigner } from './ed25519';
 import { SqliteLogStore } from './store/sqlite/log-store';
 import { PostgresLogStore } from './store/postgres/log-store';
-import { createTestDatabase, skipPostgres } from './store/postgres/test-database';
+import { skipPostgres } from './store/postgres/test-database';
 import type { LogStore } from './store/types';
 import { databaseSnapshot } from './testing/snapshot';
+import { emptyStore as emptyStoreIn } from './testing/empty-store';
 import { genesisChange, ledgerFixture, ORIGIN, type Fixture, type StoreKind } from './testing/fixture';
 
 const pg = !skipPostgres();
@@ -33,18 +34,7 @@ afterEach(async () => {
 });
 
 /** An empty store of a kind, closed and dropped after the test. */
-async function emptyStore(kind: StoreKind): Promise<LogStore> {
-	let store: LogStore;
-	if (kind === 'sqlite') store = new SqliteLogStore(join(mkdtempSync(join(dir, 'target-')), 'ledger.db'));
-	else {
-		const db = await createTestDatabase();
-		store = new PostgresLogStore(db.url, { max: 3 });
-		cleanups.push(() => db.drop());
-	}
-	await store.migrate();
-	cleanups.push(() => store.close().catch(() => {}));
-	return store;
-}
+const emptyStore = (kind: StoreKind) => emptyStoreIn(kind, dir, cleanups);
 
 /** A second connection to the fixture's store, as `cli backup` would open beside a server. */
 async function secondHandle(f: Fixture): Promise<LogStore> {

@@ -11,7 +11,7 @@ import { closeSync, createReadStream, existsSync, fsyncSync, openSync, readSync,
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
-import { BackupTally, decodeRecord, encodeRecord, type BackupHeader, type BackupRecord } from './store/backup-format';
+import { BACKUP_FORMAT, BackupTally, decodeRecord, encodeRecord, type BackupHeader, type BackupRecord } from './store/backup-format';
 import { loadIntoSqlite, onlineBackup, sqliteReader, sqliteRecords } from './store/sqlite/backup';
 import { loadIntoPostgres, postgresRecords } from './store/postgres/backup';
 import { SqliteLogStore } from './store/sqlite/log-store';
@@ -114,7 +114,7 @@ export function backupFileFormat(path: string): BackupFileFormat {
 		const n = readSync(fd, head, 0, 16, 0);
 		if (n === 16 && head.toString('latin1') === SQLITE_MAGIC) return 'sqlite';
 		if (head.subarray(0, n).toString('utf8').startsWith('{')) return 'ndjson';
-		throw new Error(`${path} is neither a SQLite backup nor a ${'parcel-ledger-backup/v1'} dump`);
+		throw new Error(`${path} is neither a SQLite backup nor a ${BACKUP_FORMAT} dump`);
 	} finally {
 		closeSync(fd);
 	}

@@ -1,17 +1,20 @@
-// The logical backup of a log store (`parcel-ledger-backup/v1`): newline-delimited JSON, one
+// The logical backup of a log store (`parcel-ledger-backup/v2`): newline-delimited JSON, one
 // record per line, bytes in base64 — header, entries, change bodies, stored hashes, checkpoints,
-// then a trailer with the counts, so a truncated file is refused. Every store can write and read
+// files and their bytes (v2; backup-files.ts), then a trailer with the counts, so a truncated
+// file is refused. v1 files (no files) are still read. Every store can write and read
 // it, so it also moves a log between SQLite and PostgreSQL. The projection is not in it: it is
 // derived, and a server rebuilds it from the log on start. The log key is never in it.
 import { fromBase64, toBase64 } from '../../core/bytes';
 import type { PartName } from '../../core/log/entry';
 import type { ChangeRow, EntryRow, LogMeta, LogStore } from './types';
+import { decodeFileRecord, encodeFileRecord, FileTally, type FileBackupLine } from './backup-files';
 
-export const BACKUP_FORMAT = 'parcel-ledger-backup/v1';
+export const BACKUP_FORMAT = 'parcel-ledger-backup/v2';
+const READABLE = ['parcel-ledger-backup/v1', BACKUP_FORMAT] as const;
 
 export interface BackupHeader extends LogMeta {
 	t: 'header';
-	format: typeof BACKUP_FORMAT;
+	format: (typeof READABLE)[number];
 	/** The store the backup was taken from. */
 	store: 'sqlite' | 'postgres';
 	/** Tree size of the snapshot: every row below it, nothing above. */
@@ -24,6 +27,9 @@ export interface BackupCounts {
 	changes: number;
 	hashes: number;
 	checkpoints: number;
+	/** v2: files, and the bytes of their chunks. */
+	files: number;
+	fileBytes: number;
 }
 
 export type BackupRecord =
@@ -32,6 +38,7 @@ export type BackupRecord =
 	| { t: 'change'; row: ChangeRow }
 	| { t: 'hash'; index: number; hash: Uint8Array }
 	| { t: 'checkpoint'; size: number; note: string }
+	| FileBackupLine
 	| { t: 'end'; counts: BackupCounts };
 
 /** What a restore needs from a store besides its own loader: is it empty? */
@@ -57,6 +64,9 @@ export function encodeRecord(r: BackupRecord): string {
 		}
 		case 'hash':
 			return JSON.stringify({ t: 'hash', index: r.index, hash: b64(r.hash) });
+		case 'file':
+		case 'file-chunk':
+			return encodeFileRecord(r);
 		default:
 			return JSON.stringify(r);
 	}
@@ -77,9 +87,9 @@ export function decodeRecord(line: string, lineNo: number): BackupRecord {
 		const opt = (k: string) => (o[k] === null ? null : str(k));
 		switch (o.t) {
 			case 'header':
-				if (o.format !== BACKUP_FORMAT) throw new Error(`not a ${BACKUP_FORMAT} file`);
+				if (!READABLE.includes(o.format as BackupHeader['format'])) throw new Error(`not a ${BACKUP_FORMAT} file`);
 				if (o.store !== 'sqlite' && o.store !== 'postgres') throw new Error('store must be sqlite or postgres');
-				return { t: 'header', format: BACKUP_FORMAT, store: o.store, origin: str('origin'), verifierKey: str('verifierKey'), size: int('size'), createdAt: str('createdAt') };
+				return { t: 'header', format: o.format as BackupHeader['format'], store: o.store, origin: str('origin'), verifierKey: str('verifierKey'), size: int('size'), createdAt: str('createdAt') };
 			case 'entry':
 				return {
 					t: 'entry',
@@ -101,13 +111,17 @@ export function decodeRecord(line: string, lineNo: number): BackupRecord {
 				return { t: 'hash', index: int('index'), hash: bytes(o.hash, 'hash') };
 			case 'checkpoint':
 				return { t: 'checkpoint', size: int('size'), note: str('note') };
+			case 'file':
+			case 'file-chunk':
+				return decodeFileRecord(o);
 			case 'end': {
 				const c = o.counts as Record<string, unknown>;
-				const n = (k: string) => {
+				const n = (k: string, v1 = false) => {
+					if (v1 && c?.[k] === undefined) return 0; // a v1 trailer counts no files
 					if (!Number.isSafeInteger(c?.[k])) throw new Error(`counts.${k} must be an integer`);
 					return c[k] as number;
 				};
-				return { t: 'end', counts: { entries: n('entries'), changes: n('changes'), hashes: n('hashes'), checkpoints: n('checkpoints') } };
+				return { t: 'end', counts: { entries: n('entries'), changes: n('changes'), hashes: n('hashes'), checkpoints: n('checkpoints'), files: n('files', true), fileBytes: n('fileBytes', true) } };
 			}
 			default:
 				throw new Error(`unknown record type ${JSON.stringify(o.t)}`);
@@ -124,7 +138,8 @@ export function decodeRecord(line: string, lineNo: number): BackupRecord {
  */
 export class BackupTally {
 	header: BackupHeader | null = null;
-	readonly counts: BackupCounts = { entries: 0, changes: 0, hashes: 0, checkpoints: 0 };
+	readonly counts: BackupCounts = { entries: 0, changes: 0, hashes: 0, checkpoints: 0, files: 0, fileBytes: 0 };
+	readonly #files = new FileTally();
 	#ended = false;
 
 	accept(r: BackupRecord): void {
@@ -151,7 +166,14 @@ export class BackupTally {
 				if (r.size > this.header.size) throw new Error(`backup: checkpoint ${r.size} is past the snapshot size ${this.header.size}`);
 				this.counts.checkpoints++;
 				return;
+			case 'file':
+			case 'file-chunk':
+				this.#files.accept(r);
+				this.counts.files = this.#files.files;
+				this.counts.fileBytes = this.#files.fileBytes;
+				return;
 			case 'end': {
+				this.#files.finish();
 				this.#ended = true;
 				const want = JSON.stringify(r.counts);
 				const got = JSON.stringify(this.counts);

@@ -5,9 +5,10 @@
 import type pg from 'pg';
 import { storedHashCount } from '../../../core/log/tree';
 import type { PartName } from '../../../core/log/entry';
-import { BackupTally, type BackupHeader, type BackupRecord } from '../backup-format';
+import { BACKUP_FORMAT, BackupTally, type BackupHeader, type BackupRecord } from '../backup-format';
 import type { EntryRow, ChangeRow, Head, LogStore, StoredEntry } from '../types';
 import type { PostgresLogStore } from './log-store';
+import { postgresFileLoader, postgresFileRecords } from '../../files/postgres/backup';
 
 type Row = Record<string, unknown>;
 const u8 = (b: unknown): Uint8Array => new Uint8Array(b as Buffer);
@@ -70,8 +71,8 @@ export async function* postgresRecords(store: PostgresLogStore): AsyncGenerator<
 		const origin = meta.get('origin');
 		const verifierKey = meta.get('verifier_key');
 		if (!origin || !verifierKey) throw new Error('this database holds no log');
-		yield { t: 'header', format: 'parcel-ledger-backup/v1', store: 'postgres', origin, verifierKey, size, createdAt: new Date().toISOString() };
-		const counts = { entries: 0, changes: 0, hashes: 0, checkpoints: 0 };
+		yield { t: 'header', format: BACKUP_FORMAT, store: 'postgres', origin, verifierKey, size, createdAt: new Date().toISOString() };
+		const counts = { entries: 0, changes: 0, hashes: 0, checkpoints: 0, files: 0, fileBytes: 0 };
 		for (let from = 0; from < size; from += PAGE) {
 			const to = Math.min(size, from + PAGE);
 			for (const r of (await c.query('SELECT * FROM entries WHERE idx >= $1 AND idx < $2 ORDER BY idx', [from, to])).rows as Row[]) {
@@ -98,6 +99,11 @@ export async function* postgresRecords(store: PostgresLogStore): AsyncGenerator<
 		for (const r of (await c.query('SELECT size, note FROM checkpoints WHERE size <= $1 ORDER BY size', [size])).rows as Row[]) {
 			counts.checkpoints++;
 			yield { t: 'checkpoint', size: Number(r.size), note: r.note as string };
+		}
+		for await (const r of postgresFileRecords(c)) {
+			if (r.t === 'file') counts.files++;
+			else counts.fileBytes += r.data.length;
+			yield r;
 		}
 		yield { t: 'end', counts };
 		await c.query('COMMIT');
@@ -147,10 +153,13 @@ export async function loadIntoPostgres(
 			if (cp.length) await c.query('INSERT INTO checkpoints (size, note) SELECT * FROM unnest($1::bigint[], $2::text[])', [cp.map((x) => x.size), cp.map((x) => x.note)]);
 		};
 		const tally = new BackupTally();
+		const loadFile = await postgresFileLoader(c);
 		let buffered = 0;
 		for await (const r of records) {
 			tally.accept(r);
-			if (r.t === 'entry') pending.entries.push(r.row);
+			// File bytes go straight in, never batched: a batch of chunks could be large.
+			if (r.t === 'file' || r.t === 'file-chunk') await loadFile(r);
+			else if (r.t === 'entry') pending.entries.push(r.row);
 			else if (r.t === 'change') pending.changes.push(r.row);
 			else if (r.t === 'hash') pending.hashes.push({ index: r.index, hash: r.hash });
 			else if (r.t === 'checkpoint') pending.checkpoints.push({ size: r.size, note: r.note });

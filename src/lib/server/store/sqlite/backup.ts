@@ -3,14 +3,15 @@
 // SQLite restarts the copy if another connection writes between steps, so what it finishes is
 // one moment of the database. The copy is switched to a rollback journal so it is one file.
 // `sqliteRecords` reads a SQLite log (live or a backup copy) as backup records inside one read
-// transaction; `loadIntoSqlite` writes records into an empty store in one transaction.
+// transaction, files included; `loadIntoSqlite` writes records into an empty store in one transaction.
 import { chmodSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { storedHashCount } from '../../../core/log/tree';
 import type { PartName } from '../../../core/log/entry';
-import { BackupTally, type BackupHeader, type BackupRecord } from '../backup-format';
+import { BACKUP_FORMAT, BackupTally, type BackupHeader, type BackupRecord } from '../backup-format';
 import type { Head, LogStore, StoredEntry } from '../types';
 import type { SqliteLogStore } from './log-store';
+import { sqliteFileLoader, sqliteFileRecords } from '../../files/sqlite/backup';
 
 type Row = Record<string, unknown>;
 const u8 = (b: unknown): Uint8Array => new Uint8Array(b as Buffer);
@@ -61,8 +62,8 @@ export async function* sqliteRecords(path: string, createdAt = new Date().toISOS
 		const origin = meta.get('origin');
 		const verifierKey = meta.get('verifier_key');
 		if (!origin || !verifierKey) throw new Error(`${path} holds no log`);
-		yield { t: 'header', format: 'parcel-ledger-backup/v1', store: 'sqlite', origin, verifierKey, size, createdAt };
-		const counts = { entries: 0, changes: 0, hashes: 0, checkpoints: 0 };
+		yield { t: 'header', format: BACKUP_FORMAT, store: 'sqlite', origin, verifierKey, size, createdAt };
+		const counts = { entries: 0, changes: 0, hashes: 0, checkpoints: 0, files: 0, fileBytes: 0 };
 		for (const r of db.prepare('SELECT * FROM entries WHERE idx < ? ORDER BY idx').iterate(size) as Iterable<Row>) {
 			counts.entries++;
 			yield {
@@ -92,6 +93,11 @@ export async function* sqliteRecords(path: string, createdAt = new Date().toISOS
 		for (const r of db.prepare('SELECT size, note FROM checkpoints WHERE size <= ? ORDER BY size').iterate(size) as Iterable<Row>) {
 			counts.checkpoints++;
 			yield { t: 'checkpoint', size: r.size as number, note: r.note as string };
+		}
+		for (const r of sqliteFileRecords(db)) {
+			if (r.t === 'file') counts.files++;
+			else counts.fileBytes += r.data.length;
+			yield r;
 		}
 		yield { t: 'end', counts };
 		db.exec('COMMIT');
@@ -123,9 +129,11 @@ export async function loadIntoSqlite(
 			checkpoint: db.prepare('INSERT INTO checkpoints (size, note) VALUES (?, ?)')
 		};
 		const tally = new BackupTally();
+		const loadFile = sqliteFileLoader(db);
 		for await (const r of records) {
 			tally.accept(r);
-			if (r.t === 'entry') {
+			if (r.t === 'file' || r.t === 'file-chunk') loadFile(r);
+			else if (r.t === 'entry') {
 				const e = r.row;
 				insert.entry.run(e.index, e.data, e.identity, e.kind, e.author, e.parcel, e.district, e.part, e.changeHash);
 			} else if (r.t === 'change') {
