@@ -1,12 +1,18 @@
 // Issue 17: files over HTTP against the real built server. A photo a logged edit names is
 // uploaded in chunks, the server is killed mid-file, restarted, and the upload resumes from
-// /status and completes with equal bytes; every bad input is a 4xx JSON error and keeps nothing.
+// /status and completes with equal bytes; every bad input is a 4xx JSON error and keeps nothing;
+// a private document erased with `cli erase` is gone from the answers and the database files,
+// and the log still verifies.
 import { expect, request as pwRequest, test, type APIRequestContext } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fromBase64 } from '../src/lib/core/bytes';
 import { copyDemoData, TestServer } from './support/field';
 import { demoKey } from './support/demo';
 import { signedEdit } from './support/edits';
+import { signInStatement } from '../src/lib/server/sessions';
 
 const port = Number(process.env.E2E_FILES_PORT ?? 4396);
 const server = new TestServer(port, '');
@@ -97,4 +103,43 @@ test('bad input is a 4xx JSON error and keeps nothing', async () => {
 	expect((await fetch(`${server.url}/api/files/${sha(stranger)}/status`)).status).toBe(404);
 	// The right bytes are still taken.
 	expect(await (await put(hash, change, photo, 0, photo.length)).json()).toMatchObject({ complete: true });
+});
+
+test('erasing a private document erases its bytes: 404 JSON, gone from the database files, and the log still verifies', async () => {
+	const parcel = 'RIV-000014';
+	const scan = new Uint8Array(Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(300_000)]));
+	const hash = sha(scan);
+	// Staff read the private part to edit it: a signed-in session of its district.
+	const ava = demoKey('assessor-ava');
+	const staff = await pwRequest.newContext({ baseURL: server.url });
+	const { nonce } = await (await staff.post('/api/session/nonce')).json();
+	const origin = (await (await staff.get('/log/key')).text()).trim().split('+')[0];
+	const signature = Buffer.from(await ava.signer.sign(signInStatement(origin, nonce))).toString('base64');
+	expect((await staff.post('/api/session', { data: { publicKey: ava.publicKey, nonce, signature } })).status()).toBe(200);
+	const edit = await signedEdit(staff, ava.signer, parcel, 'private', { [`documents.${hash}`]: { kind: 'deed', title: 'Scanned deed', size: scan.length } });
+	const logged = await api.post('/api/edits', { data: { edits: [edit] } });
+	expect(logged.status(), await logged.text()).toBe(200);
+	await staff.dispose();
+	expect(await (await put(hash, sha(fromBase64(edit.change)), scan, 0, scan.length)).json()).toMatchObject({ complete: true, type: 'application/pdf' });
+	const anonymous = await fetch(`${server.url}/api/files/${hash}`);
+	expect(anonymous.status).toBe(401); // private: staff of the district only
+
+	const erase = ['erase', '--server', server.url, '--key', demoKey('registrar').path, '--parcel', parcel, '--field', `documents.${hash}`, '--reason', 'Data subject request 2026-43', '--basis', 'GDPR Art. 17(1)(a)'];
+	const cli = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...erase], { encoding: 'utf8' });
+	expect(cli.status, cli.stderr + cli.stdout).toBe(0);
+	expect(cli.stdout).toMatch(/erasure of \d+ private change\(s\): accepted/);
+
+	const gone = await fetch(`${server.url}/api/files/${hash}`);
+	expect(gone.status).toBe(404);
+	expect((await gone.json()).error).toMatchObject({ code: 'not-found', message: expect.stringContaining('erased') });
+	expect((await fetch(`${server.url}/api/files/${hash}/status`)).status).toBe(404);
+	// Not in the database files either: secure_delete, WAL checkpoint and VACUUM follow the erasure.
+	const needle = Buffer.from(scan.subarray(150_000, 150_064));
+	for (const file of ['ledger.db', 'ledger.db-wal']) {
+		const path = join(server.dataDir, file);
+		if (existsSync(path)) expect(readFileSync(path).includes(needle), file).toBe(false);
+	}
+	const verify = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'verify', server.url], { encoding: 'utf8' });
+	expect(verify.status, verify.stdout + verify.stderr).toBe(0);
+	expect(verify.stdout).toMatch(/audit passed/);
 });

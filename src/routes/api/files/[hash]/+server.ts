@@ -27,7 +27,11 @@ export const GET = endpoint(async ({ params, locals, request }, rt) => {
 	const hash = params.hash ?? '';
 	if (!HEX64.test(hash)) throw new HttpError('bad-request', 'a file is named by its SHA-256 in lower-case hex', 400);
 	const status = await rt.files.status(hash);
-	if (!status?.complete) throw new HttpError('not-found', status ? 'this file has not fully arrived yet' : 'no file with that hash', 404);
+	if (!status?.complete) {
+		// An erased file is not told apart from one never sent: keeping its hash would let anyone
+		// holding a copy confirm the registry once had it (docs/protocol.md "Files").
+		throw new HttpError('not-found', status ? 'this file has not fully arrived yet' : 'no file with that hash: never uploaded, or erased with the private details that named it', 404);
+	}
 	const access = checkFileAccess(await rt.files.refs(hash), locals.editor);
 	if (access.privateParcels.length) await recordAccess(rt, locals.editor!, access.privateParcels, purposeOf(request, locals.editor!));
 	return new Response(await fileStream(rt.files, hash), {
