@@ -2,7 +2,7 @@
 // keeps, with the indexes that make offline search fast (a multiEntry index of search words).
 import Dexie, { type EntityTable } from 'dexie';
 import type { PartName } from '../core/record/parts';
-import type { Geometry } from '../core/record/geometry';
+import type { ParcelShape, ParcelSummary } from '../core/record/summary';
 import type { EditWire } from '../core/signing/submit';
 import type { JsonValue } from '../core/record/json';
 
@@ -24,23 +24,8 @@ export interface DocRow {
 	rev: number;
 }
 
-/** The materialized search row of a parcel (public parts only). */
-export interface SearchRow {
-	id: string;
-	district: string;
-	apn: string;
-	status: string;
-	addressLine: string;
-	locality: string;
-	postcode: string;
-	landUse: string;
-	zoning: string;
-	recordedArea: number | null;
-	owners: string[];
-	totalValue: number | null;
-	valueYear: string | null;
-	geometry: Geometry | null;
-	bbox: [number, number, number, number] | null;
+/** The materialized search row of a parcel (public parts only): its summary and shape. */
+export interface SearchRow extends ParcelSummary, ParcelShape {
 	/** Centre longitude, for "parcels in this map view" (null without geometry). */
 	cx: number | null;
 	cy: number | null;

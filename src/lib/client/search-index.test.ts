@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { matchIndex, SearchIndexBuilder } from './search-index';
-import { emptyRow, finishRow, words } from './search-row';
+import { words } from '../core/record/summary';
+import { emptyRow, finishRow } from './search-row';
 
 const row = (id: string, addressLine: string, owners: string[]) => finishRow({ ...emptyRow(id), addressLine, owners });
 

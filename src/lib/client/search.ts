@@ -2,7 +2,7 @@
 // of the parcel id, APN, address, locality, postcode or an owner's name (search-index.ts).
 import type { FieldDatabase, SearchRow } from './db';
 import { matchIndex, readSearchState } from './search-index';
-import { words } from './search-row';
+import { queryWords } from '../core/record/summary';
 
 export interface SearchOptions {
 	district?: string;
@@ -11,7 +11,7 @@ export interface SearchOptions {
 
 export async function searchParcels(db: FieldDatabase, text: string, o: SearchOptions = {}): Promise<SearchRow[]> {
 	const limit = o.limit ?? 50;
-	const q = [...new Set(words(text))].slice(0, 16);
+	const q = queryWords(text) ?? [];
 	if (q.length === 0) {
 		const coll = o.district ? db.parcels.where('district').equals(o.district) : db.parcels.orderBy('id');
 		return coll.limit(limit).toArray();

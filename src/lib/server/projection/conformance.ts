@@ -3,8 +3,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Polygon } from '../../core/record/geometry';
 import { squareGeometry } from '../../core/record/samples';
-import { bboxOf } from './projector';
-import type { BBox, ParcelRow, ParcelSummary, ProjectionStore } from './types';
+import { bboxOf } from '../../core/record/summary';
+import type { BBox, ParcelRow, ParcelHit, ProjectionStore } from './types';
 import { runRegistryProjectionConformance } from './registry-conformance';
 
 export interface ProjectionFixture {
@@ -40,7 +40,7 @@ export function makeRow(id: string, over: Partial<ParcelRow> = {}): ParcelRow {
 }
 
 const polygonAt = (lon: number, lat: number) => (squareGeometry(lon, lat) as Polygon).coordinates;
-const summaryOf = ({ record: _r, geometry: _g, ...rest }: ParcelRow): ParcelSummary => rest;
+const summaryOf = ({ record: _r, geometry: _g, ...rest }: ParcelRow): ParcelHit => rest;
 
 export function runProjectionConformance(name: string, setup: () => Promise<ProjectionFixture>, skip = false): void {
 	runRegistryProjectionConformance(name, setup, skip);

@@ -1,19 +1,18 @@
 // PostgreSQL projection (node-postgres), on the log's pool. Search: a `search` column holding
-// ' w1 w2 …' (the words of types.ts `searchWords`), each query word matched as LIKE '% word%'
+// ' w1 w2 …' (the words of core/record/summary.ts `searchWords`), each query word matched as LIKE '% word%'
 // and served by a pg_trgm GIN index; bbox: a GiST index on box(...) for candidates, then exact
 // comparisons, because box && tolerates 1e-6 (PostgreSQL's FPle) and SQLite does not.
 import type pg from 'pg';
 import type { Geometry } from '../../core/record/geometry';
 import type { JsonObject } from '../../core/record/json';
+import { queryWords, searchWords } from '../../core/record/summary';
 import {
 	checkLimit,
 	checkSearchQuery,
 	MAX_LIST_LIMIT,
-	queryWords,
-	searchWords,
 	type BBox,
 	type ParcelRow,
-	type ParcelSummary,
+	type ParcelHit,
 	type ProjectionStore,
 	type SearchQuery,
 	type SearchResult
@@ -93,7 +92,7 @@ type Row = Record<string, unknown>;
 /** A LIKE pattern for "some word starts with `word`"; backslash is LIKE's default escape. */
 export const likeWordPrefix = (word: string): string => `% ${word.replace(/[\\%_]/g, '\\$&')}%`;
 
-function summary(r: Row): ParcelSummary {
+function summary(r: Row): ParcelHit {
 	const bbox: BBox | null =
 		r.min_lon === null ? null : [r.min_lon as number, r.min_lat as number, r.max_lon as number, r.max_lat as number];
 	return {

@@ -4,18 +4,16 @@
 // (Automerge's wasm memory makes holding many documents costly on Node 20). It never reads a
 // `private` change body: private entries are only seen as "a private part changed", and ignored.
 import * as Automerge from '@automerge/automerge';
-import * as v from 'valibot';
 import { toHex } from '../../core/bytes';
 import { decodeEntry } from '../../core/log/entry';
 import { loadPartDoc } from '../../core/crdt/document';
 import { publicView } from '../../core/crdt/merge';
 import type { PartDoc } from '../../core/crdt/representation';
-import { districtOf } from '../../core/record/ids';
 import { neutralizeText } from '../../core/record/text-rules.js';
-import { geometrySchema, type Geometry, type Position } from '../../core/record/geometry';
-import { getOwn, isJsonObject, type JsonObject, type JsonValue } from '../../core/record/json';
+import { summarize } from '../../core/record/summary';
+import { isJsonObject, type JsonObject, type JsonValue } from '../../core/record/json';
 import type { ChangeRow, LogStore } from '../store/types';
-import type { BBox, ParcelRow, ProjectionStore } from './types';
+import type { ParcelRow, ProjectionStore } from './types';
 import type { AuthorActivityRow, ConflictRow } from './registry-types';
 import { scanConflicts, type EntryInfo } from '../registry/conflict-scan';
 import { spatialStep } from '../registry/spatial-check';
@@ -233,57 +231,6 @@ function neutralized(x: JsonValue, key = ''): JsonValue {
 	return x;
 }
 
-const str = (x: JsonValue | undefined): string => (typeof x === 'string' ? x : '');
-const num = (x: JsonValue | undefined): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
-const map = (x: JsonValue | undefined): JsonObject => (isJsonObject(x) ? x : {});
-const byKey = (o: JsonObject) => Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-
-/** Fields are read defensively: a merge (or a hostile client) can leave any field missing or mistyped. */
 export function parcelRow(id: string, record: JsonObject, lastIndex: number, editCount: number): ParcelRow {
-	const parties = map(getOwn(record, 'parties'));
-	const owners: string[] = [];
-	for (const [, right] of byKey(map(getOwn(record, 'rights')))) {
-		if (!isJsonObject(right) || right.type !== 'ownership' || getOwn(right, 'end') !== undefined) continue;
-		const holder = typeof right.holder === 'string' ? getOwn(parties, right.holder) : undefined;
-		const name = isJsonObject(holder) ? str(getOwn(holder, 'name')) : '';
-		if (name && !owners.includes(name)) owners.push(name);
-	}
-	const years = byKey(map(getOwn(record, 'assessments'))).filter(([year]) => /^[0-9]{4}$/.test(year));
-	const latest = years.at(-1);
-	const parsed = v.safeParse(geometrySchema, getOwn(record, 'geometry'));
-	const geometry = parsed.success ? parsed.output : null;
-	return {
-		id,
-		district: districtOf(id) ?? '',
-		apn: str(getOwn(record, 'apn')),
-		status: str(getOwn(record, 'status')),
-		addressLine: str(getOwn(record, 'addressLine')),
-		locality: str(getOwn(record, 'locality')),
-		postcode: str(getOwn(record, 'postcode')),
-		landUse: str(getOwn(record, 'landUse')),
-		zoning: str(getOwn(record, 'zoning')),
-		recordedArea: num(getOwn(record, 'recordedArea')),
-		owners,
-		totalValue: latest ? num(getOwn(map(latest[1]), 'total')) : null,
-		valueYear: latest ? latest[0] : null,
-		geometry,
-		bbox: geometry ? bboxOf(geometry) : null,
-		record,
-		lastIndex,
-		editCount
-	};
-}
-
-export function bboxOf(g: Geometry): BBox {
-	const polygons: Position[][][] = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
-	const b: BBox = [Infinity, Infinity, -Infinity, -Infinity];
-	for (const polygon of polygons)
-		for (const ring of polygon)
-			for (const [lon, lat] of ring) {
-				b[0] = Math.min(b[0], lon);
-				b[1] = Math.min(b[1], lat);
-				b[2] = Math.max(b[2], lon);
-				b[3] = Math.max(b[3], lat);
-			}
-	return b;
+	return { ...summarize(id, record), record, lastIndex, editCount };
 }

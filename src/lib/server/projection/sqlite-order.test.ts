@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { squareGeometry } from '../../core/record/samples';
-import { bboxOf } from './projector';
+import { bboxOf } from '../../core/record/summary';
 import { SqliteProjectionStore } from './sqlite';
 import type { ParcelRow } from './types';
 

@@ -1,11 +1,12 @@
 // SQLite projection, in the log's own database file (the Database the SqliteLogStore opened, so
-// WAL with synchronous=FULL applies here too). Search: FTS5 over the words of types.ts
+// WAL with synchronous=FULL applies here too). Search: FTS5 over the words of core/record/summary.ts
 // `searchWords`, queried word by word as quoted prefix terms; rowids follow parcel-id order
 // (sqlite-order.ts), so text searches read pages off the index in order; bbox: an R*Tree for
 // candidates, then the exact REAL columns, because R*Tree keeps 32-bit floats rounded outwards.
 import type Database from 'better-sqlite3';
 import type { Geometry } from '../../core/record/geometry';
 import type { JsonObject } from '../../core/record/json';
+import { queryWords, searchWords } from '../../core/record/summary';
 import { RidAllocator, upgradeLayout } from './sqlite-order';
 import { SqliteRegistryTables } from './sqlite-registry';
 import type { ListQuery, ProjectionExtras, RefusalRow, SpatialIssueRow } from './registry-types';
@@ -13,11 +14,9 @@ import {
 	checkLimit,
 	checkSearchQuery,
 	MAX_LIST_LIMIT,
-	queryWords,
-	searchWords,
 	type BBox,
 	type ParcelRow,
-	type ParcelSummary,
+	type ParcelHit,
 	type ProjectionStore,
 	type SearchQuery,
 	type SearchResult
@@ -66,7 +65,7 @@ function ftsMatch(words: string[], district: string | undefined): string {
 	return terms.join(' AND ');
 }
 
-function summary(r: Row): ParcelSummary {
+function summary(r: Row): ParcelHit {
 	const bbox: BBox | null =
 		r.min_lon === null ? null : [r.min_lon as number, r.min_lat as number, r.max_lon as number, r.max_lat as number];
 	return {

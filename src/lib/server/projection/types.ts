@@ -1,7 +1,7 @@
 // The read model: one row per parcel, derived from the log's PUBLIC parts only, for search,
 // listings and exports. It can always be rebuilt from the log; the log stays the only truth.
 // Two implementations (SQLite, PostgreSQL) pass one conformance suite (conformance.ts).
-import type { Geometry } from '../../core/record/geometry';
+import type { BBox, ParcelShape, ParcelSummary } from '../../core/record/summary';
 import type { JsonObject } from '../../core/record/json';
 import type {
 	AuthorActivityRow,
@@ -12,28 +12,8 @@ import type {
 	SpatialIssueRow
 } from './registry-types';
 
-/** [minLon, minLat, maxLon, maxLat] in degrees (WGS 84), as in GeoJSON (RFC 7946 §5). */
-export type BBox = [number, number, number, number];
-
-export interface ParcelRow {
-	id: string;
-	district: string;
-	apn: string;
-	status: string;
-	addressLine: string;
-	locality: string;
-	postcode: string;
-	landUse: string;
-	zoning: string;
-	recordedArea: number | null;
-	/** Names of the parties holding an open-ended (no `end`) ownership right, in right-key order. */
-	owners: string[];
-	/** Total of the latest year's assessment, and that year. */
-	totalValue: number | null;
-	valueYear: string | null;
-	/** Null when the parcel part holds no valid Polygon/MultiPolygon. */
-	geometry: Geometry | null;
-	bbox: BBox | null;
+/** The projection's row: a parcel's summary and shape (core/record/summary.ts), with its record. */
+export interface ParcelRow extends ParcelSummary, ParcelShape {
 	/** The merged public view (crdt/merge.ts publicView): never anything from `private`. */
 	record: JsonObject;
 	/** Index of the last log entry that touched one of this parcel's public parts. */
@@ -43,7 +23,7 @@ export interface ParcelRow {
 }
 
 /** What a search returns per parcel: everything but the heavy JSON. */
-export type ParcelSummary = Omit<ParcelRow, 'record' | 'geometry'>;
+export type ParcelHit = Omit<ParcelRow, 'record' | 'geometry'>;
 
 export interface SearchQuery {
 	/**
@@ -62,7 +42,7 @@ export interface SearchQuery {
 
 export interface SearchResult {
 	/** Ordered by parcel id (binary order). */
-	rows: ParcelSummary[];
+	rows: ParcelHit[];
 	/** Matches in all, ignoring limit and offset. */
 	total: number;
 }
@@ -126,36 +106,10 @@ export type {
 	RefusalRow,
 	SpatialIssueRow
 } from './registry-types';
+export type { BBox } from '../../core/record/summary';
 
 export const MAX_SEARCH_LIMIT = 500;
 export const MAX_LIST_LIMIT = 10_000;
-/** Query words beyond this are ignored: a search box, not a document. */
-export const MAX_QUERY_WORDS = 16;
-
-/** Lower-case, accents removed, split on anything that is not a letter or digit. */
-export function words(text: string): string[] {
-	return text
-		.normalize('NFKD')
-		.replace(/\p{M}+/gu, '')
-		.toLowerCase()
-		.split(/[^\p{L}\p{N}]+/u)
-		.filter((w) => w.length > 0);
-}
-
-/**
- * The words a row is found by, distinct and in first-seen order. Both stores index exactly
- * these and match query words against them by prefix, so they agree on every query.
- */
-export function searchWords(row: ParcelRow): string[] {
-	const fields = [row.id, row.apn, row.addressLine, row.locality, row.postcode, ...row.owners];
-	return [...new Set(fields.flatMap(words))];
-}
-
-/** Null for "no text filter"; [] for text that can match nothing. */
-export function queryWords(text: string | undefined): string[] | null {
-	if (text === undefined || text.trim() === '') return null;
-	return [...new Set(words(text))].slice(0, MAX_QUERY_WORDS);
-}
 
 export function checkLimit(limit: number, max = MAX_SEARCH_LIMIT): void {
 	if (!Number.isSafeInteger(limit) || limit < 1 || limit > max) throw new RangeError(`limit must be a whole number in 1…${max}`);

@@ -1,28 +1,14 @@
 // Search results as GeoJSON (RFC 7946) features of PUBLIC fields only: what the results map
 // draws and what GET /api/parcels returns. Geometry comes from the projection row.
 import type { Geometry } from '../../core/record/geometry';
-import type { BBox, ParcelSummary, ProjectionStore } from '../projection/types';
+import { summaryOf, type ParcelSummary } from '../../core/record/summary';
+import type { BBox, ParcelHit, ProjectionStore } from '../projection/types';
 
 export interface ParcelFeature {
 	type: 'Feature';
 	id: string;
 	geometry: Geometry | null;
-	properties: {
-		id: string;
-		district: string;
-		apn: string;
-		status: string;
-		addressLine: string;
-		locality: string;
-		postcode: string;
-		landUse: string;
-		zoning: string;
-		recordedArea: number | null;
-		owners: string[];
-		totalValue: number | null;
-		valueYear: string | null;
-		lastIndex: number;
-	};
+	properties: ParcelSummary & { lastIndex: number };
 }
 
 export interface ParcelFeatureCollection {
@@ -30,18 +16,12 @@ export interface ParcelFeatureCollection {
 	features: ParcelFeature[];
 }
 
-export function parcelFeature(r: ParcelSummary, geometry: Geometry | null): ParcelFeature {
-	const { id, district, apn, status, addressLine, locality, postcode, landUse, zoning, recordedArea, owners, totalValue, valueYear, lastIndex } = r;
-	return {
-		type: 'Feature',
-		id,
-		geometry,
-		properties: { id, district, apn, status, addressLine, locality, postcode, landUse, zoning, recordedArea, owners, totalValue, valueYear, lastIndex }
-	};
+export function parcelFeature(r: ParcelHit, geometry: Geometry | null): ParcelFeature {
+	return { type: 'Feature', id: r.id, geometry, properties: { ...summaryOf(r), lastIndex: r.lastIndex } };
 }
 
 /** Features for a page of results, with their polygons (one batched lookup). */
-export async function featuresOf(projection: ProjectionStore, rows: ParcelSummary[]): Promise<ParcelFeatureCollection> {
+export async function featuresOf(projection: ProjectionStore, rows: ParcelHit[]): Promise<ParcelFeatureCollection> {
 	const geometry = new Map((rows.length ? await projection.getParcels(rows.map((r) => r.id)) : []).map((r) => [r.id, r.geometry]));
 	return { type: 'FeatureCollection', features: rows.map((r) => parcelFeature(r, geometry.get(r.id) ?? null)) };
 }

@@ -2,20 +2,13 @@
 // rights and sources. Read defensively: a merge (or a hostile editor) can leave any field
 // missing or mistyped, and the page must still render what there is.
 import type { Geometry } from '../../core/record/geometry';
-import { getOwn, isJsonObject, type JsonObject, type JsonValue } from '../../core/record/json';
+import { getOwn } from '../../core/record/json';
+import { byKey, factsOf, num, obj, str, type ParcelFacts } from '../../core/record/summary';
 import type { ParcelRow } from '../projection/types';
 import { describeGeometry, type GeometryDescription } from './geometry-text';
 
-export interface RecordView {
+export interface RecordView extends ParcelFacts {
 	id: string;
-	apn: string;
-	status: string;
-	addressLine: string;
-	locality: string;
-	postcode: string;
-	landUse: string;
-	zoning: string;
-	recordedArea: number | null;
 	notes: string;
 	buildings: { key: string; use: string; floors: number | null; yearBuilt: number | null; floorArea: number | null }[];
 	photos: number;
@@ -28,42 +21,30 @@ export interface RecordView {
 	editCount: number;
 }
 
-const str = (x: JsonValue | undefined): string => (typeof x === 'string' ? x : '');
-const num = (x: JsonValue | undefined): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
-const map = (x: JsonValue | undefined): JsonObject => (isJsonObject(x) ? x : {});
-const sorted = (o: JsonObject) => Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-
 export function recordView(row: ParcelRow): RecordView {
 	const r = row.record;
-	const parties = map(getOwn(r, 'parties'));
-	const sources = map(getOwn(r, 'sources'));
+	const parties = obj(getOwn(r, 'parties'));
+	const sources = obj(getOwn(r, 'sources'));
 	return {
 		id: row.id,
-		apn: row.apn,
-		status: row.status,
-		addressLine: row.addressLine,
-		locality: row.locality,
-		postcode: row.postcode,
-		landUse: row.landUse,
-		zoning: row.zoning,
-		recordedArea: row.recordedArea,
+		...factsOf(row),
 		notes: str(getOwn(r, 'notes')),
-		buildings: sorted(map(getOwn(r, 'buildings'))).map(([key, b]) => {
-			const o = map(b);
+		buildings: byKey(obj(getOwn(r, 'buildings'))).map(([key, b]) => {
+			const o = obj(b);
 			return { key, use: str(getOwn(o, 'use')), floors: num(getOwn(o, 'floors')), yearBuilt: num(getOwn(o, 'yearBuilt')), floorArea: num(getOwn(o, 'floorArea')) };
 		}),
-		photos: Object.keys(map(getOwn(r, 'photos'))).length,
-		assessments: sorted(map(getOwn(r, 'assessments')))
+		photos: Object.keys(obj(getOwn(r, 'photos'))).length,
+		assessments: byKey(obj(getOwn(r, 'assessments')))
 			.reverse()
 			.map(([year, a]) => {
-				const o = map(a);
+				const o = obj(a);
 				return { year, land: num(getOwn(o, 'land')), improvements: num(getOwn(o, 'improvements')), total: num(getOwn(o, 'total')), assessor: str(getOwn(o, 'assessor')), date: str(getOwn(o, 'date')) };
 			}),
-		rights: sorted(map(getOwn(r, 'rights'))).map(([key, x]) => {
-			const o = map(x);
+		rights: byKey(obj(getOwn(r, 'rights'))).map(([key, x]) => {
+			const o = obj(x);
 			const holderKey = str(getOwn(o, 'holder'));
-			const party = map(getOwn(parties, holderKey));
-			const share = map(getOwn(o, 'share'));
+			const party = obj(getOwn(parties, holderKey));
+			const share = obj(getOwn(o, 'share'));
 			const [n, d] = [num(getOwn(share, 'num')), num(getOwn(share, 'den'))];
 			const source = str(getOwn(o, 'source'));
 			return {
@@ -74,11 +55,11 @@ export function recordView(row: ParcelRow): RecordView {
 				share: n !== null && d !== null ? (n === d ? 'whole' : `${n}/${d}`) : '',
 				start: str(getOwn(o, 'start')),
 				end: str(getOwn(o, 'end')) || null,
-				source: source ? str(getOwn(map(getOwn(sources, source)), 'title')) || `document ${source.slice(0, 12)}…` : null
+				source: source ? str(getOwn(obj(getOwn(sources, source)), 'title')) || `document ${source.slice(0, 12)}…` : null
 			};
 		}),
-		sources: sorted(sources).map(([hash, s]) => {
-			const o = map(s);
+		sources: byKey(sources).map(([hash, s]) => {
+			const o = obj(s);
 			return { hash, kind: str(getOwn(o, 'kind')), title: str(getOwn(o, 'title')), date: str(getOwn(o, 'date')), size: num(getOwn(o, 'size')) };
 		}),
 		geometry: row.geometry,

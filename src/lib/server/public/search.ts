@@ -2,8 +2,8 @@
 // cheap typo tolerance: a search that finds nothing is retried with every word of four or more
 // letters shortened by one letter, then by two (never below three), and says so.
 import { DISTRICT_PATTERN } from '../../core/record/ids';
-import type { BBox, ParcelSummary, ProjectionStore } from '../projection/types';
-import { queryWords } from '../projection/types';
+import type { BBox, ParcelHit, ProjectionStore } from '../projection/types';
+import { queryWords } from '../../core/record/summary';
 
 export const MAX_PAGE_SIZE = 100;
 export const MAX_QUERY_LENGTH = 200;
@@ -19,7 +19,7 @@ export interface PublicSearchParams {
 
 export interface PublicSearchResult {
 	params: PublicSearchParams;
-	rows: ParcelSummary[];
+	rows: ParcelHit[];
 	total: number;
 	pages: number;
 	/** The words actually searched when the query as typed found nothing; null otherwise. */

@@ -2,7 +2,7 @@
 // GeoJSON, streamed from the projection page by page, PUBLIC fields only (the projection never
 // holds private data). One row or feature per line, so a client counts progress by lines.
 import type { Geometry } from '../../core/record/geometry';
-import type { ParcelRow, ParcelSummary, ProjectionStore } from '../projection/types';
+import type { ParcelRow, ParcelHit, ProjectionStore } from '../projection/types';
 
 export const EXPORT_COLUMNS = [
 	'id',
@@ -41,7 +41,7 @@ export function csvField(v: string | number | null): string {
 }
 
 /** Owners are joined with "; " in CSV (names never contain that pair in the demo or imports). */
-export function csvLine(r: ParcelSummary, geometry: Geometry | null): string {
+export function csvLine(r: ParcelHit, geometry: Geometry | null): string {
 	const cells = EXPORT_COLUMNS.map((c) => {
 		if (c === 'owners') return csvField(r.owners.join('; '));
 		if (c === 'geometry') return csvField(geometry ? JSON.stringify(geometry) : null);
@@ -50,7 +50,7 @@ export function csvLine(r: ParcelSummary, geometry: Geometry | null): string {
 	return cells.join(',') + '\r\n';
 }
 
-export function featureLine(r: ParcelSummary, geometry: Geometry | null): string {
+export function featureLine(r: ParcelHit, geometry: Geometry | null): string {
 	const properties: Record<string, unknown> = {};
 	for (const c of EXPORT_COLUMNS) if (c !== 'geometry') properties[c] = r[c];
 	return JSON.stringify({ type: 'Feature', id: r.id, geometry, properties });
