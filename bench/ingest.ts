@@ -18,6 +18,7 @@ import { makeActor } from '../src/lib/core/crdt/actors';
 import { sampleParcel } from '../src/lib/core/record/samples';
 import { signEdit, signKeyEntry } from '../src/lib/core/signing/submit';
 import type { Submission } from '../src/lib/core/log/submission';
+import type { Signer } from '../src/lib/core/signing/ed25519';
 import { nodeSigner } from '../src/lib/server/ed25519';
 import { CheckPool } from '../src/lib/server/check-pool';
 import { initLog } from '../src/lib/server/init-log';
@@ -26,6 +27,7 @@ import { SqliteLogStore } from '../src/lib/server/store/sqlite/log-store';
 import { PostgresLogStore } from '../src/lib/server/store/postgres/log-store';
 import type { LogStore } from '../src/lib/server/store/types';
 import { markdownTable, type BenchRow } from './table';
+import { ingestInServerProcess } from './ingest-server';
 // @ts-expect-error: plain ES module
 import { startThrowawayPostgres } from '../scripts/lib/postgres.mjs';
 
@@ -41,7 +43,8 @@ export function rawVerifyRate(n = 20_000): number {
 }
 
 export async function makeEdits(n: number) {
-	const registrar = nodeSigner(randomBytes(32));
+	const registrarSeed = randomBytes(32); // bench/ingest-server.ts signs the log's genesis with it
+	const registrar = nodeSigner(registrarSeed);
 	const assessor = nodeSigner(randomBytes(32));
 	const actor = makeActor(assessor.publicKey, randomBytes(8));
 	const subs: Submission[] = [];
@@ -52,7 +55,7 @@ export async function makeEdits(n: number) {
 		Automerge.free(g.doc); // only the change is needed; held documents slow every wasm growth
 		subs.push(await signEdit({ origin: ORIGIN, signer: assessor, parcelId: id, part: 'parcel', change: g.change, claimedTime: Date.now() }));
 	}
-	return { registrar, assessor, subs };
+	return { registrarSeed, registrar, assessor, subs };
 }
 
 export async function ingestRate(
@@ -60,21 +63,35 @@ export async function ingestRate(
 	edits: Awaited<ReturnType<typeof makeEdits>>,
 	o: { withoutMap?: boolean } = {}
 ): Promise<{ rate: number; rssMb: number }> {
+	let at = 0;
+	const next = () => (at < edits.subs.length ? edits.subs.slice(at, (at += BATCH)) : undefined);
+	return ingestBatches(store, { registrar: edits.registrar, assessorKey: edits.assessor.publicKey, count: edits.subs.length, next }, o);
+}
+
+/** Clients send batches of 500; several are in flight at once, as several tablets would be. */
+export const BATCH = 500;
+
+export interface IngestSource {
+	registrar: Signer;
+	assessorKey: Uint8Array;
+	count: number;
+	/** The next batch of signed edits, or undefined when all were handed out. */
+	next(): Submission[] | undefined;
+}
+
+/** The timed ingest: a fresh log on `store`, a grant for the assessor, then every batch. */
+export async function ingestBatches(store: LogStore, source: IngestSource, o: { withoutMap?: boolean } = {}): Promise<{ rate: number; rssMb: number }> {
 	const identity = logIdentity(ORIGIN, nodeSigner(randomBytes(32)));
 	const checkPool = new CheckPool();
-	const ledger = await initLog({ store, identity, registrar: edits.registrar, registrarName: 'Bench Registrar', checkPool, benchWithoutMap: o.withoutMap });
-	const grant = await signKeyEntry({ origin: ORIGIN, signer: edits.registrar, body: { kind: 'grant', grantee: edits.assessor.publicKey, role: 'assessor', name: 'Bench Assessor', districts: ['RIV'] }, claimedTime: Date.now() });
+	const ledger = await initLog({ store, identity, registrar: source.registrar, registrarName: 'Bench Registrar', checkPool, benchWithoutMap: o.withoutMap });
+	const grant = await signKeyEntry({ origin: ORIGIN, signer: source.registrar, body: { kind: 'grant', grantee: source.assessorKey, role: 'assessor', name: 'Bench Assessor', districts: ['RIV'] }, claimedTime: Date.now() });
 	await ledger.submit([grant]);
 	let peak = process.memoryUsage().rss;
 	const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
 	const t = performance.now();
-	// Clients send batches of 500; several are in flight at once, as several tablets would be.
-	const chunks = [];
-	for (let i = 0; i < edits.subs.length; i += 500) chunks.push(edits.subs.slice(i, i + 500));
-	let next = 0;
 	const worker = async () => {
-		while (next < chunks.length) {
-			const results = await ledger.submit(chunks[next++]);
+		for (let batch = source.next(); batch; batch = source.next()) {
+			const results = await ledger.submit(batch);
 			for (const r of results) if (r.status !== 'accepted') throw new Error(`refused: ${r.code}: ${r.message}`);
 		}
 	};
@@ -84,7 +101,7 @@ export async function ingestRate(
 	await ledger.sequencer.drain();
 	await store.close();
 	await checkPool.close();
-	return { rate: edits.subs.length / seconds, rssMb: peak / 2 ** 20 };
+	return { rate: source.count / seconds, rssMb: peak / 2 ** 20 };
 }
 
 /**
@@ -222,7 +239,8 @@ export async function benchIngest(o: { edits: number; pg?: string | null; only?:
 		}
 		if (!want('new')) return rows;
 		const edits = await makeEdits(o.edits);
-		const sqlite = await ingestRate(new SqliteLogStore(join(dir, 'bench.db')), edits);
+		// In a process that is only the server, so that its peak RSS is the server's (ingest-server.ts).
+		const sqlite = await ingestInServerProcess(edits, join(dir, 'edits.bin'), join(dir, 'bench.db'));
 		rows.push({ name: `ingest, SQLite (${o.edits} durable signed edits)`, value: sqlite.rate, unit: 'edits/s', limit, ratio: sqlite.rate / verifyRate, target: '≥ 0.8', ok: sqlite.rate / verifyRate >= 0.8 });
 		rows.push({ name: 'server peak RSS during SQLite ingest', value: sqlite.rssMb, unit: 'MiB' });
 		if (want('map')) {

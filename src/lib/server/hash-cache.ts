@@ -1,13 +1,16 @@
 // Stored hashes never change once written, so caching them is always safe. The sequencer reads
 // the tree's right edge and recent leaves for every batch and every proof; this keeps those reads
-// in memory. FIFO eviction keeps it simple: recent hashes are the ones asked for.
+// in memory. FIFO eviction keeps it simple: recent hashes are the ones asked for. Each entry
+// costs ≈ 250 bytes of heap (a Map slot, a Uint8Array and its ArrayBuffer for 32 bytes), so the
+// bound is 65,536 hashes (≈ 16 MiB): the right edge is ~2·log2(size) hashes and a batch adds
+// ~2 per leaf; older ones (proofs of old entries) are one indexed read from the store.
 import type { HashReader } from '../core/log/tree';
 
 export class HashCache {
 	#map = new Map<number, Uint8Array>();
 	constructor(
 		private readonly backing: HashReader,
-		private readonly capacity = 1 << 20
+		private readonly capacity = 1 << 16
 	) {}
 
 	put(index: number, hash: Uint8Array): void {
