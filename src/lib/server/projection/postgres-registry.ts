@@ -1,8 +1,8 @@
 // PostgreSQL tables of the registry workspace's read model (registry-types.ts), on the log's pool.
 // `saveInTransaction` runs inside PostgresProjectionStore.saveParcels, on its client.
 import type pg from 'pg';
-import { checkLimit } from './types';
-import { checkListQuery } from './sqlite-registry';
+import { checkLimit, checkListQuery } from './types';
+import { activityFromDb, activityToDb, conflictFromDb, conflictToDb, issueFromDb, issueToDb, JSON_NATIVE, refusalFromDb, refusalToDb, type DbRow } from './rows';
 import {
 	MAX_REFUSALS_KEPT,
 	type AuthorActivityRow,
@@ -36,26 +36,9 @@ CREATE TABLE IF NOT EXISTS refused_submissions (
 );
 `;
 
-type Row = Record<string, unknown>;
+type Row = DbRow;
 
-const conflictRow = (r: Row): ConflictRow => ({
-	parcelId: r.parcel_id as string,
-	district: r.district as string,
-	part: r.part as ConflictRow['part'],
-	path: r.path as string,
-	lastIndex: Number(r.last_index),
-	values: r.vals as ConflictRow['values']
-});
-
-const issueRow = (r: Row): SpatialIssueRow => ({
-	parcelId: r.parcel_id as string,
-	otherId: r.other_id as string,
-	district: r.district as string,
-	otherDistrict: r.other_district as string,
-	kind: r.kind as SpatialIssueRow['kind'],
-	measure: Number(r.measure),
-	index: Number(r.idx)
-});
+const conflictRow = (r: Row) => conflictFromDb(r, JSON_NATIVE);
 
 const ORDER = 'ORDER BY last_index DESC, parcel_id, part, path';
 
@@ -67,7 +50,7 @@ async function replaceIssues(client: pg.PoolClient, parcels: string[], issues: S
 		 SELECT x.parcel_id, x.other_id, x.district, x.other_district, x.kind, x.measure, x.idx
 		 FROM jsonb_to_recordset($1::jsonb) AS x(parcel_id text, other_id text, district text, other_district text, kind text, measure double precision, idx bigint)
 		 ON CONFLICT (parcel_id, other_id, kind) DO UPDATE SET measure = excluded.measure, idx = excluded.idx`,
-		[JSON.stringify(issues.map((i) => ({ parcel_id: i.parcelId, other_id: i.otherId, district: i.district, other_district: i.otherDistrict, kind: i.kind, measure: i.measure, idx: i.index })))]
+		[JSON.stringify(issues.map(issueToDb))]
 	);
 }
 
@@ -99,7 +82,7 @@ export class PostgresRegistryTables {
 						 SELECT x.parcel_id, x.district, x.part, x.path, x.last_index, x.vals
 						 FROM jsonb_to_recordset($1::jsonb) AS x(parcel_id text, district text, part text, path text, last_index bigint, vals jsonb)
 						 ON CONFLICT (parcel_id, part, path) DO UPDATE SET last_index = excluded.last_index, vals = excluded.vals`,
-						[JSON.stringify(rows.map((c) => ({ parcel_id: c.parcelId, district: c.district, part: c.part, path: c.path, last_index: c.lastIndex, vals: c.values })))]
+						[JSON.stringify(rows.map((c) => conflictToDb(c, JSON_NATIVE)))]
 					);
 				}
 			}
@@ -113,7 +96,7 @@ export class PostgresRegistryTables {
 				 ORDER BY x.author
 				 ON CONFLICT (author) DO UPDATE SET last_index = excluded.last_index, last_log_time = excluded.last_log_time,
 				   last_parcel = excluded.last_parcel WHERE excluded.last_index > author_activity.last_index`,
-				[JSON.stringify(activity.map((a) => ({ author: a.author, last_index: a.lastIndex, last_log_time: a.lastLogTime, last_parcel: a.lastParcel })))]
+				[JSON.stringify(activity.map(activityToDb))]
 			);
 		}
 		if (extras?.spatial) await replaceIssues(client, extras.spatial.parcels, extras.spatial.issues);
@@ -141,13 +124,13 @@ export class PostgresRegistryTables {
 			[...base, q.limit, q.offset]
 		);
 		const [{ n }] = await this.#q(`SELECT count(*) AS n FROM spatial_issues ${where}`, base);
-		return { rows: rows.map(issueRow), total: Number(n) };
+		return { rows: rows.map(issueFromDb), total: Number(n) };
 	}
 
 	async spatialIssuesOf(ids: string[]): Promise<SpatialIssueRow[]> {
 		if (!ids.length) return [];
 		const rows = await this.#q('SELECT * FROM spatial_issues WHERE parcel_id = ANY($1::text[]) OR other_id = ANY($1::text[])', [ids]);
-		return rows.map(issueRow);
+		return rows.map(issueFromDb);
 	}
 
 	async replaceSpatialIssues(parcels: string[], issues: SpatialIssueRow[]): Promise<void> {
@@ -166,12 +149,7 @@ export class PostgresRegistryTables {
 
 	async authorActivity(): Promise<AuthorActivityRow[]> {
 		const rows = await this.#q('SELECT * FROM author_activity ORDER BY author COLLATE "C"');
-		return rows.map((r) => ({
-			author: r.author as string,
-			lastIndex: Number(r.last_index),
-			lastLogTime: Number(r.last_log_time),
-			lastParcel: (r.last_parcel as string | null) ?? null
-		}));
+		return rows.map(activityFromDb);
 	}
 
 	async recordRefusals(rows: RefusalRow[]): Promise<void> {
@@ -183,21 +161,13 @@ export class PostgresRegistryTables {
 			   FROM jsonb_to_recordset($1::jsonb) AS x(at bigint, author text, parcel text, part text, claimed_time bigint, code text, message text)
 			   RETURNING seq)
 			 DELETE FROM refused_submissions WHERE seq <= (SELECT max(seq) FROM added) - $2`,
-			[JSON.stringify(rows.map((r) => ({ at: r.at, author: r.author, parcel: r.parcel, part: r.part, claimed_time: r.claimedTime, code: r.code, message: r.message }))), MAX_REFUSALS_KEPT]
+			[JSON.stringify(rows.map(refusalToDb)), MAX_REFUSALS_KEPT]
 		);
 	}
 
 	async refusals(limit: number): Promise<RefusalRow[]> {
 		checkLimit(limit, MAX_REFUSALS_KEPT);
 		const rows = await this.#q('SELECT * FROM refused_submissions ORDER BY seq DESC LIMIT $1', [limit]);
-		return rows.map((r) => ({
-			at: Number(r.at),
-			author: r.author as string,
-			parcel: r.parcel as string,
-			part: r.part as string,
-			claimedTime: Number(r.claimed_time),
-			code: r.code as string,
-			message: r.message as string
-		}));
+		return rows.map(refusalFromDb);
 	}
 }

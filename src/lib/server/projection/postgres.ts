@@ -3,8 +3,6 @@
 // and served by a pg_trgm GIN index; bbox: a GiST index on box(...) for candidates, then exact
 // comparisons, because box && tolerates 1e-6 (PostgreSQL's FPle) and SQLite does not.
 import type pg from 'pg';
-import type { Geometry } from '../../core/record/geometry';
-import type { JsonObject } from '../../core/record/json';
 import { queryWords, searchWords } from '../../core/record/summary';
 import {
 	checkLimit,
@@ -12,12 +10,12 @@ import {
 	MAX_LIST_LIMIT,
 	type BBox,
 	type ParcelRow,
-	type ParcelHit,
 	type ProjectionStore,
 	type SearchQuery,
 	type SearchResult
 } from './types';
 import { PostgresRegistryTables, REGISTRY_SCHEMA } from './postgres-registry';
+import { hitFromDb, JSON_NATIVE, parcelFromDb, parcelToDb, PARCEL_COLUMNS, SUMMARY_COLUMNS, type DbRow } from './rows';
 import type { ListQuery, ProjectionExtras, RefusalRow, SpatialIssueRow } from './registry-types';
 
 const SCHEMA = `
@@ -50,30 +48,20 @@ CREATE TABLE IF NOT EXISTS projection_state (id INTEGER PRIMARY KEY CHECK (id = 
 INSERT INTO projection_state (id, size) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
 `;
 
-const COLUMNS: [string, string][] = [
-	['id', 'text'],
-	['district', 'text'],
-	['apn', 'text'],
-	['status', 'text'],
-	['address_line', 'text'],
-	['locality', 'text'],
-	['postcode', 'text'],
-	['land_use', 'text'],
-	['zoning', 'text'],
-	['recorded_area', 'double precision'],
-	['owners', 'jsonb'],
-	['total_value', 'double precision'],
-	['value_year', 'text'],
-	['geometry', 'jsonb'],
-	['min_lon', 'double precision'],
-	['min_lat', 'double precision'],
-	['max_lon', 'double precision'],
-	['max_lat', 'double precision'],
-	['record', 'jsonb'],
-	['last_index', 'bigint'],
-	['edit_count', 'integer'],
-	['search', 'text']
-];
+const TYPES: Partial<Record<string, string>> = {
+	recorded_area: 'double precision',
+	owners: 'jsonb',
+	total_value: 'double precision',
+	geometry: 'jsonb',
+	min_lon: 'double precision',
+	min_lat: 'double precision',
+	max_lon: 'double precision',
+	max_lat: 'double precision',
+	record: 'jsonb',
+	last_index: 'bigint',
+	edit_count: 'integer'
+};
+const COLUMNS: [string, string][] = [...PARCEL_COLUMNS, 'search'].map((c) => [c, TYPES[c] ?? 'text']);
 
 // One statement per batch: the rows travel as one JSON array.
 const UPSERT = `
@@ -83,71 +71,16 @@ FROM jsonb_to_recordset($1::jsonb) AS x(${COLUMNS.map(([c, t]) => `${c} ${t}`).j
 ON CONFLICT (id) DO UPDATE SET ${COLUMNS.filter(([c]) => c !== 'id').map(([c]) => `${c} = excluded.${c}`).join(', ')}
 WHERE parcels.last_index <= excluded.last_index`;
 
-const SUMMARY_COLUMNS = `id, district, apn, status, address_line, locality, postcode, land_use, zoning, recorded_area,
-  owners, total_value, value_year, min_lon, min_lat, max_lon, max_lat, last_index, edit_count`;
 const FULL_COLUMNS = `${SUMMARY_COLUMNS}, geometry, record`;
 
-type Row = Record<string, unknown>;
+type Row = DbRow;
 
 /** A LIKE pattern for "some word starts with `word`"; backslash is LIKE's default escape. */
 export const likeWordPrefix = (word: string): string => `% ${word.replace(/[\\%_]/g, '\\$&')}%`;
 
-function summary(r: Row): ParcelHit {
-	const bbox: BBox | null =
-		r.min_lon === null ? null : [r.min_lon as number, r.min_lat as number, r.max_lon as number, r.max_lat as number];
-	return {
-		id: r.id as string,
-		district: r.district as string,
-		apn: r.apn as string,
-		status: r.status as string,
-		addressLine: r.address_line as string,
-		locality: r.locality as string,
-		postcode: r.postcode as string,
-		landUse: r.land_use as string,
-		zoning: r.zoning as string,
-		recordedArea: r.recorded_area as number | null,
-		owners: r.owners as string[],
-		totalValue: r.total_value as number | null,
-		valueYear: r.value_year as string | null,
-		bbox,
-		lastIndex: Number(r.last_index), // BIGINT arrives as a string unless a parser is set
-		editCount: r.edit_count as number
-	};
-}
-
-const fullRow = (r: Row): ParcelRow => ({
-	...summary(r),
-	geometry: (r.geometry as Geometry | null) ?? null,
-	record: r.record as JsonObject
-});
-
-function dbRow(row: ParcelRow): Row {
-	const [min_lon, min_lat, max_lon, max_lat] = row.bbox ?? [null, null, null, null];
-	return {
-		id: row.id,
-		district: row.district,
-		apn: row.apn,
-		status: row.status,
-		address_line: row.addressLine,
-		locality: row.locality,
-		postcode: row.postcode,
-		land_use: row.landUse,
-		zoning: row.zoning,
-		recorded_area: row.recordedArea,
-		owners: row.owners,
-		total_value: row.totalValue,
-		value_year: row.valueYear,
-		geometry: row.geometry,
-		min_lon,
-		min_lat,
-		max_lon,
-		max_lat,
-		record: row.record,
-		last_index: row.lastIndex,
-		edit_count: row.editCount,
-		search: ` ${searchWords(row).join(' ')}`
-	};
-}
+const hit = (r: Row) => hitFromDb(r, JSON_NATIVE);
+const fullRow = (r: Row) => parcelFromDb(r, JSON_NATIVE);
+const dbRow = (row: ParcelRow): Row => ({ ...parcelToDb(row, JSON_NATIVE), search: ` ${searchWords(row).join(' ')}` });
 
 /** One row per id (the largest lastIndex, the later on a tie: what sequential upserts give), sorted by id. */
 function latestPerId(rows: ParcelRow[]): ParcelRow[] {
@@ -275,7 +208,7 @@ export class PostgresProjectionStore implements ProjectionStore {
 			`SELECT ${SUMMARY_COLUMNS} FROM parcels WHERE ${filter} ORDER BY id LIMIT ${param(q.limit)} OFFSET ${param(q.offset)}`,
 			params
 		);
-		return { rows: rows.map(summary), total };
+		return { rows: rows.map(hit), total };
 	}
 
 	async districts(): Promise<{ district: string; parcels: number }[]> {

@@ -1,8 +1,7 @@
 // The registry workspace's part of the ProjectionStore conformance suite (registry-types.ts):
 // run by runProjectionConformance for every implementation.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ProjectionFixture } from './conformance';
-import { makeRow } from './conformance';
+import { makeRow, type ProjectionFixture } from './conformance-fixture';
 import type { ConflictRow, RefusalRow, SpatialIssueRow } from './registry-types';
 import type { ProjectionStore } from './types';
 

@@ -1,7 +1,8 @@
 // SQLite tables of the registry workspace's read model (registry-types.ts), beside the parcels
 // table in the log's database. `saveInTransaction` runs inside SqliteProjectionStore.saveParcels.
 import type Database from 'better-sqlite3';
-import { checkLimit, MAX_LIST_LIMIT } from './types';
+import { checkLimit, checkListQuery } from './types';
+import { activityFromDb, activityToDb, conflictFromDb, conflictToDb, issueFromDb, issueToDb, JSON_TEXT, refusalFromDb, refusalToDb, type DbRow } from './rows';
 import {
 	MAX_REFUSALS_KEPT,
 	type AuthorActivityRow,
@@ -35,31 +36,9 @@ CREATE TABLE IF NOT EXISTS refused_submissions (
 );
 `;
 
-type Row = Record<string, unknown>;
+type Row = DbRow;
 
-const conflictRow = (r: Row): ConflictRow => ({
-	parcelId: r.parcel_id as string,
-	district: r.district as string,
-	part: r.part as ConflictRow['part'],
-	path: r.path as string,
-	lastIndex: r.last_index as number,
-	values: JSON.parse(r.vals as string)
-});
-
-const issueRow = (r: Row): SpatialIssueRow => ({
-	parcelId: r.parcel_id as string,
-	otherId: r.other_id as string,
-	district: r.district as string,
-	otherDistrict: r.other_district as string,
-	kind: r.kind as SpatialIssueRow['kind'],
-	measure: r.measure as number,
-	index: r.idx as number
-});
-
-export function checkListQuery(q: ListQuery): void {
-	checkLimit(q.limit, MAX_LIST_LIMIT);
-	if (!Number.isSafeInteger(q.offset) || q.offset < 0) throw new RangeError('offset must be a whole number ≥ 0');
-}
+const conflictRow = (r: Row) => conflictFromDb(r, JSON_TEXT);
 
 export class SqliteRegistryTables {
 	readonly #db: Database.Database;
@@ -91,17 +70,17 @@ export class SqliteRegistryTables {
 			for (const id of saved) s.deleteConflicts.run(id);
 			for (const c of extras.conflicts) {
 				if (!saved.has(c.parcelId)) continue;
-				s.insertConflict.run(c.parcelId, c.district, c.part, c.path, c.lastIndex, JSON.stringify(c.values));
+				s.insertConflict.run(conflictToDb(c, JSON_TEXT));
 			}
 		}
-		for (const a of extras?.activity ?? []) s.upsertActivity.run(a.author, a.lastIndex, a.lastLogTime, a.lastParcel);
+		for (const a of extras?.activity ?? []) s.upsertActivity.run(activityToDb(a));
 		if (extras?.spatial) this.#replaceIssues(extras.spatial.parcels, extras.spatial.issues);
 	}
 
 	#replaceIssues(parcels: string[], issues: SpatialIssueRow[]): void {
 		const s = this.#stmts;
 		for (const id of parcels) s.deleteIssues.run(id, id);
-		for (const i of issues) s.insertIssue.run(i.parcelId, i.otherId, i.district, i.otherDistrict, i.kind, i.measure, i.index);
+		for (const i of issues) s.insertIssue.run(issueToDb(i));
 	}
 
 	conflicts(q: ListQuery): { rows: ConflictRow[]; total: number } {
@@ -124,7 +103,7 @@ export class SqliteRegistryTables {
 		const params = q.district === undefined ? {} : { d: q.district };
 		const rows = this.#db.prepare(`SELECT * FROM spatial_issues ${where} ORDER BY idx DESC, parcel_id, other_id, kind LIMIT @limit OFFSET @offset`);
 		const count = this.#db.prepare(`SELECT count(*) FROM spatial_issues ${where}`).pluck();
-		return { rows: (rows.all({ ...params, limit: q.limit, offset: q.offset }) as Row[]).map(issueRow), total: count.get(params) as number };
+		return { rows: (rows.all({ ...params, limit: q.limit, offset: q.offset }) as Row[]).map(issueFromDb), total: count.get(params) as number };
 	}
 
 	spatialIssuesOf(ids: string[]): SpatialIssueRow[] {
@@ -132,7 +111,7 @@ export class SqliteRegistryTables {
 		const seen = new Map<string, SpatialIssueRow>();
 		for (const id of ids) {
 			for (const r of [...(s.issuesOf.all(id) as Row[]), ...(s.issuesOther.all(id) as Row[])]) {
-				const row = issueRow(r);
+				const row = issueFromDb(r);
 				seen.set(`${row.parcelId}|${row.otherId}|${row.kind}`, row);
 			}
 		}
@@ -144,33 +123,20 @@ export class SqliteRegistryTables {
 	}
 
 	authorActivity(): AuthorActivityRow[] {
-		return (this.#stmts.activity.all() as Row[]).map((r) => ({
-			author: r.author as string,
-			lastIndex: r.last_index as number,
-			lastLogTime: r.last_log_time as number,
-			lastParcel: (r.last_parcel as string | null) ?? null
-		}));
+		return (this.#stmts.activity.all() as Row[]).map(activityFromDb);
 	}
 
 	recordRefusals(rows: RefusalRow[]): void {
 		const s = this.#stmts;
 		this.#db.transaction(() => {
-			for (const r of rows) s.insertRefusal.run(r.at, r.author, r.parcel, r.part, r.claimedTime, r.code, r.message);
+			for (const r of rows) s.insertRefusal.run(refusalToDb(r));
 			s.pruneRefusals.run(MAX_REFUSALS_KEPT);
 		})();
 	}
 
 	refusals(limit: number): RefusalRow[] {
 		checkLimit(limit, MAX_REFUSALS_KEPT);
-		return (this.#stmts.refusals.all(limit) as Row[]).map((r) => ({
-			at: r.at as number,
-			author: r.author as string,
-			parcel: r.parcel as string,
-			part: r.part as string,
-			claimedTime: r.claimed_time as number,
-			code: r.code as string,
-			message: r.message as string
-		}));
+		return (this.#stmts.refusals.all(limit) as Row[]).map(refusalFromDb);
 	}
 }
 
@@ -178,7 +144,7 @@ function prepare(db: Database.Database) {
 	return {
 		deleteConflicts: db.prepare('DELETE FROM parcel_conflicts WHERE parcel_id = ?'),
 		insertConflict: db.prepare(
-			'INSERT OR REPLACE INTO parcel_conflicts (parcel_id, district, part, path, last_index, vals) VALUES (?, ?, ?, ?, ?, ?)'
+			'INSERT OR REPLACE INTO parcel_conflicts (parcel_id, district, part, path, last_index, vals) VALUES (@parcel_id, @district, @part, @path, @last_index, @vals)'
 		),
 		conflictsAll: db.prepare('SELECT * FROM parcel_conflicts ORDER BY last_index DESC, parcel_id, part, path LIMIT ? OFFSET ?'),
 		countAll: db.prepare('SELECT count(*) FROM parcel_conflicts').pluck(),
@@ -191,16 +157,16 @@ function prepare(db: Database.Database) {
 		issuesOther: db.prepare('SELECT * FROM spatial_issues WHERE other_id = ?'),
 		deleteIssues: db.prepare('DELETE FROM spatial_issues WHERE parcel_id = ? OR other_id = ?'),
 		insertIssue: db.prepare(
-			'INSERT OR REPLACE INTO spatial_issues (parcel_id, other_id, district, other_district, kind, measure, idx) VALUES (?, ?, ?, ?, ?, ?, ?)'
+			'INSERT OR REPLACE INTO spatial_issues (parcel_id, other_id, district, other_district, kind, measure, idx) VALUES (@parcel_id, @other_id, @district, @other_district, @kind, @measure, @idx)'
 		),
 		upsertActivity: db.prepare(
-			`INSERT INTO author_activity (author, last_index, last_log_time, last_parcel) VALUES (?, ?, ?, ?)
+			`INSERT INTO author_activity (author, last_index, last_log_time, last_parcel) VALUES (@author, @last_index, @last_log_time, @last_parcel)
 			 ON CONFLICT (author) DO UPDATE SET last_index = excluded.last_index, last_log_time = excluded.last_log_time,
 			   last_parcel = excluded.last_parcel WHERE excluded.last_index > author_activity.last_index`
 		),
 		activity: db.prepare('SELECT * FROM author_activity ORDER BY author'),
 		insertRefusal: db.prepare(
-			'INSERT INTO refused_submissions (at, author, parcel, part, claimed_time, code, message) VALUES (?, ?, ?, ?, ?, ?, ?)'
+			'INSERT INTO refused_submissions (at, author, parcel, part, claimed_time, code, message) VALUES (@at, @author, @parcel, @part, @claimed_time, @code, @message)'
 		),
 		pruneRefusals: db.prepare('DELETE FROM refused_submissions WHERE seq <= (SELECT max(seq) FROM refused_submissions) - ?'),
 		refusals: db.prepare('SELECT * FROM refused_submissions ORDER BY seq DESC LIMIT ?')

@@ -4,10 +4,9 @@
 // (sqlite-order.ts), so text searches read pages off the index in order; bbox: an R*Tree for
 // candidates, then the exact REAL columns, because R*Tree keeps 32-bit floats rounded outwards.
 import type Database from 'better-sqlite3';
-import type { Geometry } from '../../core/record/geometry';
-import type { JsonObject } from '../../core/record/json';
 import { queryWords, searchWords } from '../../core/record/summary';
 import { RidAllocator, upgradeLayout } from './sqlite-order';
+import { hitFromDb, JSON_TEXT, parcelFromDb, parcelToDb, PARCEL_COLUMNS, SUMMARY_COLUMNS, type DbRow } from './rows';
 import { SqliteRegistryTables } from './sqlite-registry';
 import type { ListQuery, ProjectionExtras, RefusalRow, SpatialIssueRow } from './registry-types';
 import {
@@ -16,7 +15,6 @@ import {
 	MAX_LIST_LIMIT,
 	type BBox,
 	type ParcelRow,
-	type ParcelHit,
 	type ProjectionStore,
 	type SearchQuery,
 	type SearchResult
@@ -50,10 +48,7 @@ CREATE TABLE IF NOT EXISTS projection_state (id INTEGER PRIMARY KEY CHECK (id = 
 INSERT OR IGNORE INTO projection_state (id, size) VALUES (1, 0);
 `;
 
-const SUMMARY_COLUMNS = `id, district, apn, status, address_line, locality, postcode, land_use, zoning, recorded_area,
-  owners, total_value, value_year, min_lon, min_lat, max_lon, max_lat, last_index, edit_count`;
-
-type Row = Record<string, unknown>;
+type Row = DbRow;
 
 /** An FTS5 string literal: double quotes doubled (FTS5 §3.1), so no input is ever syntax. */
 export const ftsPrefixTerm = (word: string): string => `"${word.replaceAll('"', '""')}"*`;
@@ -65,36 +60,8 @@ function ftsMatch(words: string[], district: string | undefined): string {
 	return terms.join(' AND ');
 }
 
-function summary(r: Row): ParcelHit {
-	const bbox: BBox | null =
-		r.min_lon === null ? null : [r.min_lon as number, r.min_lat as number, r.max_lon as number, r.max_lat as number];
-	return {
-		id: r.id as string,
-		district: r.district as string,
-		apn: r.apn as string,
-		status: r.status as string,
-		addressLine: r.address_line as string,
-		locality: r.locality as string,
-		postcode: r.postcode as string,
-		landUse: r.land_use as string,
-		zoning: r.zoning as string,
-		recordedArea: r.recorded_area as number | null,
-		owners: JSON.parse(r.owners as string) as string[],
-		totalValue: r.total_value as number | null,
-		valueYear: r.value_year as string | null,
-		bbox,
-		lastIndex: r.last_index as number,
-		editCount: r.edit_count as number
-	};
-}
-
-function fullRow(r: Row): ParcelRow {
-	return {
-		...summary(r),
-		geometry: r.geometry === null ? null : (JSON.parse(r.geometry as string) as Geometry),
-		record: JSON.parse(r.record as string) as JsonObject
-	};
-}
+const hit = (r: Row) => hitFromDb(r, JSON_TEXT);
+const fullRow = (r: Row) => parcelFromDb(r, JSON_TEXT);
 
 export class SqliteProjectionStore implements ProjectionStore {
 	readonly kind = 'sqlite';
@@ -134,39 +101,18 @@ export class SqliteProjectionStore implements ProjectionStore {
 		this.db.transaction(() => {
 			const saved = new Set<string>();
 			for (const row of rows) {
-				const [minLon, minLat, maxLon, maxLat] = row.bbox ?? [null, null, null, null];
 				const known = s.ridOf.get(row.id) !== undefined;
 				const stored = s.upsert.get({
+					...parcelToDb(row, JSON_TEXT),
 					// A new parcel takes its place in id order; a known one keeps its rid (null: the upsert updates).
-					rid: known ? null : rids.allocate(row.id),
-					id: row.id,
-					district: row.district,
-					apn: row.apn,
-					status: row.status,
-					address_line: row.addressLine,
-					locality: row.locality,
-					postcode: row.postcode,
-					land_use: row.landUse,
-					zoning: row.zoning,
-					recorded_area: row.recordedArea,
-					owners: JSON.stringify(row.owners),
-					total_value: row.totalValue,
-					value_year: row.valueYear,
-					geometry: row.geometry === null ? null : JSON.stringify(row.geometry),
-					min_lon: minLon,
-					min_lat: minLat,
-					max_lon: maxLon,
-					max_lat: maxLat,
-					record: JSON.stringify(row.record),
-					last_index: row.lastIndex,
-					edit_count: row.editCount
+					rid: known ? null : rids.allocate(row.id)
 				}) as { rid: number } | undefined;
 				if (!stored) continue; // the stored row is newer (monotonic contract)
 				saved.add(row.id);
 				s.deleteWords.run(stored.rid);
 				s.insertWords.run(stored.rid, searchWords(row).join(' '), row.district);
 				s.deleteBox.run(stored.rid);
-				if (row.bbox) s.insertBox.run(stored.rid, minLon, maxLon, minLat, maxLat);
+				if (row.bbox) s.insertBox.run(stored.rid, row.bbox[0], row.bbox[2], row.bbox[1], row.bbox[3]);
 			}
 			this.#registry.saveInTransaction(saved, extras);
 			s.advance.run(projectedSize);
@@ -207,7 +153,7 @@ export class SqliteProjectionStore implements ProjectionStore {
 		if (text && q.district !== undefined && !/^[A-Z0-9]+$/.test(q.district)) return { rows: [], total: 0 };
 		const total = stmts.count.get(params) as number;
 		const rows = total === 0 ? [] : (stmts.rows.all({ ...params, limit: q.limit, offset: q.offset }) as Row[]);
-		return { rows: rows.map(summary), total };
+		return { rows: rows.map(hit), total };
 	}
 
 	async districts(): Promise<{ district: string; parcels: number }[]> {
@@ -267,14 +213,12 @@ export class SqliteProjectionStore implements ProjectionStore {
 }
 
 function prepare(db: Database.Database) {
-	const columns = `id, district, apn, status, address_line, locality, postcode, land_use, zoning, recorded_area, owners,
-	  total_value, value_year, geometry, min_lon, min_lat, max_lon, max_lat, record, last_index, edit_count`;
-	const names = columns.split(',').map((c) => c.trim());
+	const names = PARCEL_COLUMNS;
 	return {
 		size: db.prepare('SELECT size FROM projection_state WHERE id = 1').pluck(),
 		advance: db.prepare('UPDATE projection_state SET size = max(size, ?) WHERE id = 1'),
 		upsert: db.prepare(
-			`INSERT INTO parcels (rid, ${columns}) VALUES (@rid, ${names.map((n) => `@${n}`).join(', ')})
+			`INSERT INTO parcels (rid, ${names.join(', ')}) VALUES (@rid, ${names.map((n) => `@${n}`).join(', ')})
 			 ON CONFLICT (id) DO UPDATE SET ${names.filter((n) => n !== 'id').map((n) => `${n} = excluded.${n}`).join(', ')}
 			 WHERE excluded.last_index >= parcels.last_index
 			 RETURNING rid`

@@ -115,6 +115,11 @@ export function checkLimit(limit: number, max = MAX_SEARCH_LIMIT): void {
 	if (!Number.isSafeInteger(limit) || limit < 1 || limit > max) throw new RangeError(`limit must be a whole number in 1…${max}`);
 }
 
+export function checkListQuery(q: ListQuery): void {
+	checkLimit(q.limit, MAX_LIST_LIMIT);
+	if (!Number.isSafeInteger(q.offset) || q.offset < 0) throw new RangeError('offset must be a whole number ≥ 0');
+}
+
 export function checkSearchQuery(q: SearchQuery): void {
 	checkLimit(q.limit);
 	if (!Number.isSafeInteger(q.offset) || q.offset < 0) throw new RangeError('offset must be a whole number ≥ 0');

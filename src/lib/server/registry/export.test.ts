@@ -2,7 +2,7 @@
 // pages; and which refused submissions are remembered.
 import { describe, expect, it } from 'vitest';
 import Papa from 'papaparse';
-import { makeRow } from '../projection/conformance';
+import { makeRow } from '../projection/conformance-fixture';
 import type { ProjectionStore } from '../projection/types';
 import { csvField, EXPORT_COLUMNS, exportStream, exportTotal } from './export';
 import { revokedRefusals } from './refusals';
