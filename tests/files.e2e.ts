@@ -105,6 +105,29 @@ test('bad input is a 4xx JSON error and keeps nothing', async () => {
 	expect(await (await put(hash, change, photo, 0, photo.length)).json()).toMatchObject({ complete: true });
 });
 
+test('the extract lists a public photo by hash and size; /verify says whether a file given with it is that photo', async ({ page }) => {
+	const photo = jpeg(4000);
+	const change = await namePhoto('RIV-000015', photo);
+	expect(await (await put(sha(photo), change, photo, 0, photo.length)).json()).toMatchObject({ complete: true });
+	const extract = await (await fetch(`${server.url}/api/parcels/RIV-000015/extract`)).json();
+	expect(extract.files).toEqual([{ hash: sha(photo), size: photo.length }]);
+
+	await page.goto(`${server.url}/verify`);
+	await expect(page.getByText(/^Ready\./)).toBeVisible();
+	const buffer = Buffer.from(JSON.stringify(extract));
+	await page.getByLabel('Photos or documents given with it').setInputFiles({ name: 'front.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(photo) });
+	await page.getByLabel('Extract file').setInputFiles({ name: 'RIV-000015.extract.json', mimeType: 'application/json', buffer });
+	const status = page.getByRole('status');
+	await expect(status.getByRole('heading')).toHaveText('Verified');
+	await expect(page.getByText(`The file front.jpg is exactly the file ${sha(photo)}`)).toBeVisible();
+
+	const other = photo.slice();
+	other[50] ^= 1;
+	await page.getByLabel('Photos or documents given with it').setInputFiles({ name: 'other.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(other) });
+	await expect(status.getByRole('heading')).toHaveText('Not verified');
+	await expect(page.getByText(/The file other\.jpg .* match no listed file/).first()).toBeVisible();
+});
+
 test('erasing a private document erases its bytes: 404 JSON, gone from the database files, and the log still verifies', async () => {
 	const parcel = 'RIV-000014';
 	const scan = new Uint8Array(Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(300_000)]));

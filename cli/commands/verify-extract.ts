@@ -9,7 +9,7 @@ import { log, parse, UsageError } from '../args';
 import { logFetchers } from '../log-fetch';
 
 /**
- * verify-extract FILE [--key VERIFIER_KEY] [--policy FILE] [--log URL]: checks a parcel extract
+ * verify-extract FILE [--key VERIFIER_KEY] [--policy FILE] [--log URL] [--file PHOTO …]: checks a parcel extract
  * offline, with the same code as the /verify page; exit 1 when it does not verify. The first line
  * says "VERIFIED: … complete up to checkpoint N" for a v2 extract (every edit of the parcel below N
  * is in it), and that its completeness is NOT PROVEN for an older v1 one (exit 0: what it claims
@@ -18,22 +18,25 @@ import { logFetchers } from '../log-fetch';
  * the checkpoint's witness cosignatures against that policy instead of the extract's own (a
  * checkpoint without enough of them is NOT WITNESSED: a warning, exit 0). --log compares the
  * extract's checkpoint with the log's current one (gossip): two inconsistent checkpoints signed by
- * the log key are a FORK, printed with both, exit 1.
+ * the log key are a FORK, printed with both, exit 1. --file (repeatable) checks a photo or document
+ * given with the extract: its bytes must hash to a file the parcel's public edits name (exit 1 if not).
  */
 export async function verifyExtractCommand(args: string[]): Promise<void> {
-	const { values, positionals } = parse(args, { key: { type: 'string' }, policy: { type: 'string' }, log: { type: 'string' } }, 1);
+	const { values, positionals } = parse(args, { key: { type: 'string' }, policy: { type: 'string' }, log: { type: 'string' }, file: { type: 'string', multiple: true } }, 1);
 	const file = positionals[0];
 	if (!file) throw new UsageError('give the extract file, e.g. verify-extract RIV-000123.extract.json');
 	let bytes: Uint8Array;
 	let policy: string | undefined;
+	let files: { name: string; bytes: Uint8Array }[];
 	try {
 		bytes = new Uint8Array(readFileSync(file));
 		if (values.policy) policy = readFileSync(values.policy, 'utf8');
+		files = (values.file ?? []).map((name) => ({ name, bytes: new Uint8Array(readFileSync(name)) }));
 	} catch (e) {
 		throw new UsageError(`cannot read ${(e as { path?: string }).path ?? file}: ${(e as Error).message}`);
 	}
 	if (values.log && !/^https?:\/\//.test(values.log)) throw new UsageError('--log is the log\'s URL, e.g. --log http://localhost:3000');
-	const report = await verifyExtract(bytes, { verifier: nodeVerifier, expectedKey: values.key, policy, policySource: values.policy ? `the policy in ${values.policy}` : undefined });
+	const report = await verifyExtract(bytes, { verifier: nodeVerifier, expectedKey: values.key, policy, policySource: values.policy ? `the policy in ${values.policy}` : undefined, files });
 	log(extractSummary(report));
 	if (!report.ok) process.exitCode = 1;
 	else if (!values.key) log('\n! no --key given: compare the log key above with the one the registry publishes');

@@ -7,6 +7,7 @@ import * as v from 'valibot';
 import { fromBase64 } from '../bytes';
 import { isJsonObject, type JsonObject } from '../record/json';
 import { PARCEL_ID_PATTERN } from '../record/ids';
+import type { ExtractFile } from './files';
 
 export const EXTRACT_FORMAT = 'parcel-ledger-extract/v2';
 /** The format before the parcel map: still verified, but its completeness is not proven. */
@@ -43,12 +44,14 @@ export interface ExtractJson {
 	mapProof: string;
 	/** SHA-256 hex → base64 change bytes, for the public-part entries only. */
 	changes: Record<string, string>;
+	/** v2, optional: the files the public changes name (files.ts), by hash; absent when none. */
+	files?: ExtractFile[];
 	/** The public view (crdt/merge.ts publicView) those changes produce. */
 	record: JsonObject;
 }
 
 /** An extract of the format before the parcel map: the same members but `mapProof`. */
-export type ExtractJsonV1 = Omit<ExtractJson, 'format' | 'mapProof'> & { format: typeof EXTRACT_FORMAT_V1 };
+export type ExtractJsonV1 = Omit<ExtractJson, 'format' | 'mapProof' | 'files'> & { format: typeof EXTRACT_FORMAT_V1 };
 
 /** Fixes the member order, so equal extracts are equal bytes. */
 export function extractJson(x: Omit<ExtractJson, 'format'>): ExtractJson {
@@ -65,6 +68,7 @@ export function extractJson(x: Omit<ExtractJson, 'format'>): ExtractJson {
 		keys: x.keys,
 		mapProof: x.mapProof,
 		changes,
+		...(x.files?.length ? { files: x.files } : {}),
 		record: x.record
 	};
 }
@@ -89,6 +93,8 @@ export interface ParsedExtract {
 	mapProof: Uint8Array | null;
 	/** Lower-case SHA-256 hex → change bytes. */
 	changes: Map<string, Uint8Array>;
+	/** The listed files; null when the extract lists none. */
+	files: ExtractFile[] | null;
 	record: JsonObject;
 }
 
@@ -105,10 +111,11 @@ const common = {
 	changes: v.record(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in lower-case hex')), base64),
 	record: v.custom<JsonObject>(isJsonObject, 'must be a JSON object')
 };
+const file = v.strictObject({ hash: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in lower-case hex')), size: v.nullable(index) });
 const FORMAT_MESSAGE = `must be "${EXTRACT_FORMAT}" (or the older "${EXTRACT_FORMAT_V1}")`;
-// v2 adds mapProof and, optionally, witnesses; a v1 file carries neither (unknown members are refused in both).
+// v2 adds mapProof and, optionally, witnesses and files; a v1 file carries none (unknown members are refused in both).
 const schema = v.variant('format', [
-	v.strictObject({ format: v.literal(EXTRACT_FORMAT), ...common, witnesses: v.optional(v.pipe(v.string(), v.maxLength(64 * 1024))), mapProof: v.pipe(base64, v.minLength(1, 'must not be empty')) }),
+	v.strictObject({ format: v.literal(EXTRACT_FORMAT), ...common, witnesses: v.optional(v.pipe(v.string(), v.maxLength(64 * 1024))), mapProof: v.pipe(base64, v.minLength(1, 'must not be empty')), files: v.optional(v.pipe(v.array(file), v.maxLength(100_000))) }),
 	v.strictObject({ format: v.literal(EXTRACT_FORMAT_V1), ...common })
 ], FORMAT_MESSAGE);
 
@@ -160,6 +167,7 @@ export function parseExtract(input: unknown): Parsed<ParsedExtract> {
 				keys: items(x.keys, 'keys'),
 				mapProof: x.format === EXTRACT_FORMAT ? decode(x.mapProof, 'mapProof') : null,
 				changes,
+				files: x.format === EXTRACT_FORMAT ? (x.files ?? null) : null,
 				record: x.record
 			}
 		};

@@ -7,6 +7,7 @@ import type { PartName, Role } from '../record/parts';
 import type { SignatureVerifier } from '../signing/ed25519';
 import { claimedFormat, EXTRACT_FORMAT, MAX_EXTRACT_BYTES, parseExtract, type ParsedExtract } from './format';
 import { checkCompleteness } from './complete';
+import { checkGivenFile, filesOfChanges, listedFilesProblem, type ExtractFile } from './files';
 import { inclusionFailure, openLogCheckpoint } from './proofs';
 import { authorizationProblem, checkChanges, plural, type Decoded } from './checks';
 import { firstDifference, isPublicPartName, publicRecordFromChanges } from './record';
@@ -23,7 +24,9 @@ export type ExtractCheckName =
 	| 'signatures'
 	| 'changes'
 	| 'authorization'
-	| 'record';
+	| 'record'
+	| 'files'
+	| 'file';
 
 export interface ExtractCheck {
 	name: ExtractCheckName;
@@ -73,6 +76,8 @@ export interface ExtractReport {
 	entries: ExtractEntrySummary[];
 	/** The record rebuilt from the changes; set only when it equals the extract's `record`. */
 	record?: JsonObject;
+	/** The files the verified public changes name (files.ts); set once the changes verified. */
+	files?: ExtractFile[];
 }
 
 export interface VerifyExtractOptions {
@@ -83,6 +88,8 @@ export interface VerifyExtractOptions {
 	policy?: string;
 	/** Where `policy` comes from, for the report ("the policy in FILE"). */
 	policySource?: string;
+	/** Files given with the extract: each is checked (`file`) against the files its public edits name. */
+	files?: { name: string; bytes: Uint8Array }[];
 }
 
 
@@ -197,6 +204,18 @@ export async function verifyExtract(input: unknown, o: VerifyExtractOptions): Pr
 	} else {
 		report.record = rebuilt.record;
 		add('record', true, `Rebuilding the public documents from the ${plural(changes.count, 'public change')} gives exactly the record in the extract.`);
+	}
+	if (changes.problem !== null) return done();
+	const named = filesOfChanges(x.changes.values());
+	report.files = named;
+	if (x.files !== null) {
+		const problem = listedFilesProblem(x.files, named);
+		add('files', problem === null, problem ?? `The ${plural(x.files.length, 'listed file')} are exactly the files the public changes name, with their sizes.`);
+	}
+	if (o.files?.length) {
+		// One check for all the files given, so a report has each check once.
+		const given = o.files.map((g) => checkGivenFile(g.name, g.bytes, named));
+		add('file', given.every((g) => g.ok), [...given.filter((g) => !g.ok), ...given.filter((g) => g.ok)].map((g) => g.detail).join(' '));
 	}
 	return done();
 }

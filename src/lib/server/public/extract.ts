@@ -1,12 +1,13 @@
 // Assembles a parcel's extract (docs/protocol.md "Extracts") from the log: its entries below the
 // current checkpoint with inclusion proofs, the key entries that authorized their authors, the
-// parcel-map proof that they are all of them, the PUBLIC change bodies and the record they
-// produce. Private change bodies are never read here.
+// parcel-map proof that they are all of them, the PUBLIC change bodies, the files they name and
+// the record they produce. Private change bodies are never read here.
 import { toBase64, toHex } from '../../core/bytes';
 import { decodeEntry } from '../../core/log/entry';
 import { parcelPrefix } from '../../core/map';
 import { extractJson, type ExtractItemJson, type ExtractJson } from '../../core/extract/format';
 import { isPublicPartName, publicRecordFromChanges, type PublicChanges } from '../../core/extract/record';
+import { filesOfChanges } from '../../core/extract/files';
 import type { Ledger } from '../ledger';
 import type { StoredEntry } from '../store/types';
 import { inclusionProofs, parcelLog } from './parcel-log';
@@ -52,6 +53,7 @@ export async function buildExtract(ledger: Ledger, parcelId: string, witnesses?:
 		keys: await items(keys),
 		mapProof: toBase64(version.map.prove([parcelPrefix(parcelId)])),
 		changes,
+		files: filesOfChanges([...byPart.parcel, ...byPart.valuation, ...byPart.title]),
 		record: rebuilt.record
 	});
 }
