@@ -28,6 +28,13 @@ describe('FullTileCache', () => {
 		cache.put('tile/0/001', new Uint8Array(20));
 		expect(cache.size).toBe(2);
 	});
+
+	test('a view into a larger buffer is copied, so the bound counts what is kept', () => {
+		const cache = new FullTileCache(headers);
+		const big = new Uint8Array(1 << 20).fill(7);
+		const kept = cache.put('tile/0/000', big.subarray(10, 20));
+		expect([kept.bytes.buffer.byteLength, kept.bytes.length, kept.bytes[0]]).toEqual([10, 10, 7]);
+	});
 });
 
 describe('answerFullTile (scripts/serve.mjs, before SvelteKit)', () => {

@@ -51,7 +51,9 @@ export class FullTileCache {
 
 	/** Keeps the bytes of a full tile; the caller hands them over and never changes them. */
 	put(path: string, data: Uint8Array): FullTile {
-		const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+		// A view into a larger buffer would keep all of it alive while counting only its own bytes.
+		const own = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice();
+		const bytes = Buffer.from(own.buffer, 0, own.byteLength);
 		const tile: FullTile = { bytes, headers: { http: this.#headers(bytes, false), https: this.#headers(bytes, true) } };
 		const old = this.#tiles.get(path);
 		if (old) this.#bytes -= old.bytes.length;
