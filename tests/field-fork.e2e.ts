@@ -4,12 +4,12 @@
 import { expect, test } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { demoKey } from './support/demo';
-import { copyDemoData, deviceCheckpoint, downloadDistrict, importKey, FORK_PARCELS, seedDemo, TestServer } from './support/field';
+import { deviceCheckpoint, downloadDistrict, importKey, FORK_PARCELS, HONEST_PARCELS, seedDemo, TestServer } from './support/field';
 
 test('a log that rewrote its history halts sync with an alarm and kept evidence', async ({ browser }) => {
 	test.setTimeout(240_000);
 	const forked = seedDemo(FORK_PARCELS); // same origin and key, a different (longer) history
-	const server = new TestServer(4412, await copyDemoData());
+	const server = new TestServer(4412, seedDemo(HONEST_PARCELS));
 	await server.start();
 	const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1024, height: 768 } });
 	const page = await context.newPage();

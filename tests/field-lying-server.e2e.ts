@@ -13,7 +13,7 @@ import { mapLine } from '../src/lib/core/map/log-map';
 import { readLogKeyFile } from '../src/lib/server/log-identity';
 import { demoKey } from './support/demo';
 import { signedEdit } from './support/edits';
-import { copyDemoData, importKey, FORK_PARCELS, seedDemo, TestServer } from './support/field';
+import { copyDemoData, importKey, FORK_PARCELS, HONEST_PARCELS, seedDemo, TestServer } from './support/field';
 import { LyingProxy, rewriteJson, type Lie } from './support/lying-proxy';
 
 test.describe.configure({ mode: 'serial' });
@@ -209,7 +209,7 @@ test('a map root the log does not give, signed with the stolen log key, is refus
 
 test('a checkpoint forked between two devices is caught by each when it meets the other history', async ({ browser }) => {
 	test.setTimeout(300_000);
-	const honest = await rig();
+	const honest = await rig(seedDemo(HONEST_PARCELS));
 	// The same log key with another history: what a server that forks its log shows one device.
 	const fork = await rig(seedDemo(FORK_PARCELS));
 	try {

@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { nobleVerifier } from '../src/lib/core/signing/ed25519';
 import { readLogKeyFile } from '../src/lib/server/log-identity';
 import { demoKey } from './support/demo';
-import { copyDemoData, deviceCheckpoint, downloadDistrict, editParcelField, importKey, FORK_PARCELS, seedDemo, TestServer } from './support/field';
+import { deviceCheckpoint, downloadDistrict, editParcelField, importKey, FORK_PARCELS, HONEST_PARCELS, seedDemo, TestServer } from './support/field';
 
 const SERVER_PORT = 4395;
 const WITNESS_PORTS = [4396, 4397];
@@ -103,7 +103,7 @@ test.describe.serial('witnesses', () => {
 	test.beforeAll(async ({ browser: b }) => {
 		test.setTimeout(180_000);
 		browser = b;
-		const dataDir = await copyDemoData();
+		const dataDir = seedDemo(HONEST_PARCELS);
 		server = new TestServer(SERVER_PORT, dataDir);
 		// Each witness is configured with the log's verifier key (what /log/key serves).
 		const vkey = readLogKeyFile(join(dataDir, 'log-key.json')).verifierKey;

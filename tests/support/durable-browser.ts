@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, rmSync, mkdtempSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Processes whose command line contains `needle`, with their parent and process group. */
+/** Every process: its command line, parent and process group. */
 function processes(): { pid: number; ppid: number; pgid: number; cmd: string[] }[] {
 	const out: { pid: number; ppid: number; pgid: number; cmd: string[] }[] = [];
 	for (const name of readdirSync('/proc')) {
@@ -85,6 +85,21 @@ export class DurableBrowser {
 		this.kills++;
 		for (let i = 0; i < 200 && [...tree].some(alive); i++) await new Promise((r) => setTimeout(r, 25));
 		if ([...tree].some(alive)) throw new Error(`Chromium ${pid} survived SIGKILL`);
+		// Any process of this profile outside the tree (re-parented, or started after the snapshot)
+		// still holds its IndexedDB store's LOCK: the next launch could not open the store, and
+		// Chromium then deletes it. Kill those too, and wait until none is left.
+		for (let i = 0; i < 200; i++) {
+			const left = processes().filter((p) => alive(p.pid) && p.cmd.some((a) => a.includes(this.profileDir)));
+			if (!left.length) break;
+			for (const p of left) {
+				try {
+					process.kill(p.pid, 'SIGKILL');
+				} catch {
+					// gone meanwhile
+				}
+			}
+			await new Promise((r) => setTimeout(r, 25));
+		}
 		this.afterLastKill = this.indexedDbFiles();
 		// Playwright notices the closed pipe; closing is then a no-op that lets it clean up.
 		await context?.close().catch(() => {});

@@ -27,9 +27,11 @@ export async function deviceCheckpoint(page: Page): Promise<string> {
 	return page.getByTestId('device-checkpoint').inputValue();
 }
 
-/** A forked county's size: 400 parcels log ~1750 entries, longer than the shared 300-parcel county
- * (~1310) plus every edit the suite makes before a fork test copies it. A witness can only prove a
- * fork it is shown as a longer tree (a consistency proof that fails); a shorter one never reaches it. */
+/** Fork tests run an honest county of their own (not a copy of the shared one, which grows by
+ * thousands of entries as the suite runs) and a forked one that is longer: 300 parcels log ≈ 1,310
+ * entries, 400 ≈ 1,750. A witness can only prove a fork it is shown as a longer tree (a consistency
+ * proof that fails); a shorter one the log refuses itself, and it never reaches the witness. */
+export const HONEST_PARCELS = 300;
 export const FORK_PARCELS = 400;
 
 /** A fresh demo county with `parcels` parcels (same log key as every demo, different history). */
