@@ -198,7 +198,7 @@ function browserCpu(profile: string): number {
 	let ticks = 0;
 	for (const p of browserProcesses(profile)) {
 		try {
-			const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+			const stat = readFileSync(`/proc/${p.pid}/stat`, 'utf8');
 			const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 			ticks += Number(f[11]) + Number(f[12]);
 		} catch {
@@ -220,8 +220,8 @@ async function settle(profile: string): Promise<void> {
 	}
 }
 
-/** The pids of the Chromium using `profile` and every process it started. */
-function browserProcesses(profile: string): string[] {
+/** The Chromium using `profile` and every process it started (renderers descend through the zygote). */
+function browserProcesses(profile: string): { pid: string; cmd: string }[] {
 	const procs: { pid: string; ppid: string; cmd: string }[] = [];
 	for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
 		try {
@@ -231,34 +231,20 @@ function browserProcesses(profile: string): string[] {
 			// the process ended between the listing and the read
 		}
 	}
+	// The browser names the profile on its command line.
 	const ours = new Set(procs.filter((p) => p.cmd.includes(profile)).map((p) => p.pid));
 	for (let grew = true; grew; ) {
 		grew = false;
 		for (const p of procs) if (!ours.has(p.pid) && ours.has(p.ppid)) (ours.add(p.pid), (grew = true));
 	}
-	return [...ours];
+	return procs.filter((p) => ours.has(p.pid));
 }
 
 /** Resident memory (MiB) of the largest renderer process of the Chromium using `profile`. */
 function rendererRss(profile: string): number {
-	const procs: { pid: string; ppid: string; cmd: string }[] = [];
-	for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-		try {
-			const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-			procs.push({ pid, ppid: stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1], cmd: readFileSync(`/proc/${pid}/cmdline`, 'utf8') });
-		} catch {
-			// the process ended between the listing and the read
-		}
-	}
-	// The browser names the profile; renderers descend from it (through the zygote).
-	const ours = new Set(procs.filter((p) => p.cmd.includes(profile)).map((p) => p.pid));
-	for (let grew = true; grew; ) {
-		grew = false;
-		for (const p of procs) if (!ours.has(p.pid) && ours.has(p.ppid)) (ours.add(p.pid), (grew = true));
-	}
 	let max = 0;
-	for (const p of procs) {
-		if (!ours.has(p.pid) || !p.cmd.includes('--type=renderer')) continue;
+	for (const p of browserProcesses(profile)) {
+		if (!p.cmd.includes('--type=renderer')) continue;
 		try {
 			const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p.pid}/status`, 'utf8'))?.[1] ?? 0);
 			max = Math.max(max, kb / 1024);

@@ -2,8 +2,9 @@
 // refused with 422 bad-change, signed as usual by a granted key, and the log does not grow.
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import * as Automerge from '@automerge/automerge';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { makeActor } from '../src/lib/core/crdt/actors';
+import { fixChecksum, flipBit as flip } from '../src/lib/core/crdt/tamper';
 import { createPartDoc, loadPartDoc } from '../src/lib/core/crdt/document';
 import { editPart } from '../src/lib/core/crdt/edit';
 import { sampleParcel } from '../src/lib/core/record/samples';
@@ -16,20 +17,6 @@ const PARCEL = 'RIV-000007';
 async function logSize(request: APIRequestContext): Promise<number> {
 	const note = await (await request.get('/log/checkpoint')).text();
 	return Number(note.split('\n')[1]);
-}
-
-/** The checksum recomputed after tampering, as a careful attacker would. */
-function fixChecksum(c: Uint8Array): Uint8Array {
-	const out = Uint8Array.from(c);
-	let at = 9;
-	let len = 0;
-	for (let shift = 0; ; shift += 7) {
-		const b = out[at++];
-		len += (b & 0x7f) * 2 ** shift;
-		if (!(b & 0x80)) break;
-	}
-	out.set(createHash('sha256').update(out.subarray(8, at + len)).digest().subarray(0, 4), 4);
-	return out;
 }
 
 test('changes a device could not use are refused over HTTP with 422 bad-change, the log unchanged', async ({ request }) => {
@@ -48,7 +35,6 @@ test('changes a device could not use are refused over HTTP with 422 bad-change, 
 		return request.post('/api/edits', { data: { edits: [editToWire(sub)] } });
 	};
 
-	const flip = (c: Uint8Array, at: number, bit = 0x10) => Uint8Array.from(c, (b, i) => (i === at ? b ^ bit : b));
 	const decoded = Automerge.decodeChange(change);
 	// A flipped byte with the checksum recomputed that Automerge itself cannot apply (the oracle).
 	let panics: Uint8Array | null = null;

@@ -3,7 +3,7 @@
 // workers the server uses and in this thread alike — and survives the wasm panics it provokes.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Automerge from '@automerge/automerge';
-import { sha256 } from '../core/hash';
+import { fixChecksum, flipBit } from '../core/crdt/tamper';
 import { editToWire } from '../core/signing/submit';
 import { sampleParcel } from '../core/record/samples';
 import type { PartDoc } from '../core/crdt/representation';
@@ -13,20 +13,6 @@ import { handleSubmissions } from './http/submissions';
 import { appendUnchecked } from './testing/unchecked-append';
 import { verifyStore } from './verify-store';
 import { projectParcel } from './projection/projector';
-
-/** The checksum recomputed after tampering, as a careful attacker would. */
-export function fixChecksum(c: Uint8Array): Uint8Array {
-	const out = Uint8Array.from(c);
-	let at = 9;
-	let len = 0;
-	for (let shift = 0; ; shift += 7) {
-		const b = out[at++];
-		len += (b & 0x7f) * 2 ** shift;
-		if (!(b & 0x80)) break;
-	}
-	out.set(sha256(out.subarray(8, at + len)).subarray(0, 4), 4);
-	return out;
-}
 
 const pool = new CheckPool(2);
 afterAll(() => pool.close());
@@ -82,7 +68,7 @@ describe.each([
 		// The oracle: Automerge itself, on this document.
 		let poison: Uint8Array | null = null;
 		for (let at = 20; at < change.length && !poison; at++) {
-			const c = fixChecksum(Uint8Array.from(change, (b, i) => (i === at ? b ^ 0x10 : b)));
+			const c = fixChecksum(flipBit(change, at));
 			let decoded: Automerge.DecodedChange;
 			try {
 				decoded = Automerge.decodeChange(c);

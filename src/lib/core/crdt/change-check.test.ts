@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as Automerge from '@automerge/automerge';
-import { sha256 } from '../hash';
 import { applyIsolated, chunkProblem, fitChanges, loadIsolated, opsProblem } from './change-check.js';
 import { splitChanges } from './change-chunks';
+import { fixChecksum, flipBit as flip } from './tamper';
 
 const ACTOR = 'aa'.repeat(24);
 const OTHER = 'bb'.repeat(24);
@@ -26,26 +26,6 @@ function history() {
 	}
 	return { doc: d, changes, hashes: changes.map((c) => Automerge.decodeChange(c).hash) };
 }
-
-/** The checksum recomputed after tampering, as a careful attacker would. */
-function fixChecksum(c: Uint8Array): Uint8Array {
-	const out = Uint8Array.from(c);
-	let at = 9;
-	let len = 0;
-	for (let shift = 0; ; shift += 7) {
-		const b = out[at++];
-		len += (b & 0x7f) * 2 ** shift;
-		if (!(b & 0x80)) break;
-	}
-	out.set(sha256(out.subarray(8, at + len)).subarray(0, 4), 4);
-	return out;
-}
-
-const flip = (c: Uint8Array, at: number, bit = 0x10) => {
-	const out = Uint8Array.from(c);
-	out[at] ^= bit;
-	return out;
-};
 
 describe('chunkProblem', () => {
 	const { changes, hashes } = history();

@@ -29,73 +29,18 @@ export const CT_ROOTS = [
 
 export const CT_INCLUSION_PROOFS = [
 	{ index: 0, size: 1, proof: [] },
-	{
-		index: 0,
-		size: 8,
-		proof: [
-			'96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7',
-			'5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
-			'6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4'
-		]
-	},
-	{
-		index: 5,
-		size: 8,
-		proof: [
-			'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b',
-			'ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0',
-			'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7'
-		]
-	},
+	{ index: 0, size: 8, proof: ['96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7', '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e', '6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4'] },
+	{ index: 5, size: 8, proof: ['bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b', 'ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0', 'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7'] },
 	{ index: 2, size: 3, proof: ['fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125'] },
-	{
-		index: 1,
-		size: 5,
-		proof: [
-			'6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d',
-			'5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
-			'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b'
-		]
-	}
+	{ index: 1, size: 5, proof: ['6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d', '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e', 'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b'] }
 ] as const;
 
 export const CT_CONSISTENCY_PROOFS = [
 	{ first: 1, second: 1, proof: [] },
-	{
-		first: 1,
-		second: 8,
-		proof: [
-			'96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7',
-			'5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
-			'6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4'
-		]
-	},
-	{
-		first: 6,
-		second: 8,
-		proof: [
-			'0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a',
-			'ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0',
-			'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7'
-		]
-	},
-	{
-		first: 2,
-		second: 5,
-		proof: [
-			'5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
-			'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b'
-		]
-	},
-	{
-		first: 6,
-		second: 7,
-		proof: [
-			'0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a',
-			'b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f',
-			'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7'
-		]
-	}
+	{ first: 1, second: 8, proof: ['96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7', '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e', '6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4'] },
+	{ first: 6, second: 8, proof: ['0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a', 'ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0', 'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7'] },
+	{ first: 2, second: 5, proof: ['5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e', 'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b'] },
+	{ first: 6, second: 7, proof: ['0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a', 'b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f', 'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7'] }
 ] as const;
 
 /** rfc6962_test.go: SHA-256 of nothing, an empty leaf, leaf "L123456", node ("N123", "N456"). */

@@ -4,16 +4,7 @@
 // comparisons, because box && tolerates 1e-6 (PostgreSQL's FPle) and SQLite does not.
 import type pg from 'pg';
 import { queryWords, searchWords } from '../../core/record/summary';
-import {
-	checkLimit,
-	checkSearchQuery,
-	MAX_LIST_LIMIT,
-	type BBox,
-	type ParcelRow,
-	type ProjectionStore,
-	type SearchQuery,
-	type SearchResult
-} from './types';
+import { checkLimit, checkSearchQuery, MAX_LIST_LIMIT, type BBox, type ParcelRow, type ProjectionStore, type SearchQuery, type SearchResult } from './types';
 import { PostgresRegistryTables, REGISTRY_SCHEMA } from './postgres-registry';
 import { hitFromDb, JSON_NATIVE, parcelFromDb, parcelToDb, PARCEL_COLUMNS, SUMMARY_COLUMNS, type DbRow } from './rows';
 import type { ListQuery, ProjectionExtras, RefusalRow, SpatialIssueRow } from './registry-types';

@@ -9,16 +9,7 @@ import { RidAllocator, upgradeLayout } from './sqlite-order';
 import { hitFromDb, JSON_TEXT, parcelFromDb, parcelToDb, PARCEL_COLUMNS, SUMMARY_COLUMNS, type DbRow } from './rows';
 import { SqliteRegistryTables } from './sqlite-registry';
 import type { ListQuery, ProjectionExtras, RefusalRow, SpatialIssueRow } from './registry-types';
-import {
-	checkLimit,
-	checkSearchQuery,
-	MAX_LIST_LIMIT,
-	type BBox,
-	type ParcelRow,
-	type ProjectionStore,
-	type SearchQuery,
-	type SearchResult
-} from './types';
+import { checkLimit, checkSearchQuery, MAX_LIST_LIMIT, type BBox, type ParcelRow, type ProjectionStore, type SearchQuery, type SearchResult } from './types';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS parcels (

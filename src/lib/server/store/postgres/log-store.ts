@@ -7,20 +7,7 @@ import type { PartName } from '../../../core/log/entry';
 import { districtOf } from '../../../core/record/ids';
 import { POSTGRES_SCHEMA } from './schema';
 import { checkBatchShape } from '../batch';
-import {
-	StoreConflictError,
-	factKey,
-	type AppendBatch,
-	type ChangeFacts,
-	type DocQuery,
-	type ChangeRow,
-	type EditFact,
-	type Head,
-	type IndexedChangeRow,
-	type LogMeta,
-	type LogStore,
-	type StoredEntry
-} from '../types';
+import { StoreConflictError, factKey, type AppendBatch, type ChangeFacts, type DocQuery, type ChangeRow, type EditFact, type Head, type IndexedChangeRow, type LogMeta, type LogStore, type StoredEntry } from '../types';
 
 // BIGINT comes back as a string by default; our indexes stay below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));

@@ -1,24 +1,11 @@
 // PostgreSQL schema: the same tables as SQLite, with BYTEA and BIGINT.
+import { entriesSchema } from '../schema';
+
 export const POSTGRES_SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS head (id INTEGER PRIMARY KEY CHECK (id = 1), size BIGINT NOT NULL);
 INSERT INTO head (id, size) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
-CREATE TABLE IF NOT EXISTS entries (
-  idx BIGINT PRIMARY KEY,
-  data BYTEA NOT NULL,
-  identity BYTEA NOT NULL UNIQUE,
-  kind SMALLINT NOT NULL,
-  author BYTEA NOT NULL,
-  parcel TEXT,
-  district TEXT,
-  part TEXT,
-  change_hash BYTEA
-);
-CREATE INDEX IF NOT EXISTS entries_by_parcel ON entries (parcel, idx) WHERE parcel IS NOT NULL;
-CREATE INDEX IF NOT EXISTS entries_by_district ON entries (district, idx) WHERE district IS NOT NULL;
-CREATE INDEX IF NOT EXISTS entries_keys ON entries (idx) WHERE kind IN (2, 3);
-CREATE INDEX IF NOT EXISTS entries_access ON entries (district, idx) WHERE kind = 5;
-CREATE TABLE IF NOT EXISTS hashes (id BIGINT PRIMARY KEY, hash BYTEA NOT NULL);
+${entriesSchema({ index: 'BIGINT', bytes: 'BYTEA', kind: 'SMALLINT' })}
 CREATE TABLE IF NOT EXISTS changes (
   hash BYTEA PRIMARY KEY,
   parcel TEXT NOT NULL,

@@ -7,20 +7,7 @@ import type { PartName } from '../../../core/log/entry';
 import { districtOf } from '../../../core/record/ids';
 import { SQLITE_SCHEMA } from './schema';
 import { checkBatchShape } from '../batch';
-import {
-	StoreConflictError,
-	factKey,
-	type AppendBatch,
-	type ChangeFacts,
-	type DocQuery,
-	type ChangeRow,
-	type EditFact,
-	type Head,
-	type IndexedChangeRow,
-	type LogMeta,
-	type LogStore,
-	type StoredEntry
-} from '../types';
+import { StoreConflictError, factKey, type AppendBatch, type ChangeFacts, type DocQuery, type ChangeRow, type EditFact, type Head, type IndexedChangeRow, type LogMeta, type LogStore, type StoredEntry } from '../types';
 
 type Row = Record<string, unknown>;
 const u8 = (b: unknown): Uint8Array => new Uint8Array(b as Buffer);
