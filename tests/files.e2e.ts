@@ -128,6 +128,32 @@ test('the extract lists a public photo by hash and size; /verify says whether a 
 	await expect(page.getByText(/The file other\.jpg .* match no listed file/).first()).toBeVisible();
 });
 
+test('the registry parcel page shows each photo beside the edit that attached it', async ({ browser }) => {
+	const photo = jpeg(6000);
+	const change = await namePhoto('RIV-000016', photo);
+	expect(await (await put(sha(photo), change, photo, 0, photo.length)).json()).toMatchObject({ complete: true });
+	const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 } });
+	try {
+		const page = await context.newPage();
+		await page.goto('/registry');
+		await page.getByLabel(/Import a registrar key file/).setInputFiles(demoKey('registrar').path);
+		await expect(page.getByTestId('session')).toContainText('Signed in as Rhea Registrar (demo)', { timeout: 30_000 });
+		await page.goto('/registry/parcels/RIV-000016');
+		const file = page.locator(`[data-testid="edit-file"][data-hash="${sha(photo)}"]`);
+		const row = page.getByTestId('history-row').filter({ has: file });
+		await expect(row).toHaveCount(1, { timeout: 30_000 });
+		await expect(row).toContainText('photos');
+		await expect(row).toContainText('Ava Assessor (demo)');
+		await expect(file).toContainText('6 kB');
+		const src = await file.locator('img').getAttribute('src');
+		expect(src).toBe(`/api/files/${sha(photo)}`);
+		const served = await context.request.get(src!);
+		expect(sha(new Uint8Array(await served.body()))).toBe(sha(photo));
+	} finally {
+		await context.close();
+	}
+});
+
 test('erasing a private document erases its bytes: 404 JSON, gone from the database files, and the log still verifies', async () => {
 	const parcel = 'RIV-000014';
 	const scan = new Uint8Array(Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(300_000)]));

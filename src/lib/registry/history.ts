@@ -6,6 +6,7 @@ import * as Automerge from '@automerge/automerge';
 import { fieldChanges, type FieldDiff } from '../core/crdt/history';
 import { listConflicts, type Conflict } from '../core/crdt/conflicts';
 import { toPlain } from '../core/crdt/document';
+import { filesNamedBy, type NamedFile } from '../core/files/named-files';
 import type { KeyRegistry } from '../core/log/authority';
 import { toHex } from '../core/bytes';
 import type { JsonObject } from '../core/record/json';
@@ -35,6 +36,8 @@ export interface HistoryRow {
 	note: string | null;
 	/** What failed, for status `failed`. */
 	problem: string | null;
+	/** Files (photos, documents) the change attached, by the SHA-256 keys it created. */
+	files: NamedFile[];
 }
 
 export interface PartState {
@@ -49,6 +52,7 @@ interface DecodedLocal {
 	actor: string;
 	start: number;
 	end: number;
+	files: NamedFile[];
 }
 
 /** Each conflict value with the change that wrote it (op counter within the change's span) and its entry. */
@@ -71,7 +75,8 @@ function describeConflicts(conflicts: Conflict[], changes: DecodedLocal[], byAm:
 				device: v.actor.slice(32),
 				claimedTime: e?.entry.claimedTime ?? null,
 				logTime: e?.entry.logTime ?? null,
-				index: e?.index ?? null
+				index: e?.index ?? null,
+				files: change?.files ?? []
 			};
 		})
 	}));
@@ -120,7 +125,7 @@ export async function parcelView(
 			const all = Automerge.getAllChanges(loaded.doc);
 			const decoded = all.map((c) => Automerge.decodeChange(c));
 			const local = new Map(decoded.map((d, i) => [d.hash, all[i]]));
-			const spans = decoded.map((d) => ({ hash: d.hash, actor: d.actor, start: d.startOp, end: d.startOp + d.ops.length }));
+			const spans = decoded.map((d, i) => ({ hash: d.hash, actor: d.actor, start: d.startOp, end: d.startOp + d.ops.length, files: filesNamedBy(all[i]) }));
 			const conflicts = describeConflicts(listConflicts(part, loaded.doc), spans, byAm, registry, names);
 			parts.push({ part, plain: toPlain(part, loaded.doc), conflicts, error: null });
 			for (const s of fieldChanges(loaded.doc, part)) {
@@ -142,7 +147,8 @@ export async function parcelView(
 					resolvedConflict: s.diffs.some((d) => d.resolvedConflict),
 					status: e ? (e.verified ? 'verified' : 'failed') : isLocal ? 'local' : 'unknown',
 					problem: e ? problemOf(e) : null,
-					note: null
+					note: null,
+					files: body ? filesNamedBy(body) : []
 				});
 			}
 		} finally {
@@ -169,7 +175,8 @@ export async function parcelView(
 			resolvedConflict: false,
 			status,
 			problem: problemOf(e),
-			note
+			note,
+			files: []
 		});
 	}
 	// Log order, then this workstation's unsent changes by time.

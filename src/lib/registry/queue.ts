@@ -2,6 +2,7 @@
 // private-part conflicts are found in the browser when a parcel is opened).
 import type { JsonValue } from '../core/record/json';
 import type { PartName } from '../core/record/parts';
+import type { NamedFile } from '../core/files/named-files';
 import { getJson, type Fetch } from '../client/http';
 
 export interface ConflictValueView {
@@ -17,6 +18,8 @@ export interface ConflictValueView {
 	claimedTime: number | null;
 	logTime: number | null;
 	index: number | null;
+	/** Files the change that wrote the value attached (known on the parcel page, from its documents). */
+	files?: NamedFile[];
 }
 
 export interface QueueItem {

@@ -4,6 +4,7 @@
 import { fromHex } from '../../core/bytes';
 import { keyActorPrefix } from '../../core/crdt/actors';
 import type { KeyRegistry, KeyRecord } from '../../core/log/authority';
+import type { NamedFile } from '../../core/files/named-files';
 import type { ProjectionStore } from '../projection/types';
 import type { ConflictRow, ConflictValueRow, ListQuery, SpatialIssueRow } from '../projection/registry-types';
 
@@ -13,6 +14,8 @@ export interface QueueValue extends ConflictValueRow {
 	authorRevokedAt: number | null;
 	/** Hex of the actor's random suffix: one tab session on one device. */
 	device: string;
+	/** Files the value's change attached (value-files.ts), when it attached any. */
+	files?: NamedFile[];
 }
 
 export interface QueueItem extends Omit<ConflictRow, 'values'> {
