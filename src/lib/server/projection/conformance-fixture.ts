@@ -2,6 +2,7 @@
 // and the row they save.
 import { squareGeometry } from '../../core/record/samples';
 import { bboxOf } from '../../core/record/summary';
+import { afterEach, beforeEach } from 'vitest';
 import type { ParcelRow, ProjectionStore } from './types';
 
 export interface ProjectionFixture {
@@ -34,4 +35,17 @@ export function makeRow(id: string, over: Partial<ParcelRow> = {}): ParcelRow {
 		editCount: 3,
 		...over
 	};
+}
+
+/** Every test of the calling `describe` gets a fresh, migrated store, cleaned up after it. */
+export function freshEachTest(setup: () => Promise<ProjectionFixture>, use: (f: ProjectionFixture) => void): void {
+	let f: ProjectionFixture;
+	beforeEach(async () => {
+		f = await setup();
+		await f.projection.migrate();
+		use(f);
+	});
+	afterEach(async () => {
+		await f.cleanup();
+	});
 }

@@ -1,12 +1,12 @@
 // One conformance suite for every ProjectionStore: an implementation's test file is a few lines
 // that call runProjectionConformance (as automerge-repo's runStorageAdapterTests does).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Polygon } from '../../core/record/geometry';
 import { squareGeometry } from '../../core/record/samples';
 import { bboxOf } from '../../core/record/summary';
 import type { BBox, ParcelRow, ParcelHit, ProjectionStore } from './types';
 import { runRegistryProjectionConformance } from './registry-conformance';
-import { makeRow, type ProjectionFixture } from './conformance-fixture';
+import { freshEachTest, makeRow, type ProjectionFixture } from './conformance-fixture';
 
 const polygonAt = (lon: number, lat: number) => (squareGeometry(lon, lat) as Polygon).coordinates;
 const summaryOf = ({ record: _r, geometry: _g, ...rest }: ParcelRow): ParcelHit => rest;
@@ -19,14 +19,7 @@ export function runProjectionConformance(name: string, setup: () => Promise<Proj
 		const ids = async (query: Partial<Parameters<ProjectionStore['search']>[0]>) =>
 			(await p.search({ limit: 100, offset: 0, ...query })).rows.map((r) => r.id);
 
-		beforeEach(async () => {
-			f = await setup();
-			p = f.projection;
-			await p.migrate();
-		});
-		afterEach(async () => {
-			await f.cleanup();
-		});
+		freshEachTest(setup, (x) => ((f = x), (p = x.projection)));
 
 		it('starts empty, and migrate is idempotent', async () => {
 			await p.migrate();

@@ -1,17 +1,10 @@
 // PostgreSQL tables of the registry workspace's read model (registry-types.ts), on the log's pool.
 // `saveInTransaction` runs inside PostgresProjectionStore.saveParcels, on its client.
 import type pg from 'pg';
+import { inTransaction } from '../store/postgres/transaction';
 import { checkLimit, checkListQuery } from './types';
 import { activityFromDb, activityToDb, conflictFromDb, conflictToDb, issueFromDb, issueToDb, JSON_NATIVE, refusalFromDb, refusalToDb, type DbRow } from './rows';
-import {
-	MAX_REFUSALS_KEPT,
-	type AuthorActivityRow,
-	type ConflictRow,
-	type ListQuery,
-	type ProjectionExtras,
-	type RefusalRow,
-	type SpatialIssueRow
-} from './registry-types';
+import { MAX_REFUSALS_KEPT, type AuthorActivityRow, type ConflictRow, type ListQuery, type ProjectionExtras, type RefusalRow, type SpatialIssueRow } from './registry-types';
 
 export const REGISTRY_SCHEMA = `
 CREATE TABLE IF NOT EXISTS parcel_conflicts (
@@ -134,17 +127,7 @@ export class PostgresRegistryTables {
 	}
 
 	async replaceSpatialIssues(parcels: string[], issues: SpatialIssueRow[]): Promise<void> {
-		const client = await this.pool.connect();
-		try {
-			await client.query('BEGIN');
-			await replaceIssues(client, parcels, issues);
-			await client.query('COMMIT');
-		} catch (e) {
-			await client.query('ROLLBACK').catch(() => {});
-			throw e;
-		} finally {
-			client.release();
-		}
+		await inTransaction(this.pool, (client) => replaceIssues(client, parcels, issues));
 	}
 
 	async authorActivity(): Promise<AuthorActivityRow[]> {

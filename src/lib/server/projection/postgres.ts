@@ -5,6 +5,7 @@
 import type pg from 'pg';
 import { queryWords, searchWords } from '../../core/record/summary';
 import { checkLimit, checkSearchQuery, MAX_LIST_LIMIT, type BBox, type ParcelRow, type ProjectionStore, type SearchQuery, type SearchResult } from './types';
+import { inTransaction } from '../store/postgres/transaction';
 import { PostgresRegistryTables, REGISTRY_SCHEMA } from './postgres-registry';
 import { hitFromDb, JSON_NATIVE, parcelFromDb, parcelToDb, PARCEL_COLUMNS, SUMMARY_COLUMNS, type DbRow } from './rows';
 import type { ListQuery, ProjectionExtras, RefusalRow, SpatialIssueRow } from './registry-types';
@@ -130,20 +131,12 @@ export class PostgresProjectionStore implements ProjectionStore {
 
 	async saveParcels(rows: ParcelRow[], projectedSize: number, extras?: ProjectionExtras): Promise<void> {
 		if (!Number.isSafeInteger(projectedSize) || projectedSize < 0) throw new RangeError('projectedSize must be a whole number ≥ 0');
-		const client = await this.pool.connect();
-		try {
-			await client.query('BEGIN');
+		await inTransaction(this.pool, async (client) => {
 			const unique = latestPerId(rows);
 			if (unique.length > 0) await client.query(UPSERT, [JSON.stringify(unique.map(dbRow))]);
 			await this.#registry.saveInTransaction(client, unique, extras);
 			await client.query('UPDATE projection_state SET size = GREATEST(size, $1) WHERE id = 1', [projectedSize]);
-			await client.query('COMMIT');
-		} catch (e) {
-			await client.query('ROLLBACK').catch(() => {});
-			throw e;
-		} finally {
-			client.release();
-		}
+		});
 	}
 
 	// Registry workspace (postgres-registry.ts).

@@ -1,7 +1,7 @@
 // The registry workspace's part of the ProjectionStore conformance suite (registry-types.ts):
 // run by runProjectionConformance for every implementation.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeRow, type ProjectionFixture } from './conformance-fixture';
+import { describe, expect, it } from 'vitest';
+import { freshEachTest, makeRow, type ProjectionFixture } from './conformance-fixture';
 import type { ConflictRow, RefusalRow, SpatialIssueRow } from './registry-types';
 import type { ProjectionStore } from './types';
 
@@ -32,14 +32,7 @@ export function runRegistryProjectionConformance(name: string, setup: () => Prom
 	describe.skipIf(skip)(`ProjectionStore registry conformance: ${name}`, () => {
 		let f: ProjectionFixture;
 		let p: ProjectionStore;
-		beforeEach(async () => {
-			f = await setup();
-			p = f.projection;
-			await p.migrate();
-		});
-		afterEach(async () => {
-			await f.cleanup();
-		});
+		freshEachTest(setup, (x) => ((f = x), (p = x.projection)));
 
 		it('keeps conflicts with their rows, replaced per saved parcel, newest first, by district', async () => {
 			expect(await p.conflicts({ limit: 10, offset: 0 })).toEqual({ rows: [], total: 0 });

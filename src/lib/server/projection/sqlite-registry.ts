@@ -3,15 +3,7 @@
 import type Database from 'better-sqlite3';
 import { checkLimit, checkListQuery } from './types';
 import { activityFromDb, activityToDb, conflictFromDb, conflictToDb, issueFromDb, issueToDb, JSON_TEXT, refusalFromDb, refusalToDb, type DbRow } from './rows';
-import {
-	MAX_REFUSALS_KEPT,
-	type AuthorActivityRow,
-	type ConflictRow,
-	type ListQuery,
-	type ProjectionExtras,
-	type RefusalRow,
-	type SpatialIssueRow
-} from './registry-types';
+import { MAX_REFUSALS_KEPT, type AuthorActivityRow, type ConflictRow, type ListQuery, type ProjectionExtras, type RefusalRow, type SpatialIssueRow } from './registry-types';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS parcel_conflicts (
