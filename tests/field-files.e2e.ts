@@ -1,7 +1,8 @@
 // Issue 17 slice 3, in real Chromium against the built server: a photo attached offline survives a
 // reload, and the sync that pushes its edit uploads it in chunks; a connection dropped mid-file
 // leaves the edit "waiting for its file" with the blob kept, and the next sync resumes from what
-// the server holds. The server then serves bytes whose SHA-256 is the photo's name.
+// the server holds. The server then serves bytes whose SHA-256 is the photo's name; evicted from
+// the device to free space, the photo is fetched again when its parcel page shows it.
 import { expect, test, type Page } from '@playwright/test';
 import { createHash, randomBytes } from 'node:crypto';
 import { demoKey } from './support/demo';
@@ -135,6 +136,19 @@ test('a photo attached offline is uploaded by sync, resumes after a dropped uplo
 		const thumb = page.getByTestId('public-photo').filter({ has: page.locator(`img[src="/api/files/${blob.hash}"]`) });
 		await expect(thumb).toHaveCount(1, { timeout: 30_000 });
 		await expect.poll(() => thumb.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 30_000 }).toBe(1600);
+
+		// Quota: the device shows what its files take; what the server holds is evicted on request
+		// (row kept, bytes dropped) and fetched again, checked against its hash, when a page shows it.
+		await page.goto('/field/districts');
+		const usage = page.getByTestId('file-usage');
+		await expect(usage).toContainText('1 on this device');
+		await usage.getByRole('button', { name: /^Free / }).click();
+		await expect(usage).toContainText('0 on this device');
+		await expect(usage).toContainText('1 more on the server only');
+		expect((await deviceBlobs(page))[0]).toMatchObject({ hash: blob.hash, size: 0 });
+		await page.goto(`/field/parcel/${PARCEL}`);
+		await expect(page.getByRole('img', { name: 'Parcel photo' })).toBeVisible({ timeout: 30_000 });
+		await expect.poll(async () => (await deviceBlobs(page))[0].digest, { timeout: 30_000 }).toBe(blob.hash);
 	} finally {
 		await context.close();
 		await server.stop();

@@ -149,6 +149,8 @@ export interface BlobRow {
 	/** Bytes the server held at the last chunk sent, and why the last upload stopped (retried next sync). */
 	received?: number;
 	uploadError?: string | null;
+	/** Set when its bytes were dropped to free space (file-cache.ts): `blob` is then empty, the server holds it. */
+	evictedAt?: number | null;
 }
 
 /** A key grant or revocation entry of the log, verified and kept to replay authorization. */
