@@ -4,7 +4,7 @@
 // together (every route file has a path here with exactly its methods, every path here a route).
 // Wire formats in detail: docs/protocol.md.
 import type { GenericSchema } from 'valibot';
-import { EditBatch, KeyBatch, MAX_ITEMS_PER_REQUEST } from './wire';
+import { EditBatch, KeyBatch, MAX_ITEMS_PER_REQUEST, ParcelIds, SignIn } from './wire';
 import { toJsonSchema } from './json-schema';
 
 type Op = {
@@ -72,14 +72,14 @@ const PATHS: Record<string, Methods> = {
 	'/api/parcels/{id}/extract': { get: { summary: 'The verifiable extract of a parcel; "Extracts"', params: ['id'], statuses: [404] } },
 	'/api/parcels/{id}/history': { get: { summary: 'The public history of a parcel', params: ['id'], statuses: [404] } },
 	'/api/registry/conflicts': { get: { summary: 'The conflict queue (registrars only)', query: ['parcel', 'district', 'limit', 'offset'], statuses: [401, 403] } },
-	'/api/registry/exists': { post: { summary: 'Which of these parcel ids are registered (registrars only)', body: 'json', statuses: [401, 413, 415] } },
+	'/api/registry/exists': { post: { summary: 'Which of these parcel ids are registered (registrars only)', body: 'json', schema: ParcelIds, statuses: [401, 413, 415] } },
 	'/api/registry/export': { get: { summary: 'Streamed export (registrars only)', query: ['format', 'district', 'q'], type: 'ndjson', statuses: [401, 403] } },
 	'/api/registry/keys': { get: { summary: 'Key entries, last edits and refusals of revoked keys (registrars only)', statuses: [401, 403] } },
 	'/api/registry/parcels/{id}': { get: { summary: 'A parcel with its entries and proofs for the registry workspace', params: ['id'], query: ['private'], statuses: [401, 403, 404] } },
 	'/api/registry/subject': { get: { summary: 'Subject access request export (registrars only)', query: ['name'], statuses: [401, 403] } },
 	'/api/session': {
 		get: { summary: 'Who is signed in', statuses: [401] },
-		post: { summary: 'Sign in with a granted key over a fresh nonce; "Sign-in"', body: 'json', statuses: [401, 413, 415] },
+		post: { summary: 'Sign in with a granted key over a fresh nonce; "Sign-in"', body: 'json', schema: SignIn, statuses: [401, 413, 415] },
 		delete: { summary: 'Sign out' }
 	},
 	'/api/session/nonce': { post: { summary: 'A fresh nonce to sign' } },

@@ -59,6 +59,15 @@ export const KeyBatch = v.strictObject({
 	entries: v.pipe(v.array(v.union([GrantItem, RevokeItem, EraseItem, AccessItem])), v.minLength(1), v.maxLength(MAX_ITEMS_PER_REQUEST))
 });
 
+/** POST /api/session: a granted key's signature over a fresh nonce. */
+export const SignIn = v.strictObject({
+	publicKey: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'must be a 32-byte key in hex')),
+	nonce: v.pipe(v.string(), v.maxLength(400)),
+	signature: v.pipe(v.string(), v.maxLength(200))
+});
+/** POST /api/registry/exists: parcel ids to look up. */
+export const ParcelIds = v.strictObject({ ids: v.pipe(v.array(v.pipe(v.string(), v.maxLength(40))), v.maxLength(10_000)) });
+
 export type EditItem = v.InferOutput<typeof EditItem>;
 export type KeyItem = v.InferOutput<typeof GrantItem> | v.InferOutput<typeof RevokeItem> | v.InferOutput<typeof EraseItem> | v.InferOutput<typeof AccessItem>;
 

@@ -1,17 +1,10 @@
 import { json } from '@sveltejs/kit';
-import * as v from 'valibot';
 import { fromBase64, fromHex } from '$lib/core/bytes';
 import { nodeVerifier } from '$lib/server/ed25519';
 import { endpoint } from '$lib/server/http/endpoint';
 import { HttpError, readJson } from '$lib/server/http/respond';
-import { parseWire } from '$lib/server/http/wire';
+import { parseWire, SignIn } from '$lib/server/http/wire';
 import { SESSION_COOKIE, signInStatement } from '$lib/server/sessions';
-
-const SignIn = v.strictObject({
-	publicKey: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'must be a 32-byte key in hex')),
-	nonce: v.pipe(v.string(), v.maxLength(400)),
-	signature: v.pipe(v.string(), v.maxLength(200))
-});
 
 /** GET: who is signed in (401 when nobody). */
 export const GET = endpoint(({ locals }) => {

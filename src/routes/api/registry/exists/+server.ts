@@ -1,16 +1,13 @@
 import { json } from '@sveltejs/kit';
-import * as v from 'valibot';
 import { endpoint } from '$lib/server/http/endpoint';
 import { requireRegistrar } from '$lib/server/http/access';
 import { HttpError, readJson } from '$lib/server/http/respond';
-import { parseWire } from '$lib/server/http/wire';
-
-const Ids = v.strictObject({ ids: v.pipe(v.array(v.pipe(v.string(), v.maxLength(40))), v.maxLength(10_000)) });
+import { ParcelIds, parseWire } from '$lib/server/http/wire';
 
 /** POST /api/registry/exists {ids} — which of these parcels are registered already (for imports). */
 export const POST = endpoint(async ({ request, locals }, { projection }) => {
 	requireRegistrar(locals.editor);
-	const parsed = parseWire(Ids, await readJson(request, 1_000_000));
+	const parsed = parseWire(ParcelIds, await readJson(request, 1_000_000));
 	if (!parsed.ok) throw new HttpError('malformed', parsed.message);
 	const ids = [...new Set(parsed.value.ids)];
 	const existing: string[] = [];
