@@ -10,6 +10,8 @@ import { readConfig } from '../src/lib/server/config';
 import { Ledger } from '../src/lib/server/ledger';
 import { readLogKeyFile } from '../src/lib/server/log-identity';
 import { logKeyPath, openStore } from '../src/lib/server/open-store';
+import { openFileStore } from '../src/lib/server/files/open';
+import { parseContentRange, receiveChunk } from '../src/lib/server/files/upload';
 
 export interface ItemOutcome {
 	status: 'accepted' | 'refused';
@@ -24,6 +26,10 @@ export interface Target {
 	submit(subs: Submission[]): Promise<ItemOutcome[]>;
 	/** Change bodies of one parcel part, in log order. */
 	changes(parcelId: string, part: string): Promise<Uint8Array[]>;
+	/** A complete file's bytes (a private one needs staff's sign-in); null when not held. */
+	readFile(hash: string): Promise<Uint8Array | null>;
+	/** Stores a file that the logged change `changeHash` (hex) names, whole, in one chunk. */
+	putFile(hash: string, changeHash: string, bytes: Uint8Array): Promise<void>;
 	close(): Promise<void>;
 }
 
@@ -36,12 +42,24 @@ async function localTarget(): Promise<Target> {
 	const config = readConfig();
 	const identity = readLogKeyFile(logKeyPath(config));
 	const store = await openStore(config);
-	const ledger = await Ledger.open({ store, identity });
+	const files = await openFileStore(store);
+	const ledger = await Ledger.open({ store, identity, onErase: (hashes) => files.forgetChanges(hashes) });
 	return {
 		origin: ledger.origin,
 		submit: (subs) => ledger.submit(subs),
 		async changes(parcelId, part) {
 			return (await store.changesOfParcel(parcelId)).filter((c) => c.part === part && !c.erased).map((c) => c.body);
+		},
+		async readFile(hash) {
+			const pieces = await files.read(hash);
+			if (!pieces) return null;
+			const parts: Uint8Array[] = [];
+			for await (const p of pieces) parts.push(p);
+			return new Uint8Array(Buffer.concat(parts));
+		},
+		async putFile(hash, changeHash, bytes) {
+			const range = parseContentRange(`bytes 0-${bytes.length - 1}/${bytes.length}`, bytes.length);
+			await receiveChunk({ files, log: store, hash, changeHash, range, body: new Blob([Uint8Array.from(bytes)]).stream() });
 		},
 		async close() {
 			await ledger.sequencer.drain();
@@ -96,6 +114,20 @@ async function remoteTarget(base: string, signer?: Signer): Promise<Target> {
 				out.push(new Uint8Array(await c.arrayBuffer()));
 			}
 			return out;
+		},
+		async readFile(hash) {
+			const res = await fetch(url(`api/files/${hash}`), { headers: headers() });
+			if (res.status === 404) return null;
+			if (!res.ok) throw new Error(`cannot read file ${hash}: ${res.status}`);
+			return new Uint8Array(await res.arrayBuffer());
+		},
+		async putFile(hash, changeHash, bytes) {
+			const res = await fetch(url(`api/files/${hash}`), {
+				method: 'PUT',
+				headers: headers({ 'content-range': `bytes 0-${bytes.length - 1}/${bytes.length}`, 'x-change': changeHash, 'content-type': 'application/octet-stream' }),
+				body: Uint8Array.from(bytes)
+			});
+			if (!res.ok) throw new Error(`file ${hash} was refused: ${res.status} ${(await res.text()).slice(0, 200)}`);
 		},
 		async close() {}
 	};

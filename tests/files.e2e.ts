@@ -158,6 +158,8 @@ test('erasing a private document erases its bytes: 404 JSON, gone from the datab
 	const parcel = 'RIV-000014';
 	const scan = new Uint8Array(Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(300_000)]));
 	const hash = sha(scan);
+	// A second document the erasure leaves in the record: its bytes must stay.
+	const kept = new Uint8Array(Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(20_000)]));
 	// Staff read the private part to edit it: a signed-in session of its district.
 	const ava = demoKey('assessor-ava');
 	const staff = await pwRequest.newContext({ baseURL: server.url });
@@ -165,11 +167,15 @@ test('erasing a private document erases its bytes: 404 JSON, gone from the datab
 	const origin = (await (await staff.get('/log/key')).text()).trim().split('+')[0];
 	const signature = Buffer.from(await ava.signer.sign(signInStatement(origin, nonce))).toString('base64');
 	expect((await staff.post('/api/session', { data: { publicKey: ava.publicKey, nonce, signature } })).status()).toBe(200);
-	const edit = await signedEdit(staff, ava.signer, parcel, 'private', { [`documents.${hash}`]: { kind: 'deed', title: 'Scanned deed', size: scan.length } });
+	const edit = await signedEdit(staff, ava.signer, parcel, 'private', {
+		[`documents.${hash}`]: { kind: 'deed', title: 'Scanned deed', size: scan.length },
+		[`documents.${sha(kept)}`]: { kind: 'survey', title: 'Survey', size: kept.length }
+	});
 	const logged = await api.post('/api/edits', { data: { edits: [edit] } });
 	expect(logged.status(), await logged.text()).toBe(200);
 	await staff.dispose();
 	expect(await (await put(hash, sha(fromBase64(edit.change)), scan, 0, scan.length)).json()).toMatchObject({ complete: true, type: 'application/pdf' });
+	expect(await (await put(sha(kept), sha(fromBase64(edit.change)), kept, 0, kept.length)).json()).toMatchObject({ complete: true });
 	const anonymous = await fetch(`${server.url}/api/files/${hash}`);
 	expect(anonymous.status).toBe(401); // private: staff of the district only
 
@@ -177,6 +183,9 @@ test('erasing a private document erases its bytes: 404 JSON, gone from the datab
 	const cli = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...erase], { encoding: 'utf8' });
 	expect(cli.status, cli.stderr + cli.stdout).toBe(0);
 	expect(cli.stdout).toMatch(/erasure of \d+ private change\(s\): accepted/);
+	expect(cli.stdout).toMatch(/1 file\(s\) the fresh document still names kept under it/);
+	// The survey the fresh private document still names is still served (to staff: it is private).
+	expect(await (await fetch(`${server.url}/api/files/${sha(kept)}/status`)).json()).toMatchObject({ complete: true, size: kept.length });
 
 	const gone = await fetch(`${server.url}/api/files/${hash}`);
 	expect(gone.status).toBe(404);

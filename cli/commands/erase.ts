@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { planErasure } from '../../src/lib/core/privacy/erasure';
+import { filesNamedBy } from '../../src/lib/core/files/named-files';
+import { changeHash } from '../../src/lib/core/log/entry';
+import { toHex } from '../../src/lib/core/bytes';
 import { isParcelId } from '../../src/lib/core/record/ids';
 import { log, parse, required, UsageError } from '../args';
 import { readKeyFile } from '../key-file';
@@ -31,15 +34,28 @@ export async function erase(args: string[]): Promise<void> {
 		const changes = await target.changes(parcelId, 'private');
 		const plan = await planErasure({ origin: target.origin, registrar: signer, parcelId, changes, paths, reason, legalBasis, now: Date.now(), random: (n) => randomBytes(n) });
 		if (!plan.ok) throw new UsageError(plan.message);
+		// Files the fresh document still names (a deed, when a phone number is erased) lose their
+		// bytes with the erased changes: read them first, and send them again under the fresh change.
+		const fresh = plan.submissions[1].change!;
+		const carried: [string, Uint8Array][] = [];
+		for (const f of filesNamedBy(fresh)) {
+			const bytes = await target.readFile(f.hash);
+			if (bytes) carried.push([f.hash, bytes]);
+		}
 		const [erasure, start] = await target.submit(plan.submissions.slice(0, 1));
 		log(`erasure of ${changes.length} private change(s): ${describeOutcome(erasure)}`);
 		if (erasure.status !== 'accepted') {
 			process.exitCode = 1;
 			return;
 		}
-		const [fresh] = await target.submit(plan.submissions.slice(1));
-		log(`fresh private document without ${paths.join(', ')}: ${describeOutcome(fresh ?? start)}`);
-		if (fresh.status !== 'accepted') process.exitCode = 1;
+		const [started] = await target.submit(plan.submissions.slice(1));
+		log(`fresh private document without ${paths.join(', ')}: ${describeOutcome(started ?? start)}`);
+		if (started.status !== 'accepted') {
+			process.exitCode = 1;
+			return;
+		}
+		for (const [hash, bytes] of carried) await target.putFile(hash, toHex(changeHash(fresh)), bytes);
+		if (carried.length) log(`${carried.length} file(s) the fresh document still names kept under it`);
 	} finally {
 		await target.close();
 	}
