@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { existsSync, mkdirSync } from 'node:fs';
 import { readConfig } from '../../src/lib/server/config';
 import { createLogKeyFile } from '../../src/lib/server/log-identity';
+import { openFileStore } from '../../src/lib/server/files/open';
 import { initLog } from '../../src/lib/server/init-log';
 import { logKeyPath, openStore } from '../../src/lib/server/open-store';
 import { nodeSigner } from '../../src/lib/server/ed25519';
@@ -25,6 +26,7 @@ export async function init(args: string[]): Promise<void> {
 	const identity = createLogKeyFile(logKeyPath(config), origin);
 	const secretKey = randomBytes(32);
 	const store = await openStore(config);
+	await openFileStore(store); // the whole schema now: a later command that is refused adds no table
 	const ledger = await initLog({ store, identity, registrar: nodeSigner(secretKey), registrarName: name });
 	writeKeyFile(keyOut, { name, role: 'registrar', districts: ['*'], secretKey });
 	await ledger.sequencer.drain();
