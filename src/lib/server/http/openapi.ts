@@ -6,6 +6,7 @@
 import type { GenericSchema } from 'valibot';
 import { EditBatch, KeyBatch, MAX_ITEMS_PER_REQUEST, ParcelIds, SignIn } from './wire';
 import { toJsonSchema } from './json-schema';
+import { SESSION_COOKIE } from '../sessions';
 
 type Op = {
 	summary: string;
@@ -16,6 +17,8 @@ type Op = {
 	schema?: GenericSchema;
 	type?: 'json' | 'text' | 'bytes' | 'ndjson';
 	statuses?: number[];
+	/** Staff only: a session is checked before the body is read (401 without one). */
+	session?: true;
 };
 
 const ERROR_REF = { $ref: '#/components/responses/Error' };
@@ -37,6 +40,7 @@ function operation(op: Op) {
 	responses.default = ERROR_REF;
 	return {
 		summary: op.summary,
+		...(op.session ? { security: [{ session: [] }] } : {}),
 		...(parameters.length ? { parameters } : {}),
 		...(op.body ? { requestBody: { required: true, content: { [media[op.body]]: op.schema ? { schema: toJsonSchema(op.schema) } : {} } } } : {}),
 		responses
@@ -72,7 +76,7 @@ const PATHS: Record<string, Methods> = {
 	'/api/parcels/{id}/extract': { get: { summary: 'The verifiable extract of a parcel; "Extracts"', params: ['id'], statuses: [404] } },
 	'/api/parcels/{id}/history': { get: { summary: 'The public history of a parcel', params: ['id'], statuses: [404] } },
 	'/api/registry/conflicts': { get: { summary: 'The conflict queue (registrars only)', query: ['parcel', 'district', 'limit', 'offset'], statuses: [401, 403] } },
-	'/api/registry/exists': { post: { summary: 'Which of these parcel ids are registered (registrars only)', body: 'json', schema: ParcelIds, statuses: [401, 413, 415] } },
+	'/api/registry/exists': { post: { summary: 'Which of these parcel ids are registered (registrars only)', body: 'json', schema: ParcelIds, session: true, statuses: [401, 413, 415] } },
 	'/api/registry/export': { get: { summary: 'Streamed export (registrars only)', query: ['format', 'district', 'q'], type: 'ndjson', statuses: [401, 403] } },
 	'/api/registry/keys': { get: { summary: 'Key entries, last edits and refusals of revoked keys (registrars only)', statuses: [401, 403] } },
 	'/api/registry/parcels/{id}': { get: { summary: 'A parcel with its entries and proofs for the registry workspace', params: ['id'], query: ['private'], statuses: [401, 403, 404] } },
@@ -118,6 +122,7 @@ export function openApiDocument() {
 		),
 		components: {
 			schemas: { Error: ErrorBody },
+			securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'A staff session from POST /api/session' } },
 			responses: {
 				Error: { description: 'A refusal', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
 				MethodNotAllowed: {
