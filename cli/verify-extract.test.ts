@@ -11,6 +11,10 @@ import { verifyExtractCommand } from './commands/verify-extract';
 import { completenessLog, extractOfLog, logSigner, tamperCases, type TamperCase } from '../src/lib/core/extract/tamper-cases';
 import { memoryExtract, VECTOR_PARCEL } from '../src/lib/core/extract/vector-log';
 import { LOG_VECTOR_ORIGIN } from '../src/lib/core/log/vectors';
+import { createHash, randomBytes } from 'node:crypto';
+import { sampleParcel } from '../src/lib/core/record/samples';
+import { buildExtract } from '../src/lib/server/public/extract';
+import { genesisChange, sqliteFixture } from '../src/lib/server/testing/fixture';
 
 const dir = mkdtempSync(join(tmpdir(), 'pl-verify-extract-'));
 let cases: TamperCase[] = [];
@@ -82,4 +86,35 @@ describe('cli verify-extract', () => {
 		expect(bad.stdout).toMatch(/^NOT VERIFIED: The log has 4 edits of the private part up to checkpoint 10, the extract shows 3: an entry is left out\./);
 		expect(bad.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace for the operator
 	}, 60_000);
+});
+
+describe('cli verify-extract --file', () => {
+	it('checks a photo given with the extract: exit 0 when its bytes are a listed public file, 1 when a byte differs', async () => {
+		const f = await sqliteFixture();
+		try {
+			const id = 'RIV-000001';
+			const photo = new Uint8Array(randomBytes(1500));
+			const hash = createHash('sha256').update(photo).digest('hex');
+			const g = genesisChange(f.assessor, 'parcel', id, { ...sampleParcel(id), photos: { [hash]: { caption: 'Front', takenAt: '2026-01-01T00:00:00Z', width: 10, height: 10, bytes: photo.length } } });
+			const [r] = await f.ledger.submit([await f.edit(f.assessor, id, 'parcel', g.change)]);
+			expect(r.status).toBe('accepted');
+			const extract = file('with-photo.json', await buildExtract(f.ledger, id));
+			const good = join(dir, 'front.jpg');
+			writeFileSync(good, photo);
+			const altered = join(dir, 'altered.jpg');
+			writeFileSync(altered, Uint8Array.from(photo, (b, i) => (i === 9 ? b ^ 1 : b)));
+
+			const ok = await run([extract, '--file', good]);
+			expect(ok.code, ok.out).toBe(0);
+			expect(ok.out).toMatch(/^✓ file: /m);
+			const bad = await run([extract, '--file', altered]);
+			expect(bad.code).toBe(1);
+			expect(bad.out).toMatch(/^✗ file: .*match no listed file/m);
+			const missing = await run([extract, '--file', join(dir, 'no-such.jpg')]).catch((e: Error) => ({ code: 2, out: e.message }));
+			expect(missing.code).toBe(2);
+			expect(missing.out).toContain('cannot read');
+		} finally {
+			await f.cleanup();
+		}
+	});
 });
