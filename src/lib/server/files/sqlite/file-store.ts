@@ -19,8 +19,23 @@ const status = (r: Row): FileStatus => ({
 });
 const refOf = (r: Row): FileRef => ({ changeHash: new Uint8Array(r.change_hash as Buffer), parcel: r.parcel as string, part: r.part as PartName });
 
+/** The statements of the upload path, prepared once (after migrate: the tables must exist). */
+function prepare(db: Database.Database) {
+	return {
+		status: db.prepare('SELECT * FROM files WHERE hash = ?'),
+		expectFile: db.prepare('INSERT OR IGNORE INTO files (hash, size, type) VALUES (?, ?, ?)'),
+		expectRef: db.prepare('INSERT OR IGNORE INTO file_refs (hash, change_hash, parcel, part) VALUES (?, ?, ?, ?)'),
+		insertChunk: db.prepare('INSERT INTO file_chunks (hash, off, data) VALUES (?, ?, ?)'),
+		setReceived: db.prepare('UPDATE files SET received = ? WHERE hash = ?'),
+		chunksInOrder: db.prepare('SELECT data FROM file_chunks WHERE hash = ? ORDER BY off').pluck(),
+		setComplete: db.prepare('UPDATE files SET received = ?, complete = 1 WHERE hash = ?'),
+		dropChunks: db.prepare('DELETE FROM file_chunks WHERE hash = ?')
+	};
+}
+
 export class SqliteFileStore implements FileStore {
 	readonly #db: Database.Database;
+	#stmts: ReturnType<typeof prepare> | null = null;
 
 	constructor(db: Database.Database) {
 		this.#db = db;
@@ -28,16 +43,22 @@ export class SqliteFileStore implements FileStore {
 
 	async migrate(): Promise<void> {
 		this.#db.exec(SQLITE_FILES_SCHEMA);
+		this.#stmts = prepare(this.#db);
+	}
+
+	get #s() {
+		if (!this.#stmts) throw new Error('SqliteFileStore: call migrate() first');
+		return this.#stmts;
 	}
 
 	#status(hash: string): FileStatus | null {
-		const r = this.#db.prepare('SELECT * FROM files WHERE hash = ?').get(hash) as Row | undefined;
+		const r = this.#s.status.get(hash) as Row | undefined;
 		return r ? status(r) : null;
 	}
 
 	#expect(file: Expectation['file'], ref: FileRef): void {
-		this.#db.prepare('INSERT OR IGNORE INTO files (hash, size, type) VALUES (?, ?, ?)').run(file.hash, file.size, file.type);
-		this.#db.prepare('INSERT OR IGNORE INTO file_refs (hash, change_hash, parcel, part) VALUES (?, ?, ?, ?)').run(file.hash, ref.changeHash, ref.parcel, ref.part);
+		this.#s.expectFile.run(file.hash, file.size, file.type);
+		this.#s.expectRef.run(file.hash, ref.changeHash, ref.parcel, ref.part);
 	}
 
 	async expect(file: Expectation['file'], ref: FileRef): Promise<FileStatus> {
@@ -50,31 +71,31 @@ export class SqliteFileStore implements FileStore {
 	}
 
 	async writeChunk(hash: string, offset: number, bytes: Uint8Array, first?: Expectation): Promise<FileStatus> {
-		const db = this.#db;
+		const s = this.#s;
 		// One transaction (one fsync) per chunk: expectation, rows, received and, for the last
 		// chunk, the hash check; a mismatch commits the dropped bytes, then throws.
-		const mismatch = db.transaction((): string | null => {
+		const mismatch = this.#db.transaction((): string | null => {
 			if (first) this.#expect(first.file, first.ref);
 			const current = this.#status(hash);
 			const plan = planWrite(current, hash, offset, bytes);
 			if (!plan) return null;
 			for (let at = 0; at < plan.bytes.length; at += CHUNK_ROW_BYTES) {
-				db.prepare('INSERT INTO file_chunks (hash, off, data) VALUES (?, ?, ?)').run(hash, plan.offset + at, plan.bytes.subarray(at, at + CHUNK_ROW_BYTES));
+				s.insertChunk.run(hash, plan.offset + at, plan.bytes.subarray(at, at + CHUNK_ROW_BYTES));
 			}
 			if (plan.received < current!.size) {
-				db.prepare('UPDATE files SET received = ? WHERE hash = ?').run(plan.received, hash);
+				s.setReceived.run(plan.received, hash);
 				return null;
 			}
 			// Rows are read one at a time (`iterate`), so memory stays at one row.
 			const h = createHash('sha256');
-			for (const row of db.prepare('SELECT data FROM file_chunks WHERE hash = ? ORDER BY off').pluck().iterate(hash) as Iterable<Buffer>) h.update(row);
+			for (const row of s.chunksInOrder.iterate(hash) as Iterable<Buffer>) h.update(row);
 			const actual = h.digest('hex');
 			if (actual === hash) {
-				db.prepare('UPDATE files SET received = ?, complete = 1 WHERE hash = ?').run(plan.received, hash);
+				s.setComplete.run(plan.received, hash);
 				return null;
 			}
-			db.prepare('DELETE FROM file_chunks WHERE hash = ?').run(hash);
-			db.prepare('UPDATE files SET received = 0 WHERE hash = ?').run(hash);
+			s.dropChunks.run(hash);
+			s.setReceived.run(0, hash);
 			return actual;
 		})();
 		if (mismatch) throw new FileError('hash-mismatch', `the bytes received hash to ${mismatch}, not ${hash}: nothing was kept; send the file again`);
