@@ -1,8 +1,9 @@
 // Which fields the parcel screen offers for each part, read from the part's plain value, and
 // turning a form back into an edit patch with a short summary for people.
 import type { EditPatch } from '../core/crdt/edit';
-import { getOwn, isJsonObject, type JsonObject, type JsonValue } from '../core/record/json';
+import { getOwn, type JsonObject, type JsonValue } from '../core/record/json';
 import type { PartName } from '../core/record/parts';
+import { obj } from '../core/record/summary';
 
 export interface FieldSpec {
 	path: string;
@@ -15,7 +16,6 @@ export interface FieldSpec {
 }
 
 const s = (x: JsonValue | undefined): string => (x === undefined || x === null ? '' : String(x));
-const obj = (x: JsonValue | undefined): JsonObject => (isJsonObject(x) ? x : {});
 const keys = (o: JsonObject) => Object.keys(o).sort();
 
 function parcelFields(p: JsonObject): FieldSpec[] {

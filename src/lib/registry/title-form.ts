@@ -2,10 +2,11 @@
 // an edit patch of only what changed. Shares are exact fractions and must sum to 1 per right type
 // (record/title-schema.ts titleRules): the editor shows each sum before anything is saved.
 import type { EditPatch } from '../core/crdt/edit';
-import { getOwn, isJsonObject, jsonEqual, type JsonObject, type JsonValue } from '../core/record/json';
+import { getOwn, jsonEqual, type JsonObject, type JsonValue } from '../core/record/json';
 import { RIGHT_TYPES, type RightType } from '../core/record/title-schema';
 import { validatePart } from '../core/record/schema';
 import type { Issue } from '../core/record/issues';
+import { obj, str } from '../core/record/summary';
 
 export interface PartyRow {
 	key: string;
@@ -29,8 +30,6 @@ export interface TitleModel {
 	rights: RightRow[];
 }
 
-const obj = (x: JsonValue | undefined): JsonObject => (isJsonObject(x) ? x : {});
-const str = (x: JsonValue | undefined): string => (typeof x === 'string' ? x : '');
 const num = (x: JsonValue | undefined): number | null => (typeof x === 'number' ? x : null);
 const sorted = (o: JsonObject) => Object.keys(o).sort();
 

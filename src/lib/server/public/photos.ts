@@ -1,7 +1,8 @@
 // The public parcel page's photo strip: the parcel part's `photos` map (SHA-256 → caption, size),
 // each with whether the file store holds it whole, so the page links only bytes it can serve.
-import { getOwn, isJsonObject, type JsonObject, type JsonValue } from '../../core/record/json';
+import { getOwn, isJsonObject, type JsonObject } from '../../core/record/json';
 import type { FileStore } from '../files/types';
+import { num, str } from '../../core/record/summary';
 
 export interface PublicPhoto {
 	hash: string;
@@ -13,8 +14,6 @@ export interface PublicPhoto {
 	available: boolean;
 }
 
-const str = (x: JsonValue | undefined): string => (typeof x === 'string' ? x : '');
-const num = (x: JsonValue | undefined): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
 
 export async function publicPhotos(files: Pick<FileStore, 'status'>, record: JsonObject): Promise<PublicPhoto[]> {
 	const photos = getOwn(record, 'photos');
