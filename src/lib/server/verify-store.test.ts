@@ -8,7 +8,7 @@ import { SqliteLogStore } from './store/sqlite/log-store';
 import { genesisChange, ORIGIN, sqliteFixture, type Fixture } from './testing/fixture';
 import { signCheckpoint } from '../core/log/checkpoint';
 import { EMPTY_MAP_ROOT, mapLine, mapRootOf } from '../core/map';
-import { LogIntegrityError } from './verify-store';
+import { LogIntegrityError, verifyStore } from './verify-store';
 
 describe('start-up verification refuses a log that disagrees with its checkpoint', () => {
 	let f: Fixture;
@@ -107,5 +107,31 @@ describe('start-up verification refuses a log that disagrees with its checkpoint
 		f.store = store;
 		const other = logIdentity(ORIGIN, (await sqliteFixture()).logSigner);
 		await expect(Ledger.open({ store, identity: other })).rejects.toThrow(/log key/);
+	});
+});
+
+describe('start-up verification beside another app server', () => {
+	// An empty log whose store then shows two entries: damage if the head, read after one, did not
+	// move past it; another server's commits if it did (each read may find one more commit).
+	const store = (heads: number[]) => {
+		let reads = 0;
+		return {
+			head: async () => {
+				const size = heads[Math.min(reads++, heads.length - 1)];
+				return size ? { size, checkpoint: '' } : null;
+			},
+			readEntries: async (start: number) => (start < 2 ? [{ index: start, data: new Uint8Array(1) }] : []),
+			readHashes: async () => []
+		};
+	};
+	const identity = { openCheckpoint: async () => ({ origin: ORIGIN, size: 0, root: new Uint8Array(32) }) };
+
+	it('refuses entries past a head that stayed where it was', async () => {
+		await expect(verifyStore(store([0, 0]), identity)).rejects.toThrow(/entries past the committed size 0/);
+	});
+
+	it('accepts entries another server committed while it read, one commit after another', async () => {
+		await expect(verifyStore(store([0, 1, 2]), identity)).resolves.toMatchObject({ size: 0 });
+		await expect(verifyStore(store([0, 1, 1]), identity)).rejects.toThrow(/entries past the committed size 1/);
 	});
 });
