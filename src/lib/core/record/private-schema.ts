@@ -10,6 +10,8 @@ export const contactSchema = v.strictObject({
 	postalAddress: v.optional(maxText(500))
 });
 
+export const claimantSchema = v.strictObject({ name: nonEmptyText(200), contact: maxText(500) });
+
 export const privateSchema = v.strictObject({
 	id: parcelIdSchema,
 	/** Keyed by the party id used in the title part. */
@@ -18,8 +20,14 @@ export const privateSchema = v.strictObject({
 	/** Automerge text, so several staff members' notes merge. */
 	internalNotes: multiLineText(50_000),
 	/** Scanned IDs and other private documents: files addressed by the SHA-256 that keys them, served to staff only. */
-	documents: v.optional(v.record(sha256Key, v.strictObject({ kind: nonEmptyText(100), title: maxText(300), size: count })))
+	documents: v.optional(v.record(sha256Key, v.strictObject({ kind: nonEmptyText(100), title: maxText(300), size: count }))),
+	/**
+	 * Who filed a claim through a registrar (issue 21), keyed by the claim entry's identity (SHA-256
+	 * of its statement, hex): the claim entry is public, so the person's name and contact live here.
+	 */
+	claimants: v.optional(v.record(sha256Key, claimantSchema))
 });
 
+export type Claimant = v.InferOutput<typeof claimantSchema>;
 export type Contact = v.InferOutput<typeof contactSchema>;
 export type PrivatePart = v.InferOutput<typeof privateSchema>;

@@ -95,6 +95,17 @@ describe('validatePart', () => {
 		]);
 	});
 
+	it('keeps claimants by claim identity: a name and a contact, nothing else', () => {
+		const p = samplePrivate();
+		const id = 'ab'.repeat(32);
+		expect(issuesOf(validatePart('private', { ...p, claimants: { [id]: { name: 'Ada Lovelace', contact: 'ada@example.org' } } }))).toEqual([]);
+		expect(issuesOf(validatePart('private', { ...p, claimants: { c1: { name: 'A', contact: '' }, [id]: { name: ' ', contact: '', phone: '1' } } })).map((i) => i.path)).toEqual([
+			`claimants.${id}.name`,
+			`claimants.${id}.phone`,
+			'claimants.c1'
+		]);
+	});
+
 	it('reports a value that is not an object at the root', () => {
 		expect(issuesOf(validatePart('title', 'x'))).toEqual([{ path: '', message: 'expected Object, got "x"' }]);
 		expect(issuesOf(validatePart('nope' as never, {}))).toEqual([{ path: '', message: 'unknown part "nope"' }]);
