@@ -126,7 +126,7 @@ export class CheckPool {
 				this.#run<HeavyResult>({
 					items: items.slice(i, i + slice).map((p) => {
 						const s = p.sub.statement;
-						return { change: p.sub.change ?? null, parcel: s.kind === 'edit' ? s.parcelId : null, statement: p.statement, signature: p.sub.signature, author: s.author };
+						return { change: p.sub.change ?? null, parcel: s.kind === 'edit' || s.kind === 'notice' ? s.parcelId : null, statement: p.statement, signature: p.sub.signature, author: s.author };
 					})
 				})
 			);

@@ -76,6 +76,23 @@ describe('KeyRegistry', () => {
 		expect(code(r, grant(REG, ASR, 'assessor', ['RIV']))).toBe('revoked-key');
 	});
 
+	it('lets any key of the district file a claim, and only its registrars decide or give notice', () => {
+		const r = new KeyRegistry();
+		accept(r, grant(REG, REG, 'registrar', ['*']));
+		accept(r, grant(REG, ASR, 'assessor', ['RIV']));
+		const body = { author: ASR, claimedTime: t };
+		const claim: Statement = { kind: 'claim', parcelId: 'RIV-1', claimKind: 'boundary', contested: ['parcel.geometry'], notice: null, text: 'fence moved', files: [], ...body };
+		const decision: Statement = { kind: 'decision', parcelId: 'RIV-1', claimIndex: 2, outcome: 'rejected', text: 'no', caused: [], ...body };
+		const notice: Statement = { kind: 'notice', parcelId: 'RIV-1', part: 'title', changeHash: new Uint8Array(32), deadline: 9, text: 'sale', ...body };
+		expect(code(r, claim)).toBe('ok');
+		expect(code(r, { ...claim, parcelId: 'EAST-1' })).toBe('district-not-granted');
+		expect(code(r, decision)).toBe('not-a-registrar');
+		expect(code(r, notice)).toBe('not-a-registrar');
+		expect(code(r, { ...decision, author: REG })).toBe('ok');
+		expect(code(r, { ...notice, author: REG })).toBe('ok');
+		expect(code(r, { ...claim, author: OTHER })).toBe('unknown-key');
+	});
+
 	it('clones independently', () => {
 		const r = new KeyRegistry();
 		accept(r, grant(REG, REG, 'registrar', ['*']));

@@ -91,6 +91,15 @@ export class KeyRegistry {
 				if (target?.revokedAt != null) return no('revoked-key', 'a revoked key stays revoked; enrol a new key');
 				return OK;
 			}
+			case 'claim':
+			case 'decision':
+			case 'notice': {
+				// Anyone granted the district may object; deciding and giving notice is the registry's office.
+				if (s.kind !== 'claim' && author.role !== 'registrar') return no('not-a-registrar', `only a registrar may sign a ${s.kind}`);
+				const district = districtOf(s.parcelId);
+				if (!district || !covers(author.districts, district)) return no('district-not-granted', `${author.name} is not granted district ${district}`);
+				return OK;
+			}
 			case 'erase': {
 				if (author.role !== 'registrar') return no('not-a-registrar', 'only a registrar may erase private details');
 				const district = districtOf(s.parcelId);

@@ -12,7 +12,7 @@ import {
 	type Entry,
 	type Statement
 } from './entry';
-import { ASSESSOR_SECRET, ENTRY_VECTORS, ENTRY_VECTOR_ORIGIN, EXAMPLE_CHANGE_TEXT, EXAMPLE_PRIVATE_CHANGE_TEXT, LOG_SECRET, REGISTRAR_SECRET } from './entry.vectors';
+import { ASSESSOR_SECRET, ENTRY_VECTORS, ENTRY_VECTOR_ORIGIN, EXAMPLE_CHANGE_TEXT, EXAMPLE_EVIDENCE_TEXT, EXAMPLE_PENDING_CHANGE_TEXT, EXAMPLE_PRIVATE_CHANGE_TEXT, LOG_SECRET, REGISTRAR_SECRET } from './entry.vectors';
 
 const origin = ENTRY_VECTOR_ORIGIN;
 const registrar = secretKeySigner(fromHex(REGISTRAR_SECRET));
@@ -26,7 +26,10 @@ describe('entry vectors (docs/protocol.md)', () => {
 		{ kind: 'edit', parcelId: 'RIV-000123', part: 'parcel', changeHash: changeHash(utf8(EXAMPLE_CHANGE_TEXT)), author: assessor.publicKey, claimedTime: 1767312000000 },
 		{ kind: 'revoke', revoked: assessor.publicKey, reason: 'tablet lost', author: registrar.publicKey, claimedTime: 1767398400000 },
 		{ kind: 'erase', parcelId: 'RIV-000123', changeHashes: [changeHash(utf8(EXAMPLE_PRIVATE_CHANGE_TEXT))], reason: 'Data subject request 2026-17', legalBasis: 'GDPR Art. 17(1)(a)', author: registrar.publicKey, claimedTime: 1767484800000 },
-		{ kind: 'access', scope: 'RIV-000123', reader: registrar.publicKey, purpose: 'registry work', author: logSigner.publicKey, claimedTime: 1767571200000 }
+		{ kind: 'access', scope: 'RIV-000123', reader: registrar.publicKey, purpose: 'registry work', author: logSigner.publicKey, claimedTime: 1767571200000 },
+		{ kind: 'notice', parcelId: 'RIV-000123', part: 'title', changeHash: changeHash(utf8(EXAMPLE_PENDING_CHANGE_TEXT)), deadline: 1768435200000, text: 'Transfer of ownership to Cy Buyer', author: registrar.publicKey, claimedTime: 1767657600000 },
+		{ kind: 'claim', parcelId: 'RIV-000123', claimKind: 'ownership', contested: ['title.owners'], notice: 6, text: "The owner's heir objects to the transfer.", files: [{ hash: changeHash(utf8(EXAMPLE_EVIDENCE_TEXT)), size: 16 }], author: assessor.publicKey, claimedTime: 1767744000000 },
+		{ kind: 'decision', parcelId: 'RIV-000123', claimIndex: 7, outcome: 'upheld', text: 'The will names the heir.', caused: [changeHash(utf8(EXAMPLE_CHANGE_TEXT))], author: registrar.publicKey, claimedTime: 1767830400000 }
 	];
 
 	for (const [i, v] of ENTRY_VECTORS.entries()) {

@@ -7,6 +7,7 @@ import { sha256 } from '../hash';
 import { PARCEL_ID_PATTERN } from '../record/ids';
 import { PART_CODES, ROLE_CODES, type PartName, type Role } from '../record/parts';
 import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES, type SignatureVerifier, type Signer } from '../signing/ed25519';
+import { checkClaimBody, isClaimBody, readClaimBody, writeClaimBody, type ClaimBody } from '../claims/body';
 
 export const ENTRY_VERSION = 1;
 /** Protocol name and version, first in every signed statement (domain separation). */
@@ -16,7 +17,7 @@ export const MAX_ENTRY_BYTES = 4096;
 
 export type { PartName, Role };
 
-export const KIND_CODES = { edit: 1, grant: 2, revoke: 3, erase: 4, access: 5 } as const;
+export const KIND_CODES = { edit: 1, grant: 2, revoke: 3, erase: 4, access: 5, claim: 6, decision: 7, notice: 8 } as const;
 /** Most change bodies one erasure entry may name. */
 export const MAX_ERASED = 100;
 
@@ -27,7 +28,9 @@ export type EntryBody =
 	/** A registrar erases private-part change bodies (a legal request); the entries stay. */
 	| { kind: 'erase'; parcelId: string; changeHashes: Uint8Array[]; reason: string; legalBasis: string }
 	/** The log records that `reader` was served private details of a parcel or a whole district. */
-	| { kind: 'access'; scope: string; reader: Uint8Array; purpose: string };
+	| { kind: 'access'; scope: string; reader: Uint8Array; purpose: string }
+	/** Claims, decisions and public notices (core/claims/body.ts). */
+	| ClaimBody;
 
 /** What an author signs: the body, their key and the time they claim. */
 export type Statement = EntryBody & { author: Uint8Array; claimedTime: number };
@@ -49,6 +52,7 @@ function checkText(text: string, what: string): void {
 function checkBody(s: Statement): void {
 	if (s.author.length !== PUBLIC_KEY_BYTES) throw new RangeError('author key must be 32 bytes');
 	if (!Number.isSafeInteger(s.claimedTime) || s.claimedTime < 0) throw new RangeError('claimed time must be ms since 1970');
+	if (isClaimBody(s)) return checkClaimBody(s);
 	switch (s.kind) {
 		case 'edit':
 			if (!PARCEL_ID_PATTERN.test(s.parcelId)) throw new RangeError(`malformed parcel id ${JSON.stringify(s.parcelId)}`);
@@ -109,6 +113,8 @@ function writeBody(w: Writer, s: Statement): void {
 		case 'access':
 			w.str8(s.scope).fixed(s.reader, 32).str16(s.purpose);
 			break;
+		default:
+			writeClaimBody(w, s);
 	}
 	w.fixed(s.author, 32).u64(s.claimedTime);
 }
@@ -140,6 +146,8 @@ function readBody(r: Reader): Statement {
 		case 'access':
 			body = { kind, scope: r.str8(), reader: r.fixed(32), purpose: r.str16() };
 			break;
+		default:
+			body = readClaimBody(r, kind);
 	}
 	const s: Statement = { ...body, author: r.fixed(32), claimedTime: r.u64() };
 	try {

@@ -36,7 +36,7 @@ export type Refusal<C extends string = string> = { code: C; message: string };
 export interface Submission {
 	statement: Statement;
 	signature: Uint8Array;
-	/** The Automerge change bytes, for edits only. */
+	/** The Automerge change bytes: an edit's, or the pending change a notice holds. */
 	change?: Uint8Array;
 }
 
@@ -120,8 +120,8 @@ export function prepareSubmission(sub: Submission, deps: Omit<CheckDeps, 'verifi
 	if (s.claimedTime > deps.now + MAX_CLOCK_SKEW_MS) {
 		return refuse('claimed-time-in-future', `claimed time ${timeText(s.claimedTime)} is ahead of the log's clock`);
 	}
-	if (s.kind === 'edit') {
-		if (!sub.change || sub.change.length === 0) return refuse('malformed', 'an edit needs its change bytes');
+	if (s.kind === 'edit' || s.kind === 'notice') {
+		if (!sub.change || sub.change.length === 0) return refuse('malformed', `a ${s.kind} needs its change bytes`);
 		if (sub.change.length > MAX_CHANGE_BYTES) return refuse('too-large', `change is ${sub.change.length} bytes, above ${MAX_CHANGE_BYTES}`);
 	} else if (sub.change) {
 		return refuse('malformed', `a ${s.kind} entry carries no change`);
@@ -137,6 +137,11 @@ function timeText(ms: number): string {
 
 /** The text an entry carries for people (a grantee's name, reasons, a purpose) follows the record text rule. */
 function statementTextProblem(s: Statement): string | null {
+	// Claims, decisions and notices are letters: several lines (TAB and LF) are allowed.
+	if (s.kind === 'claim' || s.kind === 'decision' || s.kind === 'notice') {
+		const p = textProblem(s.text, true);
+		return p && `text ${p.message}`;
+	}
 	const fields: [string, string][] =
 		s.kind === 'grant'
 			? [['name', s.name]]
@@ -169,7 +174,8 @@ export async function heavyCheck(p: Prepared, verifier: SignatureVerifier): Prom
 	}
 	const signatureOk = await verifier.verify(p.sub.signature, p.statement, p.sub.statement.author);
 	const s = p.sub.statement;
-	const content = change && full && signatureOk && s.kind === 'edit' ? contentCheck(change, full, s.parcelId) : { refusal: null, fitted: false };
+	const withChange = s.kind === 'edit' || s.kind === 'notice';
+	const content = change && full && signatureOk && withChange ? contentCheck(change, full, s.parcelId) : { refusal: null, fitted: false };
 	return { changeHash: change ? toHex(changeHash(change)) : null, decoded, signatureOk, changeRefusal: content.refusal, fitted: content.fitted };
 }
 
@@ -177,7 +183,8 @@ export async function heavyCheck(p: Prepared, verifier: SignatureVerifier): Prom
 export function finishSubmission(p: Prepared, h: HeavyResult): CheckResult {
 	const s = p.sub.statement;
 	let changeInfo: ChangeInfo | null = null;
-	if (s.kind === 'edit') {
+	// A notice's pending change passes the same checks as an edit of its part (docs/protocol.md "Claims and notices").
+	if (s.kind === 'edit' || s.kind === 'notice') {
 		if (h.changeHash !== toHex(s.changeHash)) {
 			return refuse('bad-change', 'the change hash in the statement is not SHA-256 of the change bytes');
 		}

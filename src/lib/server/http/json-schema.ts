@@ -14,6 +14,9 @@ export function toJsonSchema(schema: v.GenericSchema): Json {
 		if (a.type === 'regex') out.pattern = (a.requirement as RegExp).source;
 		else if (a.type === 'min_length') out[out.type === 'array' ? 'minItems' : 'minLength'] = a.requirement;
 		else if (a.type === 'max_length') out[out.type === 'array' ? 'maxItems' : 'maxLength'] = a.requirement;
+		else if (a.type === 'integer') out.type = 'integer';
+		else if (a.type === 'min_value') out.minimum = a.requirement;
+		else if (a.type === 'max_value') out.maximum = a.requirement;
 		else throw new Error(`toJsonSchema: no rule for the valibot action ${a.type}`);
 	}
 	return out;
@@ -33,6 +36,8 @@ function base(s: Any): Json {
 			return { enum: [...(s.options as unknown[])] };
 		case 'array':
 			return { type: 'array', items: toJsonSchema(s.item as v.GenericSchema) };
+		case 'nullable':
+			return { anyOf: [toJsonSchema(s.wrapped as v.GenericSchema), { type: 'null' }] };
 		case 'union':
 			return { anyOf: (s.options as v.GenericSchema[]).map(toJsonSchema) };
 		case 'object':
