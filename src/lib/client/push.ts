@@ -4,12 +4,11 @@
 // that checkpoint's tree (RFC 9162 §2.1.3.2). Refused edits stay, with the server's reason.
 import { equalBytes, toHex } from '../core/bytes';
 import { decodeEntry } from '../core/log/entry';
-import { leafHash } from '../core/log/hashing';
-import { parseInclusionProofJson, verifyInclusion } from '../core/log';
 import { decodeBase64 } from './base64';
 import { advanceCheckpoint, ForkError } from './checkpoints';
 import type { FieldDatabase, OutboxRow, SyncedRow } from './db';
-import { getJson, postJson, type Fetch } from './http';
+import { entriesAt, inclusionProblem } from './entry-submit';
+import { postJson, type Fetch } from './http';
 import type { LogRecord, CheckpointRecord } from './state';
 
 export interface PushDeps {
@@ -35,21 +34,6 @@ export interface PushOutcome {
 	refused: number;
 }
 
-/** Entry bytes by index, fetched in ranges of at most 1,000. */
-async function entriesAt(f: Fetch, indexes: number[]): Promise<Map<number, Uint8Array>> {
-	const out = new Map<number, Uint8Array>();
-	const sorted = [...new Set(indexes)].sort((a, b) => a - b);
-	for (let i = 0; i < sorted.length; ) {
-		const start = sorted[i];
-		let j = i;
-		while (j + 1 < sorted.length && sorted[j + 1] - start < 1000) j++;
-		const page = await getJson<{ entries: { index: number; entry: string }[] }>(f, `/api/log/entries?start=${start}&end=${sorted[j] + 1}`);
-		for (const e of page.entries) out.set(e.index, decodeBase64(e.entry));
-		i = j + 1;
-	}
-	return out;
-}
-
 async function proveIncluded(deps: PushDeps, row: OutboxRow, index: number, entry: Uint8Array | undefined, given: unknown, trusted: CheckpointRecord): Promise<void> {
 	const fail = (why: string): never => {
 		throw new ForkError(`The log accepted the edit of ${row.parcelId} (${row.summary}) at index ${index} but ${why}.`);
@@ -59,17 +43,11 @@ async function proveIncluded(deps: PushDeps, row: OutboxRow, index: number, entr
 	if (e.kind !== 'edit' || toHex(e.changeHash) !== row.changeHash || toHex(e.author) !== row.wire.author || !equalBytes(e.signature, decodeBase64(row.wire.signature))) {
 		return fail('stores a different statement there');
 	}
-	if (index >= trusted.size) return fail(`its checkpoint has only ${trusted.size} entries`);
-	let proof = parseInclusionProofJson(given);
-	if (!proof.ok || proof.value.treeSize !== trusted.size || proof.value.leafIndex !== index) {
-		proof = parseInclusionProofJson(await getJson(deps.fetch, `/api/log/proof/inclusion?index=${index}&size=${trusted.size}`));
-	}
-	if (!proof.ok) return fail(`gave a malformed inclusion proof (${proof.message})`);
-	const verdict = verifyInclusion(leafHash(entry), index, trusted.size, proof.value.hashes, decodeBase64(trusted.root));
-	if (!verdict.ok) return fail(`cannot prove it is in the tree (${verdict.message})`);
+	const problem = await inclusionProblem(deps.fetch, entry, index, given, trusted);
+	if (problem) fail(problem);
 }
 
-async function recordEvidence(db: FieldDatabase, trusted: CheckpointRecord, message: string): Promise<void> {
+export async function recordEvidence(db: FieldDatabase, trusted: CheckpointRecord, message: string): Promise<void> {
 	await db.alarms.add({ kind: 'fork', code: 'fork', at: Date.now(), message, trusted: trusted.note, received: null, proof: null, acknowledged: false });
 }
 
