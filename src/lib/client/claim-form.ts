@@ -23,6 +23,16 @@ export const CONTESTED_CHOICES: readonly { value: string; label: string }[] = [
 	{ value: 'title', label: 'Title, other' }
 ];
 
+const PART_LABELS: Record<string, string> = { parcel: 'Parcel', valuation: 'Valuation', title: 'Title', private: 'Private details' };
+
+/** `parcel.geometry` → `Boundary (shape)`; a field the form does not offer → `Title: parties`. */
+export function contestedLabel(c: string): string {
+	const known = CONTESTED_CHOICES.find((x) => x.value === c);
+	if (known) return known.label;
+	const [part, field] = c.split('.');
+	return field ? `${PART_LABELS[part] ?? part}: ${field}` : `${PART_LABELS[part] ?? part}, other`;
+}
+
 export const KIND_LABELS: Record<ClaimKind, string> = { boundary: 'Boundary', ownership: 'Ownership', charge: 'Charge (mortgage, lien)', other: 'Other' };
 export const OUTCOME_LABELS: Record<Outcome, string> = { upheld: 'Upheld', rejected: 'Rejected', withdrawn: 'Withdrawn' };
 

@@ -5,6 +5,7 @@ import type { PartName } from '../core/record/parts';
 import type { ParcelShape, ParcelSummary } from '../core/record/summary';
 import type { EditWire } from '../core/signing/submit';
 import type { JsonValue } from '../core/record/json';
+import type { ClaimKind } from '../core/claims/types';
 
 /** The data of one stored part: Automerge.save bytes or concatenated changes, or base64 of those. */
 export type PartData = Uint8Array | string;
@@ -67,6 +68,32 @@ export interface OutboxRow {
 	status: 'pending' | 'refused';
 	code?: string;
 	message?: string;
+}
+
+/**
+ * A claim or objection this device signed (issue 21): its own table beside the edits' outbox,
+ * because it is not a change of a part (no document, no change hash) and is sent to
+ * `/api/entries`, not `/api/edits`. The row stays after the log takes it (`logged`, with the index
+ * and the tree its inclusion was verified in), so the device shows what it filed.
+ */
+export interface ClaimOutboxRow {
+	id?: number;
+	parcelId: string;
+	/** SHA-256 of the signed statement (hex): the claim's identity. */
+	identity: string;
+	kind: ClaimKind;
+	contested: string[];
+	text: string;
+	/** The signed entry as `/api/entries` takes it. */
+	wire: Record<string, unknown>;
+	/** The signature (base64), to check the stored entry against. */
+	signature: string;
+	createdAt: number;
+	status: 'pending' | 'refused' | 'logged';
+	code?: string;
+	message?: string;
+	index?: number;
+	treeSize?: number;
 }
 
 /** An own edit the log accepted and whose inclusion this device verified. */
@@ -206,6 +233,7 @@ export class FieldDatabase extends Dexie {
 	state!: EntityTable<StateRow, 'key'>;
 	mapChunks!: EntityTable<MapChunkRow, 'key'>;
 	mapLeaves!: EntityTable<MapLeafRow, 'key'>;
+	claims!: EntityTable<ClaimOutboxRow, 'id'>;
 
 	constructor(name = 'parcel-ledger-field') {
 		super(name);
@@ -229,6 +257,8 @@ export class FieldDatabase extends Dexie {
 			mapChunks: 'key, district',
 			mapLeaves: 'key, district'
 		});
+		// Version 3: claims and objections filed on this device, queued and sent like edits.
+		this.version(3).stores({ claims: '++id, parcelId, status' });
 	}
 }
 

@@ -51,7 +51,7 @@ export async function inclusionProblem(f: Fetch, entry: Uint8Array, index: numbe
 /**
  * POSTs `wires` (one JSON body `{ entries }`) to `url` and checks every accepted one; `signatures`
  * are the signatures sent, in the same order. A log that answers "accepted" but cannot show it
- * throws ForkError (the caller keeps the evidence); a refusal of the whole batch throws Error.
+ * gets a fork alarm (evidence, halting sync) and ForkError; a refusal of the whole batch throws Error.
  */
 export async function submitEntries(deps: TrustDeps, url: string, wires: unknown[], signatures: Uint8Array[]): Promise<EntryResult[]> {
 	const { value } = await postJson<EntriesAnswer>(deps.fetch, url, { entries: wires }, [207, 400, 403, 404, 409, 422]);
@@ -62,6 +62,10 @@ export async function submitEntries(deps: TrustDeps, url: string, wires: unknown
 	const trusted = await advanceCheckpoint(deps, value.checkpoint);
 	const accepted = value.results.flatMap((r) => (r.status === 'accepted' ? [r.index] : []));
 	const stored = accepted.length ? await entriesAt(deps.fetch, accepted) : new Map<number, Uint8Array>();
+	const fork = async (message: string): Promise<never> => {
+		await deps.db.alarms.add({ kind: 'fork', code: 'fork', at: Date.now(), message, trusted: trusted.note, received: null, proof: null, acknowledged: false });
+		throw new ForkError(message);
+	};
 	const out: EntryResult[] = [];
 	for (const [k, r] of value.results.entries()) {
 		if (r.status !== 'accepted') {
@@ -70,9 +74,9 @@ export async function submitEntries(deps: TrustDeps, url: string, wires: unknown
 		}
 		const raw = stored.get(r.index);
 		const entry = raw ? decodeEntry(raw) : null;
-		if (!raw || !entry || !equalBytes(entry.signature, signatures[k])) throw new ForkError(`The log accepted an entry at index ${r.index} but does not store that signed entry there.`);
+		if (!raw || !entry || !equalBytes(entry.signature, signatures[k])) return fork(`The log accepted an entry at index ${r.index} but does not store that signed entry there.`);
 		const problem = await inclusionProblem(deps.fetch, raw, r.index, r.inclusionProof, trusted);
-		if (problem) throw new ForkError(`The log accepted an entry at index ${r.index} but ${problem}.`);
+		if (problem) return fork(`The log accepted an entry at index ${r.index} but ${problem}.`);
 		out.push({ status: 'accepted', index: r.index, entry, treeSize: trusted.size });
 	}
 	return out;

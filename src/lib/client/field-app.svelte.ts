@@ -61,8 +61,10 @@ export class FieldApp {
 			{ device: null, log: null, grant: null, districts: {}, sync: IDLE_SYNC, names: new Map(), checkpoint: null, witness: null, loaded: false }
 		);
 		this.alarms = new Live(() => db.alarms.orderBy('id').reverse().toArray(), []);
-		this.pending = new Live(() => db.outbox.where('status').equals('pending').count(), 0);
-		this.refused = new Live(() => db.outbox.where('status').equals('refused').count(), 0);
+		// Edits and claims alike: both wait in the outbox for sync.
+		const count = (status: 'pending' | 'refused') => Promise.all([db.outbox.where('status').equals(status).count(), db.claims.where('status').equals(status).count()]).then(([a, b]) => a + b);
+		this.pending = new Live(() => count('pending'), 0);
+		this.refused = new Live(() => count('refused'), 0);
 		// A sync cut short by a closed tab leaves `running` behind; nobody holds its lock then.
 		void navigator.locks?.query().then(async (held) => {
 			if (held.held?.some((l) => l.name === SYNC_LOCK)) return;

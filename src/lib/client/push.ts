@@ -47,7 +47,7 @@ async function proveIncluded(deps: PushDeps, row: OutboxRow, index: number, entr
 	if (problem) fail(problem);
 }
 
-export async function recordEvidence(db: FieldDatabase, trusted: CheckpointRecord, message: string): Promise<void> {
+async function recordEvidence(db: FieldDatabase, trusted: CheckpointRecord, message: string): Promise<void> {
 	await db.alarms.add({ kind: 'fork', code: 'fork', at: Date.now(), message, trusted: trusted.note, received: null, proof: null, acknowledged: false });
 }
 

@@ -1,11 +1,12 @@
-// One sync run: sign in, push the outbox, pull the districts. Only one tab runs it at a time
-// (Web Locks); its status lives in the database so every tab shows the same progress.
+// One sync run: sign in, push the outbox (edits, then claims), pull the districts. Only one tab
+// runs it at a time (Web Locks); its status lives in the database so every tab shows the same progress.
 import { ForkError, halted } from './checkpoints';
 import type { FieldDatabase } from './db';
 import { RequestError, type Fetch } from './http';
 import { signerOf } from './keys';
 import { BadLogError, pullDistricts } from './pull';
 import { pushOutbox } from './push';
+import { pushClaims } from './claims-outbox';
 import { uploadFiles } from './upload';
 import { signIn } from './session';
 import { rebuildSearchIndex } from './search-index';
@@ -16,7 +17,7 @@ import { pinPolicy } from './witnesses';
 export const SYNC_LOCK = 'parcel-ledger-sync';
 
 export type SyncOutcome =
-	| { status: 'done'; pushed: number; refused: number; pulled: number; conflicts: number; files: { uploaded: number; failed: number; waiting: number } }
+	| { status: 'done'; pushed: number; refused: number; claims: { accepted: number; refused: number }; pulled: number; conflicts: number; files: { uploaded: number; failed: number; waiting: number } }
 	| { status: 'busy' | 'halted' | 'offline' | 'not-set-up' }
 	| { status: 'failed'; message: string };
 
@@ -86,6 +87,8 @@ export async function runSync(db: FieldDatabase, fetch: Fetch): Promise<SyncOutc
 			await status.set('checking the log against this device', 0, 1);
 			await gossipOnSync(deps);
 			const pushed = await pushOutbox({ ...deps, onProgress: (d, t) => void status.set('pushing edits', d, t) });
+			// Claims after edits: a claim may contest what this device has just sent.
+			const claims = await pushClaims({ ...deps, onProgress: (d, t) => void status.set('sending claims', d, t) });
 			// The files those edits name, once the log holds the edits (the server takes only named files).
 			const files = await uploadFiles({ db, fetch, onProgress: (d, t, detail) => void status.set('uploading files', d, t, detail) });
 			const pulled = await pullDistricts({ ...deps, onProgress: (d, t) => void status.set('pulling the log', d, t) });
@@ -95,7 +98,7 @@ export async function runSync(db: FieldDatabase, fetch: Fetch): Promise<SyncOutc
 				if (e instanceof ForkError) throw e;
 			});
 			await status.finish(null);
-			return { status: 'done', pushed: pushed.accepted, refused: pushed.refused, pulled: pulled.entries, conflicts: pulled.conflicts, files };
+			return { status: 'done', pushed: pushed.accepted, refused: pushed.refused, claims, pulled: pulled.entries, conflicts: pulled.conflicts, files };
 		} catch (e) {
 			const message = (e as Error).message;
 			await status.finish(message);
