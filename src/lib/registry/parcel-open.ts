@@ -14,6 +14,7 @@ import { leafHash } from '../core/log/hashing';
 import { verifyInclusion } from '../core/log/proof';
 import { KeyRegistry } from '../core/log/authority';
 import type { PartName } from '../core/record/parts';
+import type { PublicClaim, PublicNotice } from '../core/claims/types';
 import { decodeBase64 } from '../client/base64';
 import { advanceCheckpoint, openTrusted } from '../client/checkpoints';
 import { browserVerifier, sha256HexAll } from '../client/crypto';
@@ -31,6 +32,9 @@ interface Bundle {
 	changes: Record<string, string>;
 	withheld: string[];
 	erased?: string[];
+	/** The parcel's claims and notices (issue 21), as the server's projection of their entries. */
+	claims?: PublicClaim[];
+	notices?: PublicNotice[];
 }
 
 export interface VerifiedEntry {
@@ -56,6 +60,8 @@ export interface OpenedParcel {
 	checkpointSize: number;
 	entries: VerifiedEntry[];
 	withheld: number;
+	claims: PublicClaim[];
+	notices: PublicNotice[];
 }
 
 /** The registry as of each edit's index, from the stored key entries (few: replayed in order). */
@@ -127,7 +133,7 @@ export async function openParcel(deps: WorkspaceDeps, parcelId: string, withPriv
 		const why = unusable.get(e.changeHash);
 		if (why) Object.assign(e, { verified: false, bodyProblem: `Automerge cannot apply this change; it is left out of the document (${why})` });
 	}
-	return { parcelId, checkpointSize: cp.size, entries, withheld: bundle.withheld.length };
+	return { parcelId, checkpointSize: cp.size, entries, withheld: bundle.withheld.length, claims: bundle.claims ?? [], notices: bundle.notices ?? [] };
 }
 
 /**
