@@ -6,7 +6,7 @@
 import { expect, request as pwRequest, test, type APIRequestContext } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromBase64 } from '../src/lib/core/bytes';
 import { copyDemoData, TestServer } from './support/field';
@@ -191,9 +191,12 @@ test('erasing a private document erases its bytes: 404 JSON, gone from the datab
 	expect(gone.status).toBe(404);
 	expect((await gone.json()).error).toMatchObject({ code: 'not-found', message: expect.stringContaining('erased') });
 	expect((await fetch(`${server.url}/api/files/${hash}/status`)).status).toBe(404);
-	// Not in the database files either: secure_delete, WAL checkpoint and VACUUM follow the erasure.
+	// Not in the database files either (secure_delete, WAL checkpoint and VACUUM follow the
+	// erasure), nor in the folder of file bytes beside the database.
 	const needle = Buffer.from(scan.subarray(150_000, 150_064));
-	for (const file of ['ledger.db', 'ledger.db-wal']) {
+	const folder = join(server.dataDir, 'ledger.db-files');
+	expect(existsSync(join(folder, sha(kept))), 'the kept document is in the folder').toBe(true);
+	for (const file of ['ledger.db', 'ledger.db-wal', ...readdirSync(folder).map((f) => join('ledger.db-files', f))]) {
 		const path = join(server.dataDir, file);
 		if (existsSync(path)) expect(readFileSync(path).includes(needle), file).toBe(false);
 	}

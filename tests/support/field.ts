@@ -2,7 +2,7 @@
 // each runs the real build (scripts/serve.mjs) on its own port and data folder.
 import { expect, type Page } from '@playwright/test';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -18,6 +18,9 @@ export async function copyDemoData(): Promise<string> {
 	const db = new Database(join(E2E_DATA_DIR, 'ledger.db'), { readonly: true, fileMustExist: true });
 	await db.backup(join(dir, 'ledger.db'));
 	db.close();
+	// The bytes of uploaded files live beside the database (files/sqlite/file-dir.ts); complete ones never change.
+	const files = join(E2E_DATA_DIR, 'ledger.db-files');
+	if (existsSync(files)) cpSync(files, join(dir, 'ledger.db-files'), { recursive: true });
 	return dir;
 }
 

@@ -1,14 +1,22 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runFileStoreConformance } from '../conformance';
+import { filesDirOf } from './file-dir';
 import { SqliteFileStore } from './file-store';
+
+function openDb(dir: string) {
+	const db = new Database(join(dir, 'ledger.db'));
+	db.pragma('journal_mode = WAL');
+	return db;
+}
 
 runFileStoreConformance('sqlite', async () => {
 	const dir = mkdtempSync(join(tmpdir(), 'pl-files-'));
-	const db = new Database(join(dir, 'ledger.db'));
-	db.pragma('journal_mode = WAL');
+	const db = openDb(dir);
 	return {
 		store: new SqliteFileStore(db),
 		async cleanup() {
@@ -16,4 +24,92 @@ runFileStoreConformance('sqlite', async () => {
 			rmSync(dir, { recursive: true, force: true });
 		}
 	};
+});
+
+describe('SQLite file store: bytes in the folder beside the database', () => {
+	const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+	const ref = { changeHash: new Uint8Array(32).fill(1), parcel: 'RIV-000001', part: 'parcel' as const };
+	const jpeg = (n: number) => {
+		const b = new Uint8Array(randomBytes(n));
+		b.set([0xff, 0xd8, 0xff]);
+		return b;
+	};
+	const read = async (store: SqliteFileStore, hash: string) => {
+		const parts: Uint8Array[] = [];
+		for await (const p of (await store.read(hash))!) parts.push(p);
+		return sha(Buffer.concat(parts));
+	};
+	let dir: string;
+	let db: Database.Database;
+	let store: SqliteFileStore;
+	let files: string;
+	beforeEach(async () => {
+		dir = mkdtempSync(join(tmpdir(), 'pl-files-dir-'));
+		db = openDb(dir);
+		store = new SqliteFileStore(db);
+		await store.migrate();
+		files = filesDirOf(db.name);
+	});
+	afterEach(() => {
+		db.close();
+		rmSync(dir, { recursive: true, force: true });
+	});
+
+	it('keeps a complete file as <hash> in the folder, and none of its bytes in the database', async () => {
+		const bytes = jpeg(300_000);
+		const hash = sha(bytes);
+		await store.writeChunk(hash, 0, bytes, { file: { hash, size: bytes.length, type: 'image/jpeg' }, ref });
+		expect(readdirSync(files)).toEqual([hash]);
+		expect(sha(readFileSync(join(files, hash)))).toBe(hash);
+		const needle = Buffer.from(bytes.subarray(150_000, 150_064));
+		for (const f of ['ledger.db', 'ledger.db-wal']) if (existsSync(join(dir, f))) expect(readFileSync(join(dir, f)).includes(needle), f).toBe(false);
+	});
+
+	it('moves the chunk rows of a database from before the folder into it', async () => {
+		const bytes = jpeg(600_000);
+		const hash = sha(bytes);
+		db.prepare('INSERT INTO files (hash, size, type, received, complete) VALUES (?, ?, ?, ?, 1)').run(hash, bytes.length, 'image/jpeg', bytes.length);
+		db.prepare('INSERT INTO file_refs (hash, change_hash, parcel, part) VALUES (?, ?, ?, ?)').run(hash, ref.changeHash, ref.parcel, ref.part);
+		for (let off = 0; off < bytes.length; off += 262_144) db.prepare('INSERT INTO file_chunks (hash, off, data) VALUES (?, ?, ?)').run(hash, off, bytes.subarray(off, off + 262_144));
+		await store.migrate();
+		expect(db.prepare('SELECT count(*) FROM file_chunks').pluck().get()).toBe(0);
+		expect(readdirSync(files)).toEqual([hash]);
+		expect(await read(store, hash)).toBe(hash);
+	});
+
+	it('after a crash: erases bytes no row accounts for, and takes back a part renamed before its row said complete', async () => {
+		const orphan = jpeg(1000);
+		writeFileSync(join(files, sha(orphan)), orphan); // erased, but the crash came before its bytes went
+		writeFileSync(join(files, `${sha(jpeg(10))}.part`), jpeg(10));
+		const bytes = jpeg(3000);
+		const hash = sha(bytes);
+		await store.expect({ hash, size: bytes.length, type: 'image/jpeg' }, ref);
+		await store.writeChunk(hash, 0, bytes.subarray(0, 1000));
+		// The crash came after the part was renamed to its hash, before the row said complete.
+		renameSync(join(files, `${hash}.part`), join(files, hash));
+		await store.migrate();
+		expect(readdirSync(files)).toEqual([hash]);
+		expect(await store.status(hash)).toMatchObject({ received: 1000, complete: false });
+		expect((await store.writeChunk(hash, 1000, bytes.subarray(1000))).complete).toBe(true);
+		expect(await read(store, hash)).toBe(hash);
+	});
+
+	it('a part holding more than its row counts (a crash before the row) is cut where the next chunk ends', async () => {
+		const bytes = jpeg(3000);
+		const hash = sha(bytes);
+		await store.expect({ hash, size: bytes.length, type: 'image/jpeg' }, ref);
+		await store.writeChunk(hash, 0, bytes.subarray(0, 1000));
+		writeFileSync(join(files, `${hash}.part`), Buffer.concat([bytes.subarray(0, 1000), randomBytes(1500)]));
+		await store.writeChunk(hash, 1000, bytes.subarray(1000, 2000));
+		expect((await store.writeChunk(hash, 2000, bytes.subarray(2000))).complete).toBe(true);
+		expect(await read(store, hash)).toBe(hash);
+	});
+
+	it('forgetting the changes that named a file removes its bytes from the folder', async () => {
+		const bytes = jpeg(5000);
+		const hash = sha(bytes);
+		await store.writeChunk(hash, 0, bytes, { file: { hash, size: bytes.length, type: 'image/jpeg' }, ref });
+		expect(await store.forgetChanges([ref.changeHash])).toEqual([hash]);
+		expect(readdirSync(files)).toEqual([]);
+	});
 });

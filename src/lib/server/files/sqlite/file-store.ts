@@ -1,12 +1,16 @@
-// SQLite file store (better-sqlite3), sharing the log's database handle: chunks are rows of at
-// most CHUNK_ROW_BYTES, hashed in order by iterating the rows when the last one arrives, inside
-// the chunk's one transaction.
+// SQLite file store (better-sqlite3), sharing the log's database handle: the rows (files,
+// file_refs) are in the database, the bytes are files in a folder beside it (file-dir.ts). A
+// chunk is one IMMEDIATE transaction — so no other connection writes files meanwhile — in which
+// the bytes are made durable before the row that counts them commits. A whole file in one chunk
+// is hashed in memory before anything is written; a file sent in several is hashed from its
+// part file when the last chunk is in.
 import type Database from 'better-sqlite3';
 import type { PartName } from '../../../core/log/entry';
 import type { FileType } from '../../../core/files/sniff';
 import { createHash } from 'node:crypto';
 import { SQLITE_FILES_SCHEMA } from './schema';
-import { CHUNK_ROW_BYTES, FileError, type Expectation, type FileRecord, type FileRef, type FileStatus, type FileStore } from '../types';
+import { FileDir, filesDirOf } from './file-dir';
+import { FileError, type Expectation, type FileRecord, type FileRef, type FileStatus, type FileStore } from '../types';
 import { planWrite } from '../write-plan';
 
 type Row = Record<string, unknown>;
@@ -25,25 +29,51 @@ function prepare(db: Database.Database) {
 		status: db.prepare('SELECT * FROM files WHERE hash = ?'),
 		expectFile: db.prepare('INSERT OR IGNORE INTO files (hash, size, type) VALUES (?, ?, ?)'),
 		expectRef: db.prepare('INSERT OR IGNORE INTO file_refs (hash, change_hash, parcel, part) VALUES (?, ?, ?, ?)'),
-		insertChunk: db.prepare('INSERT INTO file_chunks (hash, off, data) VALUES (?, ?, ?)'),
 		setReceived: db.prepare('UPDATE files SET received = ? WHERE hash = ?'),
-		chunksInOrder: db.prepare('SELECT data FROM file_chunks WHERE hash = ? ORDER BY off').pluck(),
-		setComplete: db.prepare('UPDATE files SET received = ?, complete = 1 WHERE hash = ?'),
-		dropChunks: db.prepare('DELETE FROM file_chunks WHERE hash = ?')
+		setComplete: db.prepare('UPDATE files SET received = ?, complete = 1 WHERE hash = ?')
 	};
+}
+
+/** Moves the bytes of a database from before the folder (chunk rows) into it, once. */
+function moveChunkRows(db: Database.Database, dir: FileDir): void {
+	const hashes = db.prepare('SELECT DISTINCT hash FROM file_chunks').pluck().all() as string[];
+	const rows = db.prepare('SELECT off, data FROM file_chunks WHERE hash = ? ORDER BY off');
+	for (const hash of hashes) {
+		for (const r of rows.iterate(hash) as Iterable<Row>) {
+			const data = r.data as Buffer;
+			dir.writePart(hash, r.off as number, data, (r.off as number) + data.length);
+		}
+		if ((db.prepare('SELECT complete FROM files WHERE hash = ?').pluck().get(hash) as number | undefined) === 1) dir.finishPart(hash);
+	}
+	db.prepare('DELETE FROM file_chunks').run();
 }
 
 export class SqliteFileStore implements FileStore {
 	readonly #db: Database.Database;
+	readonly #dir: FileDir;
 	#stmts: ReturnType<typeof prepare> | null = null;
 
 	constructor(db: Database.Database) {
+		if (db.memory) throw new Error('SqliteFileStore keeps bytes beside the database file: open a database on disk');
 		this.#db = db;
+		this.#dir = new FileDir(filesDirOf(db.name));
 	}
 
 	async migrate(): Promise<void> {
 		this.#db.exec(SQLITE_FILES_SCHEMA);
 		this.#stmts = prepare(this.#db);
+		this.#dir.ensure();
+		// Under the write lock, so no upload of another connection is between its file and its row.
+		this.#db
+			.transaction(() => {
+				moveChunkRows(this.#db, this.#dir);
+				this.#dir.sweep((hash, partial) => {
+					const s = this.#status(hash);
+					// A complete file renamed before its row committed is kept: the next chunk takes it back.
+					return !!s && (partial ? !s.complete : true);
+				});
+			})
+			.immediate();
 	}
 
 	get #s() {
@@ -72,50 +102,47 @@ export class SqliteFileStore implements FileStore {
 
 	async writeChunk(hash: string, offset: number, bytes: Uint8Array, first?: Expectation): Promise<FileStatus> {
 		const s = this.#s;
-		// One transaction (one fsync) per chunk: expectation, rows, received and, for the last
-		// chunk, the hash check; a mismatch commits the dropped bytes, then throws.
+		const dir = this.#dir;
+		// One transaction (one fsync of the WAL, after the bytes' own) per chunk: expectation,
+		// bytes, received and, for the last chunk, the hash check; a mismatch commits the
+		// dropped bytes, then throws.
 		const mismatch = this.#db.transaction((): string | null => {
 			if (first) this.#expect(first.file, first.ref);
 			const current = this.#status(hash);
 			const plan = planWrite(current, hash, offset, bytes);
 			if (!plan) return null;
-			for (let at = 0; at < plan.bytes.length; at += CHUNK_ROW_BYTES) {
-				s.insertChunk.run(hash, plan.offset + at, plan.bytes.subarray(at, at + CHUNK_ROW_BYTES));
+			const size = current!.size;
+			if (plan.offset === 0 && plan.received === size) {
+				const actual = createHash('sha256').update(plan.bytes).digest('hex');
+				if (actual !== hash) return drop(actual);
+				dir.writeWhole(hash, plan.bytes);
+				s.setComplete.run(size, hash);
+				return null;
 			}
-			if (plan.received < current!.size) {
+			dir.writePart(hash, plan.offset, plan.bytes, plan.received);
+			if (plan.received < size) {
 				s.setReceived.run(plan.received, hash);
 				return null;
 			}
-			// Rows are read one at a time (`iterate`), so memory stays at one row.
-			const h = createHash('sha256');
-			for (const row of s.chunksInOrder.iterate(hash) as Iterable<Buffer>) h.update(row);
-			const actual = h.digest('hex');
-			if (actual === hash) {
-				s.setComplete.run(plan.received, hash);
-				return null;
-			}
-			s.dropChunks.run(hash);
+			const actual = dir.hashPart(hash);
+			if (actual !== hash) return drop(actual);
+			dir.finishPart(hash);
+			s.setComplete.run(size, hash);
+			return null;
+		});
+		const drop = (actual: string) => {
+			dir.erase(hash);
 			s.setReceived.run(0, hash);
 			return actual;
-		})();
-		if (mismatch) throw new FileError('hash-mismatch', `the bytes received hash to ${mismatch}, not ${hash}: nothing was kept; send the file again`);
+		};
+		const wrong = mismatch.immediate();
+		if (wrong) throw new FileError('hash-mismatch', `the bytes received hash to ${wrong}, not ${hash}: nothing was kept; send the file again`);
 		return this.#status(hash)!;
 	}
 
 	async read(hash: string): Promise<AsyncIterable<Uint8Array> | null> {
 		if (!this.#status(hash)?.complete) return null;
-		const db = this.#db;
-		// One row per step, by offset, so a concurrent write never holds the statement open.
-		return (async function* () {
-			let off = -1;
-			const next = db.prepare('SELECT off, data FROM file_chunks WHERE hash = ? AND off > ? ORDER BY off LIMIT 1');
-			for (;;) {
-				const r = next.get(hash, off) as Row | undefined;
-				if (!r) return;
-				off = r.off as number;
-				yield new Uint8Array(r.data as Buffer);
-			}
-		})();
+		return this.#dir.read(hash);
 	}
 
 	async refs(hash: string): Promise<FileRef[]> {
@@ -124,7 +151,7 @@ export class SqliteFileStore implements FileStore {
 
 	async forgetChanges(changeHashes: Uint8Array[]): Promise<string[]> {
 		const db = this.#db;
-		return db.transaction(() => {
+		const dropped = db.transaction(() => {
 			const touched = new Set<string>();
 			for (const c of changeHashes) {
 				for (const h of db.prepare('SELECT hash FROM file_refs WHERE change_hash = ?').pluck().all(c) as string[]) touched.add(h);
@@ -133,12 +160,15 @@ export class SqliteFileStore implements FileStore {
 			const dropped: string[] = [];
 			for (const h of touched) {
 				if (db.prepare('SELECT 1 FROM file_refs WHERE hash = ?').get(h)) continue;
-				db.prepare('DELETE FROM file_chunks WHERE hash = ?').run(h);
 				db.prepare('DELETE FROM files WHERE hash = ?').run(h);
 				dropped.push(h);
 			}
 			return dropped;
 		})();
+		// After the rows are gone: a crash in between leaves files no row names, which the next
+		// start erases (migrate's sweep).
+		for (const h of dropped) this.#dir.erase(h);
+		return dropped;
 	}
 
 	async *list(): AsyncIterable<FileRecord> {

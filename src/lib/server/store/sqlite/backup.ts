@@ -1,7 +1,8 @@
 // SQLite backups. `onlineBackup` uses SQLite's online backup API (better-sqlite3 `db.backup`),
 // which copies a consistent snapshot while a server keeps writing through its own connection:
 // SQLite restarts the copy if another connection writes between steps, so what it finishes is
-// one moment of the database. The copy is switched to a rollback journal so it is one file.
+// one moment of the database. The copy is switched to a rollback journal so it is one file, and
+// takes the file bytes the live store keeps beside its database as rows (files/sqlite/backup.ts).
 // `sqliteRecords` reads a SQLite log (live or a backup copy) as backup records inside one read
 // transaction, files included; `loadIntoSqlite` writes records into an empty store in one transaction.
 import { chmodSync } from 'node:fs';
@@ -11,7 +12,8 @@ import type { PartName } from '../../../core/log/entry';
 import { BACKUP_FORMAT, BackupTally, type BackupHeader, type BackupRecord } from '../backup-format';
 import type { Head, LogStore, StoredEntry } from '../types';
 import type { SqliteLogStore } from './log-store';
-import { sqliteFileLoader, sqliteFileRecords } from '../../files/sqlite/backup';
+import { copyFileBytesInto, sqliteFileLoader, sqliteFileRecords } from '../../files/sqlite/backup';
+import { filesDirOf } from '../../files/sqlite/file-dir';
 
 type Row = Record<string, unknown>;
 const u8 = (b: unknown): Uint8Array => new Uint8Array(b as Buffer);
@@ -46,6 +48,7 @@ export async function onlineBackup(store: SqliteLogStore, path: string): Promise
 	const copy = new Database(path);
 	try {
 		copy.pragma('journal_mode = DELETE');
+		await copyFileBytesInto(copy, filesDirOf(store.db.name));
 	} finally {
 		copy.close();
 	}
@@ -94,7 +97,7 @@ export async function* sqliteRecords(path: string, createdAt = new Date().toISOS
 			counts.checkpoints++;
 			yield { t: 'checkpoint', size: r.size as number, note: r.note as string };
 		}
-		for (const r of sqliteFileRecords(db)) {
+		for await (const r of sqliteFileRecords(db)) {
 			if (r.t === 'file') counts.files++;
 			else counts.fileBytes += r.data.length;
 			yield r;
@@ -117,6 +120,7 @@ export async function loadIntoSqlite(
 	verify: (header: BackupHeader, reader: Pick<LogStore, 'head' | 'readEntries' | 'readHashes'>) => Promise<void>
 ): Promise<BackupHeader> {
 	const db = store.db;
+	let fileLoader: ReturnType<typeof sqliteFileLoader> | null = null;
 	db.exec('BEGIN IMMEDIATE');
 	try {
 		if (db.prepare('SELECT count(*) AS n FROM meta').pluck().get() || (db.prepare('SELECT size FROM head WHERE id = 1').pluck().get() as number) > 0) {
@@ -129,10 +133,11 @@ export async function loadIntoSqlite(
 			checkpoint: db.prepare('INSERT INTO checkpoints (size, note) VALUES (?, ?)')
 		};
 		const tally = new BackupTally();
-		const loadFile = sqliteFileLoader(db);
+		const files = sqliteFileLoader(db);
+		fileLoader = files;
 		for await (const r of records) {
 			tally.accept(r);
-			if (r.t === 'file' || r.t === 'file-chunk') loadFile(r);
+			if (r.t === 'file' || r.t === 'file-chunk') files.load(r);
 			else if (r.t === 'entry') {
 				const e = r.row;
 				insert.entry.run(e.index, e.data, e.identity, e.kind, e.author, e.parcel, e.district, e.part, e.changeHash);
@@ -146,10 +151,12 @@ export async function loadIntoSqlite(
 		db.prepare('INSERT INTO meta (key, value) VALUES (?, ?), (?, ?)').run('origin', header.origin, 'verifier_key', header.verifierKey);
 		db.prepare('UPDATE head SET size = ? WHERE id = 1').run(header.size);
 		await verify(header, sqliteReader(db));
+		files.finish();
 		db.exec('COMMIT');
 		return header;
 	} catch (e) {
 		if (db.inTransaction) db.exec('ROLLBACK');
+		fileLoader?.abandon();
 		throw e;
 	}
 }
