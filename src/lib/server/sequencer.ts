@@ -10,6 +10,8 @@ import { storedHashCount, storedHashes, treeHash } from '../core/log/tree';
 import { proveRecord } from '../core/log/proof';
 import { districtOf, isParcelId } from '../core/record/ids';
 import type { AuthorityCode } from '../core/log/authority';
+import type { ClaimCode, ClaimLedger } from '../core/claims/state';
+import { BatchClaims, loadClaimLedger } from './claims/gate';
 import type { CheckedSubmission, Refusal } from '../core/log/submission';
 import { parseCheckpoint } from '../core/log/checkpoint';
 import { addSignatureLines, splitNote } from '../core/witness/cosignature';
@@ -17,11 +19,12 @@ import { applyEntries, ParcelMap } from '../core/map';
 import { HashCache } from './hash-cache';
 import { mapDisagreement, mapFromStore } from './map/build';
 import { MapHistory, type MapHistoryLimits, type MapVersion } from './map/versions';
-import { factKey, StoreConflictError, type ChangeFacts, type ChangeRow, type EntryRow, type LogStore } from './store/types';
+import { factKey, StoreConflictError, type ChangeFacts, type ChangeRow, type EntryRow, type LogStore, type NoticeChangeRow } from './store/types';
 import type { LogIdentity } from './log-identity';
 
 export type StatefulCode =
 	| AuthorityCode
+	| ClaimCode
 	| 'bad-change'
 	| 'unknown-dependency'
 	| 'missing-predecessor'
@@ -91,6 +94,8 @@ export class Sequencer {
 	readonly #onErase?: SequencerOptions['onErase'];
 	readonly #cache: HashCache;
 	#registry: KeyRegistry;
+	/** Claims, decisions and notices replayed (core/claims/state.ts), swapped with the head. */
+	#claims: ClaimLedger | null = null;
 	/** The committed head: size, its signed checkpoint and the parcel map it commits to, swapped as one. */
 	#head: MapVersion = { size: 0, checkpoint: '', map: ParcelMap.empty };
 	readonly #history: MapHistory;
@@ -178,9 +183,11 @@ export class Sequencer {
 			registry.apply(e);
 		}
 		registry.skipTo(size);
+		const claims = await loadClaimLedger(this.#store, size);
 		// A commit may have moved the head past what this load read: never go back.
 		if (size < this.#head.size) return;
 		this.#registry = registry;
+		this.#claims = claims;
 		// The same signed tree keeps the witness cosignatures gathered for it meanwhile.
 		if (size !== this.#head.size || noteText(checkpoint) !== noteText(this.#head.checkpoint)) this.#setHead({ size, checkpoint, map });
 	}
@@ -306,6 +313,7 @@ export class Sequencer {
 			)
 		);
 		const registry = this.#registry.clone();
+		const claims = new BatchClaims(this.#claims ?? (await loadClaimLedger(this.#store, fromSize)), this.#store);
 		const pendingIds = new Map<string, number>();
 		const pendingChanges = new Map<string, Set<string>>();
 		const pendingSeq = new Map<string, number>();
@@ -329,6 +337,12 @@ export class Sequencer {
 				continue;
 			}
 			const s = p.sub.statement;
+			// Before the edit checks below, which note the change as pending in this batch.
+			const disputed = await claims.check(s, now);
+			if (!disputed.ok) {
+				p.resolve({ status: 'refused', code: disputed.code, message: disputed.message });
+				continue;
+			}
 			if (s.kind === 'erase') {
 				const r = await this.#checkErasure(s, pendingErased, pendingChanges);
 				if (r) {
@@ -350,6 +364,7 @@ export class Sequencer {
 			}
 			registry.apply(s);
 			const index = fromSize + accepted.length;
+			claims.apply(index, { ...s, logTime: now, signature: p.sub.signature });
 			pendingIds.set(idHex, index);
 			accepted.push({ p, index });
 		}
@@ -361,6 +376,7 @@ export class Sequencer {
 			const reader = this.#cache.reader(overlay);
 			const rows: EntryRow[] = [];
 			const changes: ChangeRow[] = [];
+			const noticeChanges: NoticeChangeRow[] = [];
 			for (const { p, index } of accepted) {
 				const entry: Entry = { ...p.sub.statement, logTime: now, signature: p.sub.signature };
 				const data = encodeEntry(entry);
@@ -369,7 +385,7 @@ export class Sequencer {
 				const s = p.sub.statement;
 				const edit = s.kind === 'edit' ? s : null;
 				if (s.kind === 'erase') erase.push(...s.changeHashes);
-				const named = s.kind === 'edit' || s.kind === 'erase' ? s.parcelId : s.kind === 'access' ? s.scope : null;
+				const named = s.kind === 'access' ? s.scope : 'parcelId' in s ? s.parcelId : null;
 				rows.push({
 					index,
 					data,
@@ -382,6 +398,8 @@ export class Sequencer {
 					part: edit?.part ?? (s.kind === 'erase' ? 'private' : null),
 					changeHash: edit?.changeHash ?? null
 				});
+				// A notice's pending change is kept, outside every document, until an edit logs it.
+				if (s.kind === 'notice') noticeChanges.push({ hash: s.changeHash, parcel: s.parcelId, part: s.part, body: p.sub.change! });
 				if (edit) {
 					const c = p.sub.changeInfo!;
 					changes.push({ hash: edit.changeHash, parcel: edit.parcelId, part: edit.part, amHash: c.amHash, actor: c.actor, seq: c.seq, body: p.sub.change! });
@@ -394,11 +412,12 @@ export class Sequencer {
 			const map = this.#benchWithoutMap ? base.map : applyEntries(base.map, committed);
 			const note = await this.#id.signCheckpoint(newSize, root, map.root);
 			const hashes = [...overlay].map(([index, hash]) => ({ index, hash }));
-			await this.#store.appendBatch({ fromSize, entries: rows, changes, hashes, checkpoint: { size: newSize, checkpoint: note }, erase });
+			await this.#store.appendBatch({ fromSize, entries: rows, changes, hashes, checkpoint: { size: newSize, checkpoint: note }, erase, noticeChanges });
 			// Durable from here on.
 			for (const { index, hash } of hashes) this.#cache.put(index, hash);
 			this.#setHead({ size: newSize, checkpoint: note, map });
 			this.#registry = registry;
+			this.#claims = claims.ledger;
 			// Erased bodies are gone from the rows; compaction makes them gone from the files too,
 			// before the registrar who asked is answered.
 			if (erase.length && this.#onErase) await this.#onErase(erase).catch((e) => console.error(`[sequencer] erasing files of erased changes failed: ${(e as Error).message}`));

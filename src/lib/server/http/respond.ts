@@ -33,6 +33,15 @@ const STATUS: Record<string, number> = {
 	'not-the-log': 403,
 	'already-revoked': 409,
 	'bad-genesis': 409,
+	// Claims and notices (docs/protocol.md "Claims and notices").
+	'unknown-parcel': 422,
+	'unknown-notice': 422,
+	'notice-closed': 422,
+	'unknown-claim': 422,
+	'unknown-change': 422,
+	'deadline-passed': 422,
+	'already-decided': 409,
+	'on-notice': 409,
 	unavailable: 503,
 	'not-leader': 503
 };

@@ -5,6 +5,8 @@ import { fromBase64, fromHex } from '../../core/bytes';
 import { PART_NAMES, ROLES } from '../../core/record/parts';
 import { changeHash } from '../../core/log/entry';
 import type { Submission } from '../../core/log/submission';
+import { CLAIM_KINDS, CONTESTED_PATTERN, NOTICE_PARTS, OUTCOMES } from '../../core/claims/types';
+import { claimEntryFromWire, type ClaimEntryWire } from '../../core/claims/sign';
 
 /** Most items one request may carry; larger batches are refused whole with 413. */
 export const MAX_ITEMS_PER_REQUEST = 2000;
@@ -52,11 +54,43 @@ const AccessItem = v.strictObject({
 	...common
 });
 
+const index = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
+// Texts' byte bounds and the text rule are the entry's own checks (core/claims/body.ts), refused per item.
+const claimText = v.pipe(v.string(), v.minLength(1), v.maxLength(2000));
+const ClaimItem = v.strictObject({
+	kind: v.literal('claim'),
+	parcel: v.pipe(v.string(), v.maxLength(40)),
+	claimKind: v.picklist(CLAIM_KINDS),
+	contested: v.pipe(v.array(v.pipe(v.string(), v.regex(CONTESTED_PATTERN, 'must be a part or part.field'))), v.maxLength(16)),
+	notice: v.nullable(index),
+	text: claimText,
+	files: v.pipe(v.array(v.strictObject({ hash: hexHash, size: index })), v.maxLength(16)),
+	...common
+});
+const DecisionItem = v.strictObject({
+	kind: v.literal('decision'),
+	parcel: v.pipe(v.string(), v.maxLength(40)),
+	claim: index,
+	outcome: v.picklist(OUTCOMES),
+	text: claimText,
+	caused: v.pipe(v.array(hexHash), v.maxLength(100)),
+	...common
+});
+const NoticeItem = v.strictObject({
+	kind: v.literal('notice'),
+	parcel: v.pipe(v.string(), v.maxLength(40)),
+	part: v.picklist(NOTICE_PARTS),
+	change: base64,
+	deadline: index,
+	text: v.pipe(v.string(), v.minLength(1), v.maxLength(1000)),
+	...common
+});
+
 export const EditBatch = v.strictObject({
 	edits: v.pipe(v.array(EditItem), v.minLength(1, 'send at least one edit'), v.maxLength(MAX_ITEMS_PER_REQUEST))
 });
 export const KeyBatch = v.strictObject({
-	entries: v.pipe(v.array(v.union([GrantItem, RevokeItem, EraseItem, AccessItem])), v.minLength(1), v.maxLength(MAX_ITEMS_PER_REQUEST))
+	entries: v.pipe(v.array(v.union([GrantItem, RevokeItem, EraseItem, AccessItem, ClaimItem, DecisionItem, NoticeItem])), v.minLength(1), v.maxLength(MAX_ITEMS_PER_REQUEST))
 });
 
 /** POST /api/session: a granted key's signature over a fresh nonce. */
@@ -69,7 +103,7 @@ export const SignIn = v.strictObject({
 export const ParcelIds = v.strictObject({ ids: v.pipe(v.array(v.pipe(v.string(), v.maxLength(40))), v.maxLength(10_000)) });
 
 export type EditItem = v.InferOutput<typeof EditItem>;
-export type KeyItem = v.InferOutput<typeof GrantItem> | v.InferOutput<typeof RevokeItem> | v.InferOutput<typeof EraseItem> | v.InferOutput<typeof AccessItem>;
+export type KeyItem = v.InferOutput<typeof GrantItem> | v.InferOutput<typeof RevokeItem> | v.InferOutput<typeof EraseItem> | v.InferOutput<typeof AccessItem> | ClaimEntryWire;
 
 export type WireResult<T> = { ok: true; value: T } | { ok: false; message: string; path?: string };
 
@@ -87,6 +121,7 @@ export function toSubmission(item: EditItem | KeyItem): WireResult<Submission> {
 		const author = fromHex(item.author);
 		const signature = fromBase64(item.signature);
 		const base = { author, claimedTime: item.claimedTime };
+		if (item.kind === 'claim' || item.kind === 'decision' || item.kind === 'notice') return { ok: true, value: claimEntryFromWire(item) };
 		if (item.kind === 'grant') {
 			const statement = { kind: 'grant' as const, grantee: fromHex(item.grantee), role: item.role, name: item.name, districts: item.districts, ...base };
 			return { ok: true, value: { statement, signature } };

@@ -205,6 +205,21 @@ export function runLogStoreConformance(name: string, setup: () => Promise<StoreF
 			expect((await s.entriesForDistricts(['RIV'], 0, 10)).map((e) => e.index)).toEqual([0, 1]);
 		});
 
+		it('lists claim entries apart from edits, and keeps a notice\'s pending change outside every document', async () => {
+			const claimRow = (kind: number) => ({ kind, parcel: 'RIV-0', district: 'RIV', part: null, changeHash: null });
+			const b = batch(0, 5, (i) => (i >= 2 ? claimRow(6 + (i - 2)) : {}));
+			const pending = { hash: bytes(4242), parcel: 'RIV-0', part: 'title' as const, body: bytes(4243, 60) };
+			await s.appendBatch({ ...b, noticeChanges: [pending, pending] });
+			expect((await s.claimEntries()).map((e) => e.index)).toEqual([2, 3, 4]);
+			expect(await s.readNoticeChange(pending.hash)).toEqual(pending);
+			expect(await s.readNoticeChange(bytes(1))).toBeNull();
+			expect(await s.readChange(pending.hash)).toBeNull();
+			expect((await s.changesOfParcel('RIV-0')).map((c) => toHex(c.hash))).toEqual([toHex(bytes(5000))]);
+			expect((await s.entriesOfParcel('RIV-0')).map((e) => e.index)).toEqual([0]);
+			expect((await s.entriesForDistricts(['RIV'], 0, 10)).map((e) => e.index)).toEqual([0, 1]);
+			expect(await s.keyEntries()).toEqual([]);
+		});
+
 		it('keeps the cosigned note of a checkpoint, served as the head from then on and after a reopen', async () => {
 			await s.appendBatch(batch(0, 3));
 			const cosigned = `test.example/log\n3\nroot\n\n— witness.example/w1 AAAA\n`;

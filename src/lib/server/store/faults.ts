@@ -86,6 +86,8 @@ export function withFaults(inner: LogStore, hook: FaultHook): LogStore {
 		compact: () => inner.compact(),
 		entriesForDistricts: (d, s, l) => inner.entriesForDistricts(d, s, l),
 		keyEntries: () => step('keyEntries', () => inner.keyEntries()),
+		claimEntries: () => inner.claimEntries(),
+		readNoticeChange: (h) => inner.readNoticeChange(h),
 		saveCosignedCheckpoint: (size, note) => inner.saveCosignedCheckpoint(size, note),
 		async appendBatch(batch) {
 			hook('commit:before');

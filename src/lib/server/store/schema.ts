@@ -23,4 +23,8 @@ CREATE INDEX IF NOT EXISTS entries_by_parcel ON entries (parcel, idx) WHERE parc
 CREATE INDEX IF NOT EXISTS entries_by_district ON entries (district, idx) WHERE district IS NOT NULL;
 CREATE INDEX IF NOT EXISTS entries_keys ON entries (idx) WHERE kind IN (2, 3);
 CREATE INDEX IF NOT EXISTS entries_access ON entries (district, idx) WHERE kind = 5;
+CREATE INDEX IF NOT EXISTS entries_claims ON entries (idx) WHERE kind IN (6, 7, 8);
+-- A notice's pending change (docs/protocol.md "Claims and notices"): kept, applied to nothing
+-- until an edit logs it (then it is in changes too). Apart from changes, so no document has it.
+CREATE TABLE IF NOT EXISTS notice_changes (hash ${t.bytes} PRIMARY KEY, parcel TEXT NOT NULL, part TEXT NOT NULL, body ${t.bytes} NOT NULL);
 CREATE TABLE IF NOT EXISTS hashes (id ${t.index} PRIMARY KEY, hash ${t.bytes} NOT NULL);`;

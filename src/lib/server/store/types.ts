@@ -58,6 +58,14 @@ export interface IndexedChangeRow extends ChangeRow {
 	index: number;
 }
 
+/** A notice's pending change: its bytes, kept outside every document until an edit logs them. */
+export interface NoticeChangeRow {
+	hash: Uint8Array;
+	parcel: string;
+	part: PartName;
+	body: Uint8Array;
+}
+
 export interface AppendBatch {
 	fromSize: number;
 	entries: EntryRow[];
@@ -67,6 +75,8 @@ export interface AppendBatch {
 	checkpoint: Head;
 	/** Hashes of private change bodies to erase in the same transaction (erasure entries). */
 	erase?: Uint8Array[];
+	/** Pending changes of the batch's notices (a change already kept is kept once). */
+	noticeChanges?: NoticeChangeRow[];
 }
 
 /** What the sequencer asks about the documents one batch touches (`changeFacts`). */
@@ -158,6 +168,10 @@ export interface LogStore {
 	entriesForDistricts(districts: string[], since: number, limit: number): Promise<StoredEntry[]>;
 	/** Every key grant and revocation entry, in index order (authorization is replayed from these). */
 	keyEntries(): Promise<StoredEntry[]>;
+	/** Every claim, decision and notice entry, in index order (core/claims/state.ts replays these). */
+	claimEntries(): Promise<StoredEntry[]>;
+	/** A notice's pending change, or null. */
+	readNoticeChange(hash: Uint8Array): Promise<NoticeChangeRow | null>;
 
 	appendBatch(batch: AppendBatch): Promise<void>;
 	/**

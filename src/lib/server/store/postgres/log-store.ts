@@ -7,7 +7,7 @@ import type { PartName } from '../../../core/log/entry';
 import { districtOf } from '../../../core/record/ids';
 import { POSTGRES_SCHEMA } from './schema';
 import { checkBatchShape } from '../batch';
-import { StoreConflictError, factKey, type AppendBatch, type ChangeFacts, type DocQuery, type ChangeRow, type EditFact, type Head, type IndexedChangeRow, type LogMeta, type LogStore, type StoredEntry } from '../types';
+import { StoreConflictError, factKey, type AppendBatch, type ChangeFacts, type DocQuery, type ChangeRow, type EditFact, type Head, type IndexedChangeRow, type LogMeta, type LogStore, type NoticeChangeRow, type StoredEntry } from '../types';
 
 // BIGINT comes back as a string by default; our indexes stay below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -243,6 +243,15 @@ export class PostgresLogStore implements LogStore {
 		return (await this.#q('SELECT idx, data FROM entries WHERE kind IN (2, 3) ORDER BY idx')).map(entryRow);
 	}
 
+	async claimEntries(): Promise<StoredEntry[]> {
+		return (await this.#q('SELECT idx, data FROM entries WHERE kind IN (6, 7, 8) ORDER BY idx')).map(entryRow);
+	}
+
+	async readNoticeChange(hash: Uint8Array): Promise<NoticeChangeRow | null> {
+		const [r] = await this.#q('SELECT hash, parcel, part, body FROM notice_changes WHERE hash = $1', [buf(hash)]);
+		return r ? { hash: new Uint8Array(r.hash as Buffer), parcel: r.parcel as string, part: r.part as PartName, body: new Uint8Array(r.body as Buffer) } : null;
+	}
+
 	async saveCosignedCheckpoint(size: number, note: string): Promise<boolean> {
 		return (await this.pool.query('UPDATE checkpoints SET note = $2 WHERE size = $1', [size, note])).rowCount === 1;
 	}
@@ -298,6 +307,14 @@ export class PostgresLogStore implements LogStore {
 					batch.erase.map(buf)
 				]);
 				if (r.rowCount !== batch.erase.length) throw new Error('an erased change is missing or already erased');
+			}
+			const nc = batch.noticeChanges ?? [];
+			if (nc.length) {
+				await c.query(
+					`INSERT INTO notice_changes (hash, parcel, part, body)
+					 SELECT * FROM unnest($1::bytea[], $2::text[], $3::text[], $4::bytea[]) ON CONFLICT (hash) DO NOTHING`,
+					[nc.map((x) => buf(x.hash)), nc.map((x) => x.parcel), nc.map((x) => x.part), nc.map((x) => buf(x.body))]
+				);
 			}
 			if (batch.hashes.length) {
 				await c.query('INSERT INTO hashes (id, hash) SELECT * FROM unnest($1::bigint[], $2::bytea[])', [

@@ -7,7 +7,7 @@ import type { PartName } from '../../../core/log/entry';
 import { districtOf } from '../../../core/record/ids';
 import { SQLITE_SCHEMA } from './schema';
 import { checkBatchShape } from '../batch';
-import { StoreConflictError, factKey, type AppendBatch, type ChangeFacts, type DocQuery, type ChangeRow, type EditFact, type Head, type IndexedChangeRow, type LogMeta, type LogStore, type StoredEntry } from '../types';
+import { StoreConflictError, factKey, type AppendBatch, type ChangeFacts, type DocQuery, type ChangeRow, type EditFact, type Head, type IndexedChangeRow, type LogMeta, type LogStore, type NoticeChangeRow, type StoredEntry } from '../types';
 
 type Row = Record<string, unknown>;
 const u8 = (b: unknown): Uint8Array => new Uint8Array(b as Buffer);
@@ -192,6 +192,15 @@ export class SqliteLogStore implements LogStore {
 		return (this.#s.keyEntries.all() as Row[]).map(entryRow);
 	}
 
+	async claimEntries(): Promise<StoredEntry[]> {
+		return (this.#s.claimEntries.all() as Row[]).map(entryRow);
+	}
+
+	async readNoticeChange(hash: Uint8Array): Promise<NoticeChangeRow | null> {
+		const r = this.#s.noticeChange.get(hash) as { hash: Uint8Array; parcel: string; part: PartName; body: Uint8Array } | undefined;
+		return r ? { hash: new Uint8Array(r.hash), parcel: r.parcel, part: r.part, body: new Uint8Array(r.body) } : null;
+	}
+
 	async saveCosignedCheckpoint(size: number, note: string): Promise<boolean> {
 		return this.#s.saveCheckpointNote.run(note, size).changes === 1;
 	}
@@ -209,6 +218,7 @@ export class SqliteLogStore implements LogStore {
 				s.insertEntry.run(e.index, e.data, e.identity, e.kind, e.author, e.parcel, e.district, e.part, e.changeHash);
 			}
 			for (const c of batch.changes) s.insertChange.run(c.hash, c.parcel, c.part, c.amHash, c.actor, c.seq, c.body);
+			for (const n of batch.noticeChanges ?? []) s.insertNoticeChange.run(n.hash, n.parcel, n.part, n.body);
 			for (const h of batch.hashes) s.insertHash.run(h.index, h.hash);
 			for (const hash of batch.erase ?? []) {
 				if (s.eraseChange.run(hash).changes !== 1) throw new Error('an erased change is missing or already erased');
@@ -252,6 +262,9 @@ function prepare(db: Database.Database) {
 			 ORDER BY idx LIMIT ?`
 		),
 		keyEntries: db.prepare('SELECT idx, data FROM entries WHERE kind IN (2, 3) ORDER BY idx'),
+		claimEntries: db.prepare('SELECT idx, data FROM entries WHERE kind IN (6, 7, 8) ORDER BY idx'),
+		noticeChange: db.prepare('SELECT hash, parcel, part, body FROM notice_changes WHERE hash = ?'),
+		insertNoticeChange: db.prepare('INSERT OR IGNORE INTO notice_changes (hash, parcel, part, body) VALUES (?, ?, ?, ?)'),
 		insertEntry: db.prepare(
 			`INSERT INTO entries (idx, data, identity, kind, author, parcel, district, part, change_hash)
 			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
