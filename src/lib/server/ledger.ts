@@ -105,6 +105,11 @@ export class Ledger {
 		return this.sequencer.mapAtMost(size);
 	}
 
+	/** The log's clock, ms since 1970: what notice deadlines are compared with. */
+	now(): number {
+		return this.#clock();
+	}
+
 	get origin(): string {
 		return this.identity.origin;
 	}

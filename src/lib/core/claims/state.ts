@@ -56,6 +56,8 @@ export class ClaimLedger {
 	#notices = new Map<number, NoticeRecord>();
 	/** Pending change hash (hex) → indexes of the notices holding it. */
 	#byChange = new Map<string, number[]>();
+	/** Parcel → indexes of its claims and notices, in index order (readers ask per parcel). */
+	#byParcel = new Map<string, number[]>();
 
 	claim(index: number): ClaimRecord | undefined {
 		return this.#claims.get(index);
@@ -64,10 +66,14 @@ export class ClaimLedger {
 		return this.#notices.get(index);
 	}
 	claimsOf(parcelId: string): ClaimRecord[] {
-		return [...this.#claims.values()].filter((c) => c.parcelId === parcelId);
+		return (this.#byParcel.get(parcelId) ?? []).flatMap((i) => this.#claims.get(i) ?? []);
 	}
 	noticesOf(parcelId: string): NoticeRecord[] {
-		return [...this.#notices.values()].filter((n) => n.parcelId === parcelId);
+		return (this.#byParcel.get(parcelId) ?? []).flatMap((i) => this.#notices.get(i) ?? []);
+	}
+	/** Every claim, in index order. */
+	allClaims(): ClaimRecord[] {
+		return [...this.#claims.values()];
 	}
 	/** True when a claim of the parcel is open ("disputed"). */
 	disputed(parcelId: string): boolean {
@@ -120,6 +126,7 @@ export class ClaimLedger {
 	/** Records an accepted entry at `index`. Call only after `check` said ok. */
 	apply(index: number, e: Pick<Entry, 'logTime'> & Statement): void {
 		const author = toHex(e.author);
+		if (e.kind === 'claim' || e.kind === 'notice') this.#byParcel.set(e.parcelId, [...(this.#byParcel.get(e.parcelId) ?? []), index]);
 		switch (e.kind) {
 			case 'claim':
 				this.#claims.set(index, {
@@ -168,6 +175,7 @@ export class ClaimLedger {
 		for (const [k, v] of this.#claims) c.#claims.set(k, { ...v, contested: [...v.contested], files: [...v.files], decision: v.decision && { ...v.decision } });
 		for (const [k, v] of this.#notices) c.#notices.set(k, { ...v, objections: [...v.objections] });
 		for (const [k, v] of this.#byChange) c.#byChange.set(k, [...v]);
+		for (const [k, v] of this.#byParcel) c.#byParcel.set(k, [...v]);
 		return c;
 	}
 }

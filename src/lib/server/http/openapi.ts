@@ -56,7 +56,7 @@ const PATHS: Record<string, Methods> = {
 		get: { summary: 'Every granted key: name, role, districts, granted and revoked at which index' },
 		post: { summary: 'Submit signed key grants and revocations', body: 'json', schema: KeyBatch, statuses: [207, 409, 413, 415, 422] }
 	},
-	'/api/entries': { post: { summary: 'Submit signed erasure and access entries', body: 'json', schema: KeyBatch, statuses: [207, 401, 409, 413, 415, 422] } },
+	'/api/entries': { post: { summary: 'Submit signed erasure, access, claim, decision and notice entries', body: 'json', schema: KeyBatch, statuses: [207, 401, 409, 413, 415, 422] } },
 	'/api/changes/{hash}': { get: { summary: 'Raw change bytes by SHA-256 (private bodies to signed-in editors of the district)', params: ['hash'], type: 'bytes', statuses: [401, 403, 404, 410] } },
 	'/api/files/{hash}': {
 		get: { summary: 'The bytes of a stored file', params: ['hash'], type: 'bytes', statuses: [401, 403, 404] },
@@ -75,6 +75,7 @@ const PATHS: Record<string, Methods> = {
 	'/api/parcels/{id}/entries': { get: { summary: 'Every entry naming the parcel', params: ['id'], statuses: [404] } },
 	'/api/parcels/{id}/extract': { get: { summary: 'The verifiable extract of a parcel; "Extracts"', params: ['id'], statuses: [404] } },
 	'/api/parcels/{id}/history': { get: { summary: 'The public history of a parcel', params: ['id'], statuses: [404] } },
+	'/api/registry/claims': { get: { summary: 'The claims queue (registrars only); "Claims and notices"', query: ['district', 'kind', 'state', 'sort', 'limit', 'offset'], statuses: [400, 401, 403] } },
 	'/api/registry/conflicts': { get: { summary: 'The conflict queue (registrars only)', query: ['parcel', 'district', 'limit', 'offset'], statuses: [401, 403] } },
 	'/api/registry/exists': { post: { summary: 'Which of these parcel ids are registered (registrars only)', body: 'json', schema: ParcelIds, session: true, statuses: [401, 413, 415] } },
 	'/api/registry/export': { get: { summary: 'Streamed export (registrars only)', query: ['format', 'district', 'q'], type: 'ndjson', statuses: [401, 403] } },

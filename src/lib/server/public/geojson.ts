@@ -8,7 +8,8 @@ export interface ParcelFeature {
 	type: 'Feature';
 	id: string;
 	geometry: Geometry | null;
-	properties: ParcelSummary & { lastIndex: number };
+	/** `disputed`: set by GET /api/parcels (a claim of the parcel is open). */
+	properties: ParcelSummary & { lastIndex: number; disputed?: boolean };
 }
 
 export interface ParcelFeatureCollection {

@@ -4,6 +4,7 @@ import { endpoint } from '$lib/server/http/endpoint';
 import { requireRegistrar } from '$lib/server/http/access';
 import { HttpError } from '$lib/server/http/respond';
 import { parcelBundle } from '$lib/server/registry/parcel-bundle';
+import { claimsView, parcelDisputes } from '$lib/server/claims/read';
 
 /**
  * GET /api/registry/parcels/<id> — the parcel's entries with inclusion proofs and change bodies
@@ -17,5 +18,6 @@ export const GET = endpoint(async ({ params, locals, request, url }, rt) => {
 	// ?private=no: public parts only (resolving a public conflict reads nothing private).
 	const bundle = await parcelBundle(rt, request, id, editor, url.searchParams.get('private') !== 'no');
 	if (bundle.entries.length === 0) throw new HttpError('not-found', `the log holds no entry for ${id}`);
-	return json(bundle, { headers: { 'cache-control': 'private, no-store' } });
+	const { claims, notices } = parcelDisputes(claimsView(rt.ledger), id);
+	return json({ ...bundle, claims, notices }, { headers: { 'cache-control': 'private, no-store' } });
 });
