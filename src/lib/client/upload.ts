@@ -2,12 +2,18 @@
 // each blob whose recording edit the log accepted goes to PUT /api/files/<sha256> in chunks, from
 // what the device last heard the server holds (`received` on its row; the server skips bytes it
 // already has and answers 409 for a gap, and only then is GET …/status asked), so a dropped
-// connection resumes and nothing is sent twice and a photo costs one request. The blob stays on the device; a failure is noted on its row and retried next sync.
+// connection resumes and nothing is sent twice and a photo costs one request; two files are sent
+// at once (UPLOADS_IN_FLIGHT). The blob stays on the device; a failure is noted on its row and retried next sync.
 import type { BlobRow, FieldDatabase } from './db';
 import { RequestError, type Fetch } from './http';
 
 /** One request, one server transaction: a downscaled photo fits in one; a scanned PDF takes several. */
 export const UPLOAD_CHUNK = 1024 * 1024;
+/**
+ * Files sent at once: while the server makes one photo durable (fsync, off its event loop) it
+ * takes the next one's bytes (docs/performance.md "Files"). Two, not more: each costs a connection.
+ */
+export const UPLOADS_IN_FLIGHT = 2;
 
 export interface UploadDeps {
 	db: FieldDatabase;
@@ -100,20 +106,36 @@ export async function uploadFiles(deps: UploadDeps): Promise<UploadOutcome> {
 	const { ready, waiting } = await uploadQueue(db);
 	const total = ready.reduce((n, b) => n + b.blob.size, 0);
 	const outcome: UploadOutcome = { uploaded: 0, failed: 0, waiting };
-	let before = 0;
-	for (const [i, b] of ready.entries()) {
-		const detail = `file ${i + 1} of ${ready.length}`;
-		try {
-			await uploadOne(deps, b, (received) => deps.onProgress?.(before + received, total, detail));
-			outcome.uploaded++;
-		} catch (e) {
-			// Offline: stop here (the sync reports it); the blob and what the server holds stay for next time.
-			if (e instanceof RequestError && e.code === 'offline') throw e;
-			outcome.failed++;
-			await db.blobs.update(b.hash, { uploadError: (e as Error).message });
+	// Progress: bytes of the files done, plus what the server holds of each file in flight.
+	let done = 0;
+	const inFlight = new Map<string, number>();
+	const report = (detail: string) => deps.onProgress?.(done + [...inFlight.values()].reduce((a, b) => a + b, 0), total, detail);
+	const queue = ready.entries();
+	let offline: RequestError | null = null;
+	const worker = async () => {
+		for (let next = queue.next(); !next.done && !offline; next = queue.next()) {
+			const [i, b] = next.value;
+			const detail = `file ${i + 1} of ${ready.length}`;
+			try {
+				await uploadOne(deps, b, (received) => {
+					inFlight.set(b.hash, received);
+					report(detail);
+				});
+				outcome.uploaded++;
+			} catch (e) {
+				// Offline: stop taking files (the sync reports it); the blob and what the server holds stay for next time.
+				if (e instanceof RequestError && e.code === 'offline') offline = e;
+				else {
+					outcome.failed++;
+					await db.blobs.update(b.hash, { uploadError: (e as Error).message });
+				}
+			}
+			inFlight.delete(b.hash);
+			done += b.blob.size;
+			report(detail);
 		}
-		before += b.blob.size;
-		deps.onProgress?.(before, total, detail);
-	}
+	};
+	await Promise.all(Array.from({ length: UPLOADS_IN_FLIGHT }, worker));
+	if (offline) throw offline;
 	return outcome;
 }

@@ -3,14 +3,17 @@
 // so a photo is written once, not into the WAL and again at every checkpoint. The rows in the
 // database say what is complete; a file's bytes are durable (fsync of the file and of the
 // folder) before the row that relies on them commits, and bytes no row accounts for are erased
-// (`sweep`). Every call is synchronous: the store runs it inside its write transaction.
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+// (`sweep`). Every call but `writeWholeAsync` and `read` is synchronous: the store runs it inside
+// its write transaction.
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { CHUNK_ROW_BYTES } from '../types';
 
 const HEX64 = /^[0-9a-f]{64}$/;
+/** A `.tmp` file younger than this may be another process's write under way: the sweep leaves it. */
+const TMP_GRACE_MS = 10 * 60_000;
 
 /** Where the bytes of the database at `dbPath` live. */
 export const filesDirOf = (dbPath: string): string => `${dbPath}-files`;
@@ -49,6 +52,36 @@ export class FileDir {
 		renameSync(this.part(hash), this.complete(hash));
 		fsyncPath(this.path);
 	}
+
+	/**
+	 * Writes a whole file off the event loop (another upload goes on meanwhile): to a temp file of
+	 * its own (concurrent writers of one hash never share one), fsync, rename to its hash, fsync
+	 * the folder. The caller records it afterwards, and only if `has` still finds it.
+	 */
+	async writeWholeAsync(hash: string, bytes: Uint8Array): Promise<void> {
+		const tmp = join(this.path, `${hash}.${randomBytes(6).toString('hex')}.tmp`);
+		try {
+			const fh = await open(tmp, 'wx', 0o600);
+			try {
+				await fh.writeFile(bytes);
+				await fh.sync();
+			} finally {
+				await fh.close();
+			}
+			await rename(tmp, this.complete(hash));
+		} catch (e) {
+			await rm(tmp, { force: true });
+			throw e;
+		}
+		const dir = await open(this.path, 'r');
+		try {
+			await dir.sync();
+		} finally {
+			await dir.close();
+		}
+	}
+
+	has = (hash: string): boolean => existsSync(this.complete(hash));
 
 	/**
 	 * Writes `bytes` at `offset` of the `.part` file and cuts it at `end` (a crash may have left
@@ -92,6 +125,11 @@ export class FileDir {
 		fsyncPath(this.path);
 	}
 
+	/** Removes the `.part` file, if any (its bytes are also in the complete file). */
+	dropPart(hash: string): void {
+		if (existsSync(this.part(hash))) unlinkSync(this.part(hash));
+	}
+
 	/** Overwrites the bytes with zeros before unlinking, as SQLite's secure_delete does for rows. */
 	erase(hash: string): void {
 		for (const path of [this.complete(hash), this.part(hash)]) eraseFile(path);
@@ -118,6 +156,7 @@ export class FileDir {
 		if (!existsSync(this.path)) return;
 		let erased = false;
 		for (const name of readdirSync(this.path)) {
+			if (name.endsWith('.tmp') && Date.now() - statSync(join(this.path, name)).mtimeMs < TMP_GRACE_MS) continue;
 			const partial = name.endsWith('.part');
 			const hash = partial ? name.slice(0, -5) : name;
 			if (HEX64.test(hash) && keep(hash, partial)) continue;
