@@ -2,10 +2,44 @@
 // the `claims` table until sync sends them to POST /api/entries. Accepted ones are checked as
 // pushed edits are (client/entry-submit.ts) and stay as `logged`; refused ones stay with the
 // server's reason and are not sent again.
-import { decodeBase64 } from './base64';
+import { districtOf } from '../core/record/ids';
+import { decodeBase64, encodeBase64 } from './base64';
 import type { TrustDeps } from './checkpoints';
+import type { ClaimDraft } from './claim-form';
+import { claimIdentity, signClaim } from './claim-sign';
 import type { ClaimOutboxRow } from './db';
 import { submitEntries } from './entry-submit';
+import type { SaveContext } from './save';
+
+/** Why this key may not file (or, with 'decide', decide) a claim on the parcel, or null: checked before signing. */
+export function claimRefusal(grant: SaveContext['grant'], parcelId: string, action: 'file' | 'decide' = 'file'): string | null {
+	if (!grant) return 'this key has not been granted by a registrar yet';
+	if (grant.revoked) return 'this key has been revoked';
+	if (action === 'decide' && grant.role !== 'registrar') return 'only a registrar decides claims';
+	const district = districtOf(parcelId) ?? '';
+	return grant.districts.includes('*') || grant.districts.includes(district) ? null : `your key is not granted district ${district}`;
+}
+
+/** Signs the claim on the device and queues it; works offline. */
+export async function queueClaim(ctx: SaveContext, parcelId: string, draft: ClaimDraft): Promise<{ ok: true; row: ClaimOutboxRow } | { ok: false; message: string }> {
+	const refusal = claimRefusal(ctx.grant, parcelId);
+	if (refusal) return { ok: false, message: refusal };
+	const now = (ctx.now ?? Date.now)();
+	const { sub, wire } = await signClaim({ origin: ctx.origin, signer: ctx.signer, parcelId, draft, notice: null, claimedTime: now });
+	const row: ClaimOutboxRow = {
+		parcelId,
+		identity: claimIdentity(ctx.origin, sub),
+		kind: draft.kind,
+		contested: draft.contested,
+		text: draft.text,
+		wire,
+		signature: encodeBase64(sub.signature),
+		createdAt: now,
+		status: 'pending'
+	};
+	row.id = await ctx.db.claims.add(row);
+	return { ok: true, row };
+}
 
 /** Per request: far below the endpoint's 2,000 items; a device rarely holds more than a few. */
 const BATCH = 100;

@@ -6,6 +6,7 @@ import type { ParcelShape, ParcelSummary } from '../core/record/summary';
 import type { EditWire } from '../core/signing/submit';
 import type { JsonValue } from '../core/record/json';
 import type { ClaimKind } from '../core/claims/types';
+import type { ClaimEntryWire } from '../core/claims/sign';
 
 /** The data of one stored part: Automerge.save bytes or concatenated changes, or base64 of those. */
 export type PartData = Uint8Array | string;
@@ -85,7 +86,7 @@ export interface ClaimOutboxRow {
 	contested: string[];
 	text: string;
 	/** The signed entry as `/api/entries` takes it. */
-	wire: Record<string, unknown>;
+	wire: ClaimEntryWire;
 	/** The signature (base64), to check the stored entry against. */
 	signature: string;
 	createdAt: number;

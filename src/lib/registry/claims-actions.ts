@@ -1,0 +1,48 @@
+// Filing and deciding claims from the workspace (issue 21). The registrar's browser signs the
+// claim or decision entry (WebCrypto, the key never leaves it) and sends it at once to
+// /api/entries, checked like a pushed edit (entry-action.ts). A claimant's name and contact are
+// then written to the parcel's private part under `claimants.<claim identity>` — an ordinary
+// private edit, saved and pushed only after the log took the claim, so a refused claim keeps nothing.
+import type { ClaimDraft, DecisionDraft } from '../client/claim-form';
+import { signerOf } from '../client/keys';
+import { saveEdit } from '../client/save';
+import { claimIdentity, signClaim, signDecision } from '../client/claim-sign';
+import { submitSigned } from './entry-action';
+import type { RegistryApp } from './workspace.svelte';
+
+export type ClaimAction = { ok: boolean; message: string };
+
+function signing(app: RegistryApp) {
+	const { device, log } = app.basics.current;
+	return device && log ? { origin: log.origin, signer: signerOf(device.key) } : null;
+}
+
+export async function fileClaim(app: RegistryApp, parcelId: string, draft: ClaimDraft, notice: number | null = null): Promise<ClaimAction> {
+	const s = signing(app);
+	if (!s) return { ok: false, message: 'Set up the workstation first' };
+	const signed = await signClaim({ ...s, parcelId, draft, notice, claimedTime: Date.now() });
+	const r = await submitSigned(app, '/api/entries', signed.sub, signed.wire);
+	if (!r.ok) return { ok: false, message: `The log refused the claim: ${r.message} (${r.code}). Nothing was kept.` };
+	if (!draft.claimant) return { ok: true, message: `Claim signed and logged at entry #${r.index}; inclusion verified ✓` };
+	const ctx = app.saveContext();
+	const identity = claimIdentity(s.origin, signed.sub);
+	const saved = ctx
+		? await saveEdit(ctx, parcelId, 'private', { [`claimants.${identity}`]: draft.claimant }, `claimant of claim #${r.index}`)
+		: { ok: false as const, message: 'the workstation is not set up' };
+	if (!saved.ok) return { ok: false, message: `Claim logged at entry #${r.index}, but the claimant’s details were not saved: ${saved.message}` };
+	const pushed = await app.push();
+	return {
+		ok: true,
+		message: `Claim signed and logged at entry #${r.index}; inclusion verified ✓. The claimant’s details are in the private part${pushed && pushed.refused === 0 ? ' and logged' : ', waiting in the outbox'}.`
+	};
+}
+
+export async function decideClaim(app: RegistryApp, parcelId: string, claimIndex: number, draft: DecisionDraft): Promise<ClaimAction> {
+	const s = signing(app);
+	if (!s) return { ok: false, message: 'Set up the workstation first' };
+	const signed = await signDecision({ ...s, parcelId, claimIndex, draft, claimedTime: Date.now() });
+	const r = await submitSigned(app, '/api/entries', signed.sub, signed.wire);
+	return r.ok
+		? { ok: true, message: `Decision signed and logged at entry #${r.index}; inclusion verified ✓` }
+		: { ok: false, message: `The log refused the decision: ${r.message} (${r.code})` };
+}
