@@ -41,23 +41,19 @@ export async function queueClaim(ctx: SaveContext, parcelId: string, draft: Clai
 	return { ok: true, row };
 }
 
-/** Per request: far below the endpoint's 2,000 items; a device rarely holds more than a few. */
-const BATCH = 100;
-
+/**
+ * One request per claim: a device holds a few, and a body the server refuses as a whole (400)
+ * then names one claim, which is marked refused, instead of blocking every later sync.
+ */
 export async function pushClaims(deps: TrustDeps & { onProgress?: (done: number, total: number) => void }): Promise<{ accepted: number; refused: number }> {
 	const { db } = deps;
 	const pending = await db.claims.where('status').equals('pending').sortBy('id');
 	const out = { accepted: 0, refused: 0 };
-	for (let i = 0; i < pending.length; i += BATCH) {
-		const batch = pending.slice(i, i + BATCH);
-		const results = await submitEntries(deps, '/api/entries', batch.map((r) => r.wire), batch.map((r) => decodeBase64(r.signature)));
-		const updates = results.map((r, k): { key: number; changes: Partial<ClaimOutboxRow> } => ({
-			key: batch[k].id!,
-			changes: r.status === 'accepted' ? { status: 'logged', index: r.index, treeSize: r.treeSize } : { status: 'refused', code: r.code, message: r.message }
-		}));
-		await db.claims.bulkUpdate(updates);
-		for (const r of results) out[r.status === 'accepted' ? 'accepted' : 'refused']++;
-		deps.onProgress?.(Math.min(i + BATCH, pending.length), pending.length);
+	for (const [i, row] of pending.entries()) {
+		const [r] = await submitEntries(deps, '/api/entries', [row.wire], [decodeBase64(row.signature)]);
+		await db.claims.update(row.id!, r.status === 'accepted' ? { status: 'logged', index: r.index, treeSize: r.treeSize } : { status: 'refused', code: r.code, message: r.message });
+		out[r.status === 'accepted' ? 'accepted' : 'refused']++;
+		deps.onProgress?.(i + 1, pending.length);
 	}
 	return out;
 }
