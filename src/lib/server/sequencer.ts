@@ -10,7 +10,7 @@ import { storedHashCount, storedHashes, treeHash } from '../core/log/tree';
 import { proveRecord } from '../core/log/proof';
 import { districtOf, isParcelId } from '../core/record/ids';
 import type { AuthorityCode } from '../core/log/authority';
-import { ClaimLedger, type ClaimCode } from '../core/claims/state';
+import type { ClaimCode, ClaimLedger } from '../core/claims/state';
 import { BatchClaims, loadClaimLedger } from './claims/gate';
 import type { CheckedSubmission, Refusal } from '../core/log/submission';
 import { parseCheckpoint } from '../core/log/checkpoint';
@@ -142,10 +142,6 @@ export class Sequencer {
 	}
 	get registry(): KeyRegistry {
 		return this.#registry;
-	}
-	/** Claims, decisions and notices up to the committed head (core/claims/state.ts). */
-	get claims(): ClaimLedger {
-		return this.#claims ?? new ClaimLedger();
 	}
 	/** A reader over committed stored hashes (cached). */
 	get hashReader() {

@@ -33,13 +33,13 @@ describe('ClaimLedger', () => {
 		expect(code(l, claim(), 10, { parcelHasEdits: false, parcelChanges: new Set() })).toBe('unknown-parcel');
 		expect(code(l, decision(3), 10)).toBe('unknown-claim');
 		accept(l, 3, claim(), 10);
-		expect(l.disputed('RIV-1')).toBe(true);
+		expect(claimState(l.claimsOf('RIV-1')[0])).toBe('open');
 		expect(code(l, decision(3, [], 'RIV-2'), 11)).toBe('unknown-claim');
 		expect(code(l, decision(3, [hash(2)]), 11)).toBe('unknown-change');
 		accept(l, 4, decision(3, [hash(1)]), 11);
 		expect(claimState(l.claim(3)!)).toBe('rejected');
 		expect(l.claim(3)!.decision).toMatchObject({ index: 4, decidedAt: 11, caused: [toHex(hash(1))] });
-		expect(l.disputed('RIV-1')).toBe(false);
+		expect(l.claimsOf('RIV-1').map(claimState)).toEqual(['rejected']);
 		expect(code(l, decision(3), 12)).toBe('already-decided');
 		expect(code(l, decision(4), 12)).toBe('unknown-claim');
 	});

@@ -51,6 +51,13 @@ const no = (code: ClaimCode, message: string): ClaimVerdict => ({ ok: false, cod
 
 export const claimState = (c: ClaimRecord): ClaimState => c.decision?.outcome ?? 'open';
 
+/** A notice's state at log time `now`, given which of its objections (claim indexes) are open. */
+export function noticeStateOf(n: NoticeRecord, isOpen: (claimIndex: number) => boolean, now: number): NoticeState {
+	if (n.applied) return 'applied';
+	if (now < n.deadline) return 'open';
+	return n.objections.some(isOpen) ? 'blocked' : 'closed';
+}
+
 export class ClaimLedger {
 	#claims = new Map<number, ClaimRecord>();
 	#notices = new Map<number, NoticeRecord>();
@@ -71,20 +78,10 @@ export class ClaimLedger {
 	noticesOf(parcelId: string): NoticeRecord[] {
 		return (this.#byParcel.get(parcelId) ?? []).flatMap((i) => this.#notices.get(i) ?? []);
 	}
-	/** Every claim, in index order. */
-	allClaims(): ClaimRecord[] {
-		return [...this.#claims.values()];
-	}
-	/** True when a claim of the parcel is open ("disputed"). */
-	disputed(parcelId: string): boolean {
-		return this.claimsOf(parcelId).some((c) => c.decision === null);
-	}
 
 	/** A notice's state at log time `now`. */
 	noticeState(n: NoticeRecord, now: number): NoticeState {
-		if (n.applied) return 'applied';
-		if (now < n.deadline) return 'open';
-		return n.objections.some((i) => this.#claims.get(i)?.decision === null) ? 'blocked' : 'closed';
+		return noticeStateOf(n, (i) => this.#claims.get(i)?.decision === null, now);
 	}
 
 	/** Whether `s` may be the next entry at log time `logTime`; ok for kinds this file does not rule on. */

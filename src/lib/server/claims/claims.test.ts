@@ -12,6 +12,8 @@ import { handleSubmissions } from '../http/submissions';
 import { errorToResponse } from '../http/endpoint';
 import { skipPostgres } from '../store/postgres/test-database';
 import { databaseSnapshot } from '../testing/snapshot';
+import { openProjection } from '../projection/open';
+import { Projector } from '../projection/projector';
 import { editChange, genesisChange, ledgerFixture, ORIGIN, type Editor, type Fixture, type StoreKind } from '../testing/fixture';
 
 const kinds: StoreKind[] = ['sqlite', ...(skipPostgres() ? [] : ['postgres' as const])];
@@ -102,5 +104,17 @@ describe.each(kinds)('claims and notices (%s)', (kind) => {
 		const caused = toHex(changeHash(pending));
 		const other = await accepted(await signClaim({ ...common(f.assessor, 'Late doubt.'), claimKind: 'other', contested: [] }));
 		await accepted(await signDecision({ ...common(f.registrar, 'Logged.'), claimIndex: other, outcome: 'upheld', caused: [caused] }));
+	});
+
+	it('projects every claim and notice as the ledger replays them', async () => {
+		const projection = await openProjection(f.store);
+		await new Projector({ log: f.store, projection }).catchUp();
+		const { claims, notices } = await projection.claimsOfParcel(parcel);
+		expect(claims.map((c) => [c.claimKind, c.decision?.outcome ?? 'open'])).toEqual([['boundary', 'rejected'], ['ownership', 'rejected'], ['other', 'upheld']]);
+		expect(claims[2].decision?.caused).toEqual([toHex(changeHash(pending))]);
+		expect(notices).toMatchObject([{ part: 'title', changeHash: toHex(changeHash(pending)), applied: true, objections: [claims[1].index] }]);
+		const queue = await projection.claimQueue({ sort: 'deadline', limit: 10, offset: 0 });
+		expect(queue.rows.map((r) => [r.claim.index, r.deadline])).toEqual([[claims[1].index, notices[0].deadline], [claims[0].index, null], [claims[2].index, null]]);
+		expect(await projection.disputedAmong([parcel])).toEqual(new Set());
 	});
 });

@@ -6,6 +6,7 @@ import { squareGeometry } from '../../core/record/samples';
 import { bboxOf } from '../../core/record/summary';
 import type { BBox, ParcelRow, ParcelHit, ProjectionStore } from './types';
 import { runRegistryProjectionConformance } from './registry-conformance';
+import { runClaimsProjectionConformance } from './claims-conformance';
 import { freshEachTest, makeRow, type ProjectionFixture } from './conformance-fixture';
 
 const polygonAt = (lon: number, lat: number) => (squareGeometry(lon, lat) as Polygon).coordinates;
@@ -13,6 +14,7 @@ const summaryOf = ({ record: _r, geometry: _g, ...rest }: ParcelRow): ParcelHit 
 
 export function runProjectionConformance(name: string, setup: () => Promise<ProjectionFixture>, skip = false): void {
 	runRegistryProjectionConformance(name, setup, skip);
+	runClaimsProjectionConformance(name, setup, skip);
 	describe.skipIf(skip)(`ProjectionStore conformance: ${name}`, () => {
 		let f: ProjectionFixture;
 		let p: ProjectionStore;

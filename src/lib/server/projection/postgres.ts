@@ -7,6 +7,8 @@ import { queryWords, searchWords } from '../../core/record/summary';
 import { checkLimit, checkSearchQuery, MAX_LIST_LIMIT, type BBox, type ParcelRow, type ProjectionStore, type SearchQuery, type SearchResult } from './types';
 import { inTransaction } from '../store/postgres/transaction';
 import { PostgresRegistryTables, REGISTRY_SCHEMA } from './postgres-registry';
+import { CLAIMS_SCHEMA, PostgresClaimTables } from './postgres-claims';
+import type { ClaimQueueQuery } from './claims-types';
 import { hitFromDb, JSON_NATIVE, parcelFromDb, parcelToDb, PARCEL_COLUMNS, SUMMARY_COLUMNS, type DbRow } from './rows';
 import type { ListQuery, ProjectionExtras, RefusalRow, SpatialIssueRow } from './registry-types';
 
@@ -90,10 +92,13 @@ export class PostgresProjectionStore implements ProjectionStore {
 	readonly pool: pg.Pool;
 	/** The registry workspace's tables (postgres-registry.ts). */
 	readonly #registry: PostgresRegistryTables;
+	/** Claims and notices (postgres-claims.ts). */
+	readonly #claims: PostgresClaimTables;
 
 	constructor(pool: pg.Pool) {
 		this.pool = pool;
 		this.#registry = new PostgresRegistryTables(pool);
+		this.#claims = new PostgresClaimTables(pool);
 	}
 
 	async #q(text: string, values: unknown[] = []): Promise<Row[]> {
@@ -116,8 +121,10 @@ export class PostgresProjectionStore implements ProjectionStore {
 			await client.query(SCHEMA);
 			const [{ existed }] = (await client.query("SELECT to_regclass('parcel_conflicts') IS NOT NULL AS existed")).rows;
 			await client.query(REGISTRY_SCHEMA);
-			// A projection made before the registry tables existed is projected again once, to fill them.
-			if (!existed) await client.query('UPDATE projection_state SET size = 0 WHERE EXISTS (SELECT 1 FROM parcels)');
+			const [{ claims }] = (await client.query("SELECT to_regclass('claims') IS NOT NULL AS claims")).rows;
+			await client.query(CLAIMS_SCHEMA);
+			// A projection made before the registry (or claims) tables existed is projected again once, to fill them.
+			if (!existed || !claims) await client.query('UPDATE projection_state SET size = 0 WHERE EXISTS (SELECT 1 FROM parcels)');
 		} finally {
 			await client.query('SELECT pg_advisory_unlock(7240002)').catch(() => {});
 			client.release();
@@ -135,6 +142,7 @@ export class PostgresProjectionStore implements ProjectionStore {
 			const unique = latestPerId(rows);
 			if (unique.length > 0) await client.query(UPSERT, [JSON.stringify(unique.map(dbRow))]);
 			await this.#registry.saveInTransaction(client, unique, extras);
+			await this.#claims.saveInTransaction(client, extras?.claims, projectedSize);
 			await client.query('UPDATE projection_state SET size = GREATEST(size, $1) WHERE id = 1', [projectedSize]);
 		});
 	}
@@ -148,6 +156,10 @@ export class PostgresProjectionStore implements ProjectionStore {
 	authorActivity = () => this.#registry.authorActivity();
 	recordRefusals = (rows: RefusalRow[]) => this.#registry.recordRefusals(rows);
 	refusals = (limit: number) => this.#registry.refusals(limit);
+	// Claims and notices (postgres-claims.ts).
+	claimsOfParcel = (parcelId: string) => this.#claims.claimsOfParcel(parcelId);
+	claimQueue = (q: ClaimQueueQuery) => this.#claims.claimQueue(q);
+	disputedAmong = (ids: string[]) => this.#claims.disputedAmong(ids);
 
 	async getParcel(id: string): Promise<ParcelRow | null> {
 		const [r] = await this.#q(`SELECT ${FULL_COLUMNS} FROM parcels WHERE id = $1`, [id]);

@@ -17,6 +17,9 @@ import type { ParcelRow, ProjectionStore } from './types';
 import type { AuthorActivityRow, ConflictRow } from './registry-types';
 import { scanConflicts, type EntryInfo } from '../registry/conflict-scan';
 import { spatialStep } from '../registry/spatial-check';
+import { loadClaimLedger } from '../claims/gate';
+import type { ClaimLedger } from '../../core/claims/state';
+import type { ClaimsExtras } from './claims-types';
 
 const PUBLIC = ['parcel', 'valuation', 'title'] as const;
 type PublicPart = (typeof PUBLIC)[number];
@@ -108,19 +111,27 @@ export class Projector {
 		const done = new Set<string>();
 		// Overlaps and gaps are looked for once the projection has caught up from empty (registry).
 		const checkNew = start > 0;
+		// Claims and notices replayed up to `target`, read once, when a chunk touches them.
+		let claimLedger: ClaimLedger | null = null;
+		const ledger = async () => (claimLedger ??= await loadClaimLedger(this.#log, target));
 		for (let from = start; from < target; from += this.#chunk) {
 			const to = Math.min(target, from + this.#chunk);
 			const entries = await this.#log.readEntries(from, to);
 			if (entries.length !== to - from) throw new Error(`log entries ${from}…${to - 1} are incomplete`);
 			const dirty = new Set<string>();
 			const activity = new Map<string, AuthorActivityRow>();
+			const claimParcels = new Set<string>();
+			const edits: { parcelId: string; changeHash: string }[] = [];
 			for (const { index, data } of entries) {
 				const e = decodeEntry(data);
+				if (e.kind === 'claim' || e.kind === 'decision' || e.kind === 'notice') claimParcels.add(e.parcelId);
+				if (e.kind === 'edit' && (e.part === 'parcel' || e.part === 'title')) edits.push({ parcelId: e.parcelId, changeHash: toHex(e.changeHash) });
 				if (e.kind === 'edit' && isPublic(e.part) && !done.has(e.parcelId)) dirty.add(e.parcelId);
 				if (e.kind === 'edit') activity.set(toHex(e.author), { author: toHex(e.author), lastIndex: index, lastLogTime: e.logTime, lastParcel: e.parcelId });
 			}
+			const claims = await claimsTouched(claimParcels, edits, ledger);
 			const ids = [...dirty].sort();
-			if (ids.length === 0) await this.#projection.saveParcels([], to, { activity: [...activity.values()] });
+			if (ids.length === 0) await this.#projection.saveParcels([], to, { activity: [...activity.values()], claims });
 			for (let i = 0; i < ids.length; i += this.#batch) {
 				const group = ids.slice(i, i + this.#batch);
 				const rows: ParcelRow[] = [];
@@ -139,12 +150,25 @@ export class Projector {
 				const previous = start === 0 ? new Map<string, ParcelRow>() : new Map((await this.#projection.getParcels(group)).map((r) => [r.id, r]));
 				const spatial = (await spatialStep(this.#projection, rows, previous, checkNew)) ?? undefined;
 				// Only the chunk's last batch moves the projected size: a crash before it redoes the chunk.
-				await this.#projection.saveParcels(rows, last ? to : from, { conflicts, activity: last ? [...activity.values()] : [], spatial });
+				await this.#projection.saveParcels(rows, last ? to : from, { conflicts, activity: last ? [...activity.values()] : [], spatial, claims: last ? claims : undefined });
 			}
 			progress?.({ done: to - start, total: target - start, parcels: done.size });
 		}
 		return target;
 	}
+}
+
+/**
+ * The claims and notices of the parcels a chunk touched: those its claim, decision and notice
+ * entries name, and those of its edits that log a change on notice (the notice is then applied).
+ */
+async function claimsTouched(claimParcels: Set<string>, edits: { parcelId: string; changeHash: string }[], ledger: () => Promise<ClaimLedger>): Promise<ClaimsExtras | undefined> {
+	if (claimParcels.size === 0 && edits.length === 0) return undefined;
+	const l = await ledger();
+	const parcels = new Set(claimParcels);
+	for (const e of edits) if (l.noticesOf(e.parcelId).some((n) => n.changeHash === e.changeHash)) parcels.add(e.parcelId);
+	if (parcels.size === 0) return undefined;
+	return { claims: [...parcels].flatMap((p) => l.claimsOf(p)), notices: [...parcels].flatMap((p) => l.noticesOf(p)) };
 }
 
 /**

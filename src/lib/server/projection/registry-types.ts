@@ -3,6 +3,7 @@
 // author's last edit, and submissions refused for a revoked key. All but the refusals are derived
 // from the log by the Projector and rebuilt with it; refusals are what the server observed.
 import type { JsonValue } from '../../core/record/json';
+import type { ClaimsExtras } from './claims-types';
 
 export type PublicPartName = 'parcel' | 'valuation' | 'title';
 
@@ -82,6 +83,8 @@ export interface ProjectionExtras {
 	activity?: AuthorActivityRow[];
 	/** Issues involving `parcels` are replaced by `issues` (as replaceSpatialIssues does). */
 	spatial?: { parcels: string[]; issues: SpatialIssueRow[] };
+	/** Claims and notices as replayed (claims-types.ts), kept unless a later save wrote them already. */
+	claims?: ClaimsExtras;
 }
 
 export const MAX_REFUSALS_KEPT = 10_000;

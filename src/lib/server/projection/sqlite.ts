@@ -8,6 +8,8 @@ import { queryWords, searchWords } from '../../core/record/summary';
 import { RidAllocator, upgradeLayout } from './sqlite-order';
 import { hitFromDb, JSON_TEXT, parcelFromDb, parcelToDb, PARCEL_COLUMNS, SUMMARY_COLUMNS, type DbRow } from './rows';
 import { SqliteRegistryTables } from './sqlite-registry';
+import { SqliteClaimTables } from './sqlite-claims';
+import type { ClaimQueueQuery } from './claims-types';
 import type { ListQuery, ProjectionExtras, RefusalRow, SpatialIssueRow } from './registry-types';
 import { checkLimit, checkSearchQuery, MAX_LIST_LIMIT, type BBox, type ParcelRow, type ProjectionStore, type SearchQuery, type SearchResult } from './types';
 
@@ -62,10 +64,13 @@ export class SqliteProjectionStore implements ProjectionStore {
 	#searches = new Map<string, { rows: Database.Statement; count: Database.Statement }>();
 	/** The registry workspace's tables (sqlite-registry.ts). */
 	readonly #registry: SqliteRegistryTables;
+	/** Claims and notices (sqlite-claims.ts). */
+	readonly #claims: SqliteClaimTables;
 
 	constructor(db: Database.Database) {
 		this.db = db;
 		this.#registry = new SqliteRegistryTables(db);
+		this.#claims = new SqliteClaimTables(db);
 	}
 
 	get #s() {
@@ -79,6 +84,7 @@ export class SqliteProjectionStore implements ProjectionStore {
 		this.#stmts = prepare(this.db);
 		this.#rids = new RidAllocator(this.db);
 		this.#registry.migrate();
+		this.#claims.migrate();
 	}
 
 	async projectedSize(): Promise<number> {
@@ -106,6 +112,7 @@ export class SqliteProjectionStore implements ProjectionStore {
 				if (row.bbox) s.insertBox.run(stored.rid, row.bbox[0], row.bbox[2], row.bbox[1], row.bbox[3]);
 			}
 			this.#registry.saveInTransaction(saved, extras);
+			this.#claims.saveInTransaction(extras?.claims, projectedSize);
 			s.advance.run(projectedSize);
 		})();
 	}
@@ -165,6 +172,10 @@ export class SqliteProjectionStore implements ProjectionStore {
 	authorActivity = async () => this.#registry.authorActivity();
 	recordRefusals = async (rows: RefusalRow[]) => this.#registry.recordRefusals(rows);
 	refusals = async (limit: number) => this.#registry.refusals(limit);
+	// Claims and notices (sqlite-claims.ts).
+	claimsOfParcel = (parcelId: string) => this.#claims.claimsOfParcel(parcelId);
+	claimQueue = (q: ClaimQueueQuery) => this.#claims.claimQueue(q);
+	disputedAmong = (ids: string[]) => this.#claims.disputedAmong(ids);
 
 	/** One prepared pair per combination of filters (at most eight). */
 	#searchStatements(key: string) {

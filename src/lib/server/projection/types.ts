@@ -56,7 +56,7 @@ export interface SearchResult {
  *   never decreases, so a slow projector cannot undo a faster one's work.
  * - Methods throw RangeError for malformed arguments (limits, bboxes), as misuse, not data.
  */
-export interface ProjectionStore {
+export interface ProjectionStore extends ClaimTables {
 	readonly kind: 'sqlite' | 'postgres';
 	/** Creates the schema when missing. Idempotent. */
 	migrate(): Promise<void>;
@@ -107,6 +107,7 @@ export type {
 	SpatialIssueRow
 } from './registry-types';
 export type { BBox } from '../../core/record/summary';
+import type { ClaimTables } from './claims-types';
 
 export const MAX_SEARCH_LIMIT = 500;
 export const MAX_LIST_LIMIT = 10_000;

@@ -13,5 +13,5 @@ export const GET = endpoint(async ({ params }, { projection, ledger }) => {
 	if (!isParcelId(id)) throw new HttpError('bad-request', `${JSON.stringify(id.slice(0, 40))} is not a parcel id`);
 	const row = await projection.getParcel(id);
 	if (!row) throw new HttpError('not-found', `no parcel ${id} in the public register`);
-	return json({ ...row, ...parcelDisputes(claimsView(ledger), id) });
+	return json({ ...row, ...(await parcelDisputes(claimsView(ledger, projection), id)) });
 });

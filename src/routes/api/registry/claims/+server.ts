@@ -8,9 +8,9 @@ import { claimsQueue, claimsView, parseClaimQuery } from '$lib/server/claims/rea
  * GET /api/registry/claims?district=&kind=&state=&sort=filed|deadline&limit=&offset= — the claims
  * queue (registrars only): `{ claims: ClaimRow[], total }` (docs/protocol.md "Claims and notices").
  */
-export const GET = endpoint(async ({ url, locals }, { ledger }) => {
+export const GET = endpoint(async ({ url, locals }, { ledger, projection }) => {
 	requireRegistrar(locals.editor);
 	const q = parseClaimQuery(url.searchParams);
 	if (!q.ok) throw new HttpError('bad-request', q.message);
-	return json(claimsQueue(claimsView(ledger), q.value), { headers: { 'cache-control': 'no-store' } });
+	return json(await claimsQueue(claimsView(ledger, projection), q.value), { headers: { 'cache-control': 'no-store' } });
 });

@@ -18,6 +18,6 @@ export const GET = endpoint(async ({ params, locals, request, url }, rt) => {
 	// ?private=no: public parts only (resolving a public conflict reads nothing private).
 	const bundle = await parcelBundle(rt, request, id, editor, url.searchParams.get('private') !== 'no');
 	if (bundle.entries.length === 0) throw new HttpError('not-found', `the log holds no entry for ${id}`);
-	const { claims, notices } = parcelDisputes(claimsView(rt.ledger), id);
+	const { claims, notices } = await parcelDisputes(claimsView(rt.ledger, rt.projection), id);
 	return json({ ...bundle, claims, notices }, { headers: { 'cache-control': 'private, no-store' } });
 });
