@@ -10,6 +10,7 @@
 // - Stored bytes are returned exactly as they were given.
 
 import type { PartName } from '../../core/log/entry';
+import type { NoticePart } from '../../core/claims/types';
 
 export interface LogMeta {
 	/** The log's origin line (C2SP tlog-checkpoint), e.g. `county.example/parcels`. */
@@ -62,7 +63,7 @@ export interface IndexedChangeRow extends ChangeRow {
 export interface NoticeChangeRow {
 	hash: Uint8Array;
 	parcel: string;
-	part: PartName;
+	part: NoticePart;
 	body: Uint8Array;
 }
 

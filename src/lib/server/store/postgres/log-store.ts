@@ -4,6 +4,7 @@ import { inTransaction } from './transaction';
 import pg from 'pg';
 import { toHex } from '../../../core/bytes';
 import type { PartName } from '../../../core/log/entry';
+import type { NoticePart } from '../../../core/claims/types';
 import { districtOf } from '../../../core/record/ids';
 import { POSTGRES_SCHEMA } from './schema';
 import { checkBatchShape } from '../batch';
@@ -249,7 +250,7 @@ export class PostgresLogStore implements LogStore {
 
 	async readNoticeChange(hash: Uint8Array): Promise<NoticeChangeRow | null> {
 		const [r] = await this.#q('SELECT hash, parcel, part, body FROM notice_changes WHERE hash = $1', [buf(hash)]);
-		return r ? { hash: new Uint8Array(r.hash as Buffer), parcel: r.parcel as string, part: r.part as PartName, body: new Uint8Array(r.body as Buffer) } : null;
+		return r ? { hash: new Uint8Array(r.hash as Buffer), parcel: r.parcel as string, part: r.part as NoticePart, body: new Uint8Array(r.body as Buffer) } : null;
 	}
 
 	async saveCosignedCheckpoint(size: number, note: string): Promise<boolean> {

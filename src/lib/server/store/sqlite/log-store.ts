@@ -4,6 +4,7 @@
 import Database from 'better-sqlite3';
 import { toHex } from '../../../core/bytes';
 import type { PartName } from '../../../core/log/entry';
+import type { NoticePart } from '../../../core/claims/types';
 import { districtOf } from '../../../core/record/ids';
 import { SQLITE_SCHEMA } from './schema';
 import { checkBatchShape } from '../batch';
@@ -197,7 +198,7 @@ export class SqliteLogStore implements LogStore {
 	}
 
 	async readNoticeChange(hash: Uint8Array): Promise<NoticeChangeRow | null> {
-		const r = this.#s.noticeChange.get(hash) as { hash: Uint8Array; parcel: string; part: PartName; body: Uint8Array } | undefined;
+		const r = this.#s.noticeChange.get(hash) as { hash: Uint8Array; parcel: string; part: NoticePart; body: Uint8Array } | undefined;
 		return r ? { hash: new Uint8Array(r.hash), parcel: r.parcel, part: r.part, body: new Uint8Array(r.body) } : null;
 	}
 
