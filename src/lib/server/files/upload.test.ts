@@ -9,7 +9,8 @@ import { genesisChange, ledgerFixture, type Fixture } from '../testing/fixture';
 import { SqliteLogStore } from '../store/sqlite/log-store';
 import { SqliteFileStore } from './sqlite/file-store';
 import { checkFileAccess } from './serve';
-import { receiveChunk, parseContentRange } from './upload';
+import { NamedFilesCache } from './named-cache';
+import { receiveChunk, parseContentRange, type UploadInput } from './upload';
 import type { FileStore } from './types';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -87,6 +88,16 @@ describe('file upload', () => {
 		await expect(put(photo, 0, { change: '0'.repeat(64) })).rejects.toMatchObject({ code: 'change-not-logged', status: 409 });
 		await expect(put(photo, 0, { size: photo.length + 1 })).rejects.toMatchObject({ code: 'size-mismatch' });
 		await nothingKept();
+	});
+
+	it('once the naming change is erased, its files are refused, though what it named was decoded before', async () => {
+		const named = new NamedFilesCache();
+		const half = (log: UploadInput['log']) =>
+			receiveChunk({ files, log, hash, changeHash: change, range: parseContentRange(`bytes 0-99999/${photo.length}`, 100_000), body: stream(photo.subarray(0, 100_000)), named });
+		expect((await half(f.store)).received).toBe(100_000);
+		expect(named.size).toBe(1);
+		const erased: UploadInput['log'] = { readChange: async (h) => ({ ...(await f.store.readChange(h))!, body: new Uint8Array(0), erased: true }) };
+		await expect(half(erased)).rejects.toMatchObject({ code: 'not-named', status: 422 });
 	});
 
 	it('a file only the private part names needs a signed-in editor of the district', async () => {

@@ -4,10 +4,10 @@
 // of FILE_TYPES by its magic bytes. The body is streamed into transactions of at most
 // CHUNK_TXN_BYTES (the first one also records the file); never held whole.
 import { fromHex } from '../../core/bytes';
-import { filesNamedBy } from '../../core/files/named-files';
 import { SNIFF_BYTES, sniffType } from '../../core/files/sniff';
 import { HttpError } from '../http/respond';
 import type { LogStore } from '../store/types';
+import { NamedFilesCache } from './named-cache';
 import { FileError, type Expectation, type FileStatus, type FileStore } from './types';
 
 /**
@@ -56,7 +56,11 @@ export interface UploadInput {
 	range: ChunkRange;
 	body: ReadableStream<Uint8Array> | null;
 	maxBytes?: number;
+	/** What logged changes name (the process's own unless given). */
+	named?: NamedFilesCache;
 }
+
+const namedFiles = new NamedFilesCache();
 
 /** Checks one chunk and stores it; the file's status afterwards. */
 export async function receiveChunk(o: UploadInput): Promise<FileStatus> {
@@ -68,7 +72,9 @@ export async function receiveChunk(o: UploadInput): Promise<FileStatus> {
 	}
 	const change = await o.log.readChange(fromHex(o.changeHash));
 	if (!change) throw new HttpError('change-not-logged', 'that change is not in the log: push the edit before its file', 409);
-	const named = filesNamedBy(change.body).find((f) => f.hash === o.hash);
+	// Its files were forgotten with it (FileStore.forgetChanges); what it once named is not taken again.
+	if (change.erased) throw new HttpError('not-named', 'that change was erased: the files it named are no longer taken', 422);
+	const named = (o.named ?? namedFiles).of(o.changeHash, change.body).find((f) => f.hash === o.hash);
 	if (!named) throw new HttpError('not-named', 'the change does not name this file: only files recorded by a logged edit are taken', 422);
 	if (named.size !== null && named.size !== o.range.size) {
 		throw new HttpError('size-mismatch', `the change records ${named.size} bytes, the upload says ${o.range.size}`, 422);
