@@ -6,8 +6,9 @@
 //   proxy (no X-Forwarded-Proto) is plain http, so links and SvelteKit's CSRF origin check match
 //   what the browser sees on http://localhost or a LAN address. Behind a TLS proxy, set ORIGIN or
 //   let the proxy send X-Forwarded-Proto.
-// - Full tiles and entry bundles the app has made already are answered before adapter-node and
-//   SvelteKit see the request (src/lib/server/http/full-tiles.ts), with the same headers.
+// - Full tiles and entry bundles the app has made already, and file uploads (PUT /api/files/<sha256>
+//   with the device's content type), are answered before adapter-node and SvelteKit see the
+//   request (src/lib/server/http/full-tiles.ts, file-upload.ts), with the same headers.
 import http from 'node:http';
 
 process.env.BODY_SIZE_LIMIT ??= 'Infinity';
@@ -20,6 +21,7 @@ const { MAX_BODY_BYTES, DISCARD_BYTES, DISCARD_MS } = await import('../src/lib/s
 
 // The app offers it once the log is open (runtime.ts); the built app is another module graph.
 const answerFullTile = () => globalThis[Symbol.for('parcel-ledger.answer-full-tile')];
+const answerFileUpload = () => globalThis[Symbol.for('parcel-ledger.answer-file-upload')];
 const originIsHttps = process.env.ORIGIN ? new URL(process.env.ORIGIN).protocol === 'https:' : null;
 // Only the settings this file makes: with other PROTOCOL/HOST/PORT headers, adapter-node decides.
 const ownProtocolHeader = !process.env.ORIGIN && process.env.PROTOCOL_HEADER === 'x-forwarded-proto' && !process.env.HOST_HEADER && !process.env.PORT_HEADER;
@@ -35,8 +37,9 @@ function isHttps(req) {
 function serve(req, res) {
 	if (!process.env.ORIGIN && !req.headers['x-forwarded-proto']) req.headers['x-forwarded-proto'] = 'http';
 	res.once('finish', () => discardRest(req));
-	const https = req.url?.startsWith('/log/tile/') ? isHttps(req) : null;
-	if (https !== null && answerFullTile()?.(req, res, https)) return;
+	const tile = req.url?.startsWith('/log/tile/');
+	const https = tile || req.url?.startsWith('/api/files/') ? isHttps(req) : null;
+	if (https !== null && (tile ? answerFullTile() : answerFileUpload())?.(req, res, https)) return;
 	handler(req, res);
 }
 

@@ -24,6 +24,7 @@ import { Witnessing } from './witnessing/witnessing';
 import { openFileStore } from './files/open';
 import type { FileStore } from './files/types';
 import { offerFullTiles } from './http/full-tiles';
+import { offerFileUploads } from './http/file-upload';
 
 export interface Runtime {
 	config: ServerConfig;
@@ -91,5 +92,6 @@ async function openRuntime(config: ServerConfig): Promise<Runtime> {
 	const cluster = new Cluster({ ledger, lease, projector });
 	cluster.start();
 	offerFullTiles();
+	offerFileUploads({ files, log: ledger.store });
 	return { config, ledger, projection, projector, sessions: new SessionStore(identity.sessionSecret), cluster, witnessing, gossip, files };
 }

@@ -99,7 +99,8 @@ export async function receiveChunk(o: UploadInput): Promise<FileStatus> {
 	let total = 0;
 	const flush = async () => {
 		if (!pendingBytes) return;
-		const piece = pending.length === 1 ? pending[0] : new Uint8Array(Buffer.concat(pending));
+		// One copy at most: a Buffer is a Uint8Array already (wrapping it in one would copy again).
+		const piece: Uint8Array = pending.length === 1 ? pending[0] : Buffer.concat(pending);
 		pending = [];
 		pendingBytes = 0;
 		let first: Expectation | undefined;
