@@ -215,6 +215,24 @@ describe('auditLog', () => {
 		expect(auditSummary(r)).toContain('✗ 1 entries were not authorized at their position');
 	});
 
+	it('replays claims: finds a decision of an unknown claim and an edit logged while its change was on notice', async () => {
+		const t = 1_767_225_600_000;
+		const rs = (s: Statement, i: number) => entry(s, registrar, i);
+		const claimed = entries.slice();
+		const [e20] = edit(20);
+		// RIV-10 has an edit at 10: a claim on it, then its decision, are fine; RIV-12's decision names no claim.
+		claimed[20] = await rs({ kind: 'claim', parcelId: 'RIV-10', claimKind: 'boundary', contested: [], notice: null, text: 'fence', files: [], author: registrar.publicKey, claimedTime: t }, 20);
+		claimed[21] = await rs({ kind: 'decision', parcelId: 'RIV-10', claimIndex: 20, outcome: 'rejected', text: 'no', caused: [], author: registrar.publicKey, claimedTime: t }, 21);
+		claimed[22] = await rs({ kind: 'decision', parcelId: 'RIV-12', claimIndex: 20, outcome: 'rejected', text: 'no', caused: [], author: registrar.publicKey, claimedTime: t }, 22);
+		// Entry 30's change (a RIV-30 edit) was put on notice at 25 with a deadline far past its log time.
+		const [e30] = edit(30);
+		if (e30.kind !== 'edit' || e20.kind !== 'edit') throw new Error('plan changed');
+		claimed[25] = await rs({ kind: 'notice', parcelId: 'RIV-30', part: 'parcel', changeHash: e30.changeHash, deadline: t + 1e9, text: 'split', author: registrar.publicKey, claimedTime: t }, 25);
+		const r = await auditLog(deps(await publish(claimed)));
+		expect(codes(r)).toEqual(['unknown-claim@22', 'on-notice@30']);
+		expect(r.counts.revocations).toBe(1);
+	});
+
 	it('finds a change body whose hash differs, and a public body that is not served', async () => {
 		const files = new Map(good);
 		files.set(changePath(body(10)), utf8('not change 10'));

@@ -5,6 +5,8 @@ import { concat, equalBytes, toBase64, toHex } from '../bytes';
 import { PART_NAMES, isPublicPart, type PartName } from '../record/parts';
 import type { SignatureVerifier } from '../signing/ed25519';
 import { KeyRegistry, type AuthorityCode } from './authority';
+import { ClaimReplay } from '../claims/replay';
+import type { ClaimCode } from '../claims/state';
 import { openCheckpoint } from './checkpoint';
 import { changeHash, decodeEntry, verifyStatement, type Entry } from './entry';
 import { checkEntryBundle, decodeEntryBundle } from './entry-bundle';
@@ -45,6 +47,8 @@ export type AuditFailureCode =
 	| 'bad-signature'
 	/** An entry its author was not authorized to append at its position (KeyRegistry codes). */
 	| AuthorityCode
+	/** A claim, decision, notice or edit on notice the log should have refused (core/claims/state.ts codes). */
+	| ClaimCode
 	/** A public change body the server did not serve. */
 	| 'missing-change'
 	| 'change-hash-mismatch';
@@ -163,6 +167,7 @@ export async function auditLog(deps: AuditDeps): Promise<AuditReport> {
 
 	const frontier = new Frontier();
 	const registry = new KeyRegistry({ logKey: deps.logKey.publicKey });
+	const claims = new ClaimReplay();
 	const tileLevelHashes: Uint8Array[][] = [[], []]; // [L]: hashes at tile level L ≥ 1, from the entries
 
 	const checkChange = async (e: Entry & { kind: 'edit' }, index: number): Promise<void> => {
@@ -187,7 +192,7 @@ export async function auditLog(deps: AuditDeps): Promise<AuditReport> {
 			report.counts.edits++;
 			report.counts.byPart[e.part]++;
 		} else if (e.kind === 'grant') report.counts.grants++;
-		else report.counts.revocations++;
+		else if (e.kind === 'revoke') report.counts.revocations++;
 		authors.add(toHex(e.author));
 		if (report.checkChanges && e.kind === 'edit') changes.push(checkChange(e, index));
 		let valid = false;
@@ -203,6 +208,8 @@ export async function auditLog(deps: AuditDeps): Promise<AuditReport> {
 		const verdict = registry.check(e);
 		if (!verdict.ok) return fail(verdict.code, `entry ${index} (${e.kind}): ${verdict.message}`, index);
 		registry.apply(e);
+		const disputed = claims.step(index, e);
+		if (!disputed.ok) return fail(disputed.code, `entry ${index} (${e.kind}): ${disputed.message}`, index);
 		report.entriesAuthorized++;
 	};
 
