@@ -1,12 +1,14 @@
 // The logical backup of a log store (`parcel-ledger-backup/v2`): newline-delimited JSON, one
 // record per line, bytes in base64 — header, entries, change bodies, stored hashes, checkpoints,
-// files and their bytes (v2; backup-files.ts), then a trailer with the counts, so a truncated
+// files and their bytes (v2; backup-files.ts), notices' pending changes (v2 files written since
+// claims; older ones have none), then a trailer with the counts, so a truncated
 // file is refused. v1 files (no files) are still read. Every store can write and read
 // it, so it also moves a log between SQLite and PostgreSQL. The projection is not in it: it is
 // derived, and a server rebuilds it from the log on start. The log key is never in it.
 import { fromBase64, toBase64 } from '../../core/bytes';
 import type { PartName } from '../../core/log/entry';
-import type { ChangeRow, EntryRow, LogMeta, LogStore } from './types';
+import type { ChangeRow, EntryRow, LogMeta, LogStore, NoticeChangeRow } from './types';
+import type { NoticePart } from '../../core/claims/types';
 import { decodeFileRecord, encodeFileRecord, FileTally, type FileBackupLine } from './backup-files';
 
 export const BACKUP_FORMAT = 'parcel-ledger-backup/v2';
@@ -30,12 +32,15 @@ export interface BackupCounts {
 	/** v2: files, and the bytes of their chunks. */
 	files: number;
 	fileBytes: number;
+	/** Notices' pending changes (notice_changes). */
+	noticeChanges: number;
 }
 
 export type BackupRecord =
 	| BackupHeader
 	| { t: 'entry'; row: EntryRow }
 	| { t: 'change'; row: ChangeRow }
+	| { t: 'notice-change'; row: NoticeChangeRow }
 	| { t: 'hash'; index: number; hash: Uint8Array }
 	| { t: 'checkpoint'; size: number; note: string }
 	| FileBackupLine
@@ -62,6 +67,8 @@ export function encodeRecord(r: BackupRecord): string {
 			const c = r.row;
 			return JSON.stringify({ t: 'change', hash: b64(c.hash), parcel: c.parcel, part: c.part, amHash: c.amHash, actor: c.actor, seq: c.seq, body: b64(c.body) });
 		}
+		case 'notice-change':
+			return JSON.stringify({ t: 'notice-change', hash: b64(r.row.hash), parcel: r.row.parcel, part: r.row.part, body: b64(r.row.body) });
 		case 'hash':
 			return JSON.stringify({ t: 'hash', index: r.index, hash: b64(r.hash) });
 		case 'file':
@@ -107,6 +114,11 @@ export function decodeRecord(line: string, lineNo: number): BackupRecord {
 				};
 			case 'change':
 				return { t: 'change', row: { hash: bytes(o.hash, 'hash'), parcel: str('parcel'), part: str('part') as PartName, amHash: str('amHash'), actor: str('actor'), seq: int('seq'), body: bytes(o.body, 'body') } };
+			case 'notice-change': {
+				const part = str('part');
+				if (part !== 'parcel' && part !== 'title') throw new Error('a notice holds a parcel or title change');
+				return { t: 'notice-change', row: { hash: bytes(o.hash, 'hash'), parcel: str('parcel'), part: part as NoticePart, body: bytes(o.body, 'body') } };
+			}
 			case 'hash':
 				return { t: 'hash', index: int('index'), hash: bytes(o.hash, 'hash') };
 			case 'checkpoint':
@@ -117,11 +129,11 @@ export function decodeRecord(line: string, lineNo: number): BackupRecord {
 			case 'end': {
 				const c = o.counts as Record<string, unknown>;
 				const n = (k: string, v1 = false) => {
-					if (v1 && c?.[k] === undefined) return 0; // a v1 trailer counts no files
+					if (v1 && c?.[k] === undefined) return 0; // a v1 trailer counts no files, an older v2 no notice changes
 					if (!Number.isSafeInteger(c?.[k])) throw new Error(`counts.${k} must be an integer`);
 					return c[k] as number;
 				};
-				return { t: 'end', counts: { entries: n('entries'), changes: n('changes'), hashes: n('hashes'), checkpoints: n('checkpoints'), files: n('files', true), fileBytes: n('fileBytes', true) } };
+				return { t: 'end', counts: { entries: n('entries'), changes: n('changes'), hashes: n('hashes'), checkpoints: n('checkpoints'), files: n('files', true), fileBytes: n('fileBytes', true), noticeChanges: n('noticeChanges', true) } };
 			}
 			default:
 				throw new Error(`unknown record type ${JSON.stringify(o.t)}`);
@@ -138,7 +150,7 @@ export function decodeRecord(line: string, lineNo: number): BackupRecord {
  */
 export class BackupTally {
 	header: BackupHeader | null = null;
-	readonly counts: BackupCounts = { entries: 0, changes: 0, hashes: 0, checkpoints: 0, files: 0, fileBytes: 0 };
+	readonly counts: BackupCounts = { entries: 0, changes: 0, hashes: 0, checkpoints: 0, files: 0, fileBytes: 0, noticeChanges: 0 };
 	readonly #files = new FileTally();
 	#ended = false;
 
@@ -158,6 +170,9 @@ export class BackupTally {
 				return;
 			case 'change':
 				this.counts.changes++;
+				return;
+			case 'notice-change':
+				this.counts.noticeChanges++;
 				return;
 			case 'hash':
 				this.counts.hashes++;

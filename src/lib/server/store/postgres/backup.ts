@@ -5,6 +5,7 @@
 import type pg from 'pg';
 import { storedHashCount } from '../../../core/log/tree';
 import type { PartName } from '../../../core/log/entry';
+import type { NoticePart } from '../../../core/claims/types';
 import { BACKUP_FORMAT, BackupTally, type BackupHeader, type BackupRecord } from '../backup-format';
 import type { EntryRow, ChangeRow, Head, LogStore, StoredEntry } from '../types';
 import type { PostgresLogStore } from './log-store';
@@ -72,7 +73,7 @@ export async function* postgresRecords(store: PostgresLogStore): AsyncGenerator<
 		const verifierKey = meta.get('verifier_key');
 		if (!origin || !verifierKey) throw new Error('this database holds no log');
 		yield { t: 'header', format: BACKUP_FORMAT, store: 'postgres', origin, verifierKey, size, createdAt: new Date().toISOString() };
-		const counts = { entries: 0, changes: 0, hashes: 0, checkpoints: 0, files: 0, fileBytes: 0 };
+		const counts = { entries: 0, changes: 0, hashes: 0, checkpoints: 0, files: 0, fileBytes: 0, noticeChanges: 0 };
 		for (let from = 0; from < size; from += PAGE) {
 			const to = Math.min(size, from + PAGE);
 			for (const r of (await c.query('SELECT * FROM entries WHERE idx >= $1 AND idx < $2 ORDER BY idx', [from, to])).rows as Row[]) {
@@ -95,6 +96,10 @@ export async function* postgresRecords(store: PostgresLogStore): AsyncGenerator<
 				counts.hashes++;
 				yield { t: 'hash', index: Number(r.id), hash: u8(r.hash) };
 			}
+		}
+		for (const r of (await c.query('SELECT hash, parcel, part, body FROM notice_changes ORDER BY hash')).rows as Row[]) {
+			counts.noticeChanges++;
+			yield { t: 'notice-change', row: { hash: u8(r.hash), parcel: r.parcel as string, part: r.part as NoticePart, body: u8(r.body) } };
 		}
 		for (const r of (await c.query('SELECT size, note FROM checkpoints WHERE size <= $1 ORDER BY size', [size])).rows as Row[]) {
 			counts.checkpoints++;
@@ -163,6 +168,11 @@ export async function loadIntoPostgres(
 			else if (r.t === 'change') pending.changes.push(r.row);
 			else if (r.t === 'hash') pending.hashes.push({ index: r.index, hash: r.hash });
 			else if (r.t === 'checkpoint') pending.checkpoints.push({ size: r.size, note: r.note });
+			else if (r.t === 'notice-change') {
+				// Few and small: inserted as they come.
+				await c.query('INSERT INTO notice_changes (hash, parcel, part, body) VALUES ($1, $2, $3, $4)', [buf(r.row.hash), r.row.parcel, r.row.part, buf(r.row.body)]);
+				continue;
+			}
 			else continue;
 			if (++buffered % 1000 === 0) await flush();
 		}

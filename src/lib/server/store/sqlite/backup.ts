@@ -9,6 +9,7 @@ import { chmodSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { storedHashCount } from '../../../core/log/tree';
 import type { PartName } from '../../../core/log/entry';
+import type { NoticePart } from '../../../core/claims/types';
 import { BACKUP_FORMAT, BackupTally, type BackupHeader, type BackupRecord } from '../backup-format';
 import type { Head, LogStore, StoredEntry } from '../types';
 import type { SqliteLogStore } from './log-store';
@@ -66,7 +67,7 @@ export async function* sqliteRecords(path: string, createdAt = new Date().toISOS
 		const verifierKey = meta.get('verifier_key');
 		if (!origin || !verifierKey) throw new Error(`${path} holds no log`);
 		yield { t: 'header', format: BACKUP_FORMAT, store: 'sqlite', origin, verifierKey, size, createdAt };
-		const counts = { entries: 0, changes: 0, hashes: 0, checkpoints: 0, files: 0, fileBytes: 0 };
+		const counts = { entries: 0, changes: 0, hashes: 0, checkpoints: 0, files: 0, fileBytes: 0, noticeChanges: 0 };
 		for (const r of db.prepare('SELECT * FROM entries WHERE idx < ? ORDER BY idx').iterate(size) as Iterable<Row>) {
 			counts.entries++;
 			yield {
@@ -88,6 +89,10 @@ export async function* sqliteRecords(path: string, createdAt = new Date().toISOS
 		for (const r of changes.iterate(size) as Iterable<Row>) {
 			counts.changes++;
 			yield { t: 'change', row: { hash: u8(r.hash), parcel: r.parcel as string, part: r.part as PartName, amHash: r.am_hash as string, actor: r.actor as string, seq: r.seq as number, body: u8(r.body) } };
+		}
+		for (const r of db.prepare('SELECT hash, parcel, part, body FROM notice_changes ORDER BY hash').iterate() as Iterable<Row>) {
+			counts.noticeChanges++;
+			yield { t: 'notice-change', row: { hash: u8(r.hash), parcel: r.parcel as string, part: r.part as NoticePart, body: u8(r.body) } };
 		}
 		for (const r of db.prepare('SELECT id, hash FROM hashes WHERE id < ? ORDER BY id').iterate(storedHashCount(size)) as Iterable<Row>) {
 			counts.hashes++;
@@ -130,6 +135,7 @@ export async function loadIntoSqlite(
 			entry: db.prepare(`INSERT INTO entries (idx, data, identity, kind, author, parcel, district, part, change_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 			change: db.prepare('INSERT INTO changes (hash, parcel, part, am_hash, actor, seq, body) VALUES (?, ?, ?, ?, ?, ?, ?)'),
 			hash: db.prepare('INSERT INTO hashes (id, hash) VALUES (?, ?)'),
+			noticeChange: db.prepare('INSERT INTO notice_changes (hash, parcel, part, body) VALUES (?, ?, ?, ?)'),
 			checkpoint: db.prepare('INSERT INTO checkpoints (size, note) VALUES (?, ?)')
 		};
 		const tally = new BackupTally();
@@ -144,7 +150,8 @@ export async function loadIntoSqlite(
 			} else if (r.t === 'change') {
 				const c = r.row;
 				insert.change.run(c.hash, c.parcel, c.part, c.amHash, c.actor, c.seq, c.body);
-			} else if (r.t === 'hash') insert.hash.run(r.index, r.hash);
+			} else if (r.t === 'notice-change') insert.noticeChange.run(r.row.hash, r.row.parcel, r.row.part, r.row.body);
+			else if (r.t === 'hash') insert.hash.run(r.index, r.hash);
 			else if (r.t === 'checkpoint') insert.checkpoint.run(r.size, r.note);
 		}
 		const header = tally.finish();
