@@ -55,29 +55,29 @@ export class FileDir {
 
 	/**
 	 * Writes a whole file off the event loop (another upload goes on meanwhile): to a temp file of
-	 * its own (concurrent writers of one hash never share one), fsync, rename to its hash, fsync
-	 * the folder. The caller records it afterwards, and only if `has` still finds it.
+	 * its own (concurrent writers of one hash never share one), renamed to its hash, then the file
+	 * and the folder fsynced at once — one wait for the disk, not two. Until both are durable no
+	 * row says the file is complete (the caller records it afterwards, and only if `has` still
+	 * finds it), so a crash in between leaves a file no complete row relies on: the next upload
+	 * of it replaces it.
 	 */
 	async writeWholeAsync(hash: string, bytes: Uint8Array): Promise<void> {
 		const tmp = join(this.path, `${hash}.${randomBytes(6).toString('hex')}.tmp`);
+		const fh = await open(tmp, 'wx', 0o600);
 		try {
-			const fh = await open(tmp, 'wx', 0o600);
-			try {
-				await fh.writeFile(bytes);
-				await fh.sync();
-			} finally {
-				await fh.close();
-			}
+			await fh.writeFile(bytes);
 			await rename(tmp, this.complete(hash));
+			const dir = await open(this.path, 'r');
+			try {
+				await Promise.all([fh.sync(), dir.sync()]);
+			} finally {
+				await dir.close();
+			}
 		} catch (e) {
 			await rm(tmp, { force: true });
 			throw e;
-		}
-		const dir = await open(this.path, 'r');
-		try {
-			await dir.sync();
 		} finally {
-			await dir.close();
+			await fh.close();
 		}
 	}
 
