@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { changeHash } from '../../core/log/entry';
 import { toHex } from '../../core/bytes';
 import { sampleParcel, samplePrivate } from '../../core/record/samples';
-import { genesisChange, ledgerFixture, type Fixture } from '../testing/fixture';
+import { genesisChange, ledgerFixture, ORIGIN, type Fixture } from '../testing/fixture';
+import { signClaim } from '../../core/claims/sign';
 import { SqliteLogStore } from '../store/sqlite/log-store';
 import { SqliteFileStore } from './sqlite/file-store';
 import { checkFileAccess } from './serve';
@@ -96,8 +97,24 @@ describe('file upload', () => {
 			receiveChunk({ files, log, hash, changeHash: change, range: parseContentRange(`bytes 0-99999/${photo.length}`, 100_000), body: stream(photo.subarray(0, 100_000)), named });
 		expect((await half(f.store)).received).toBe(100_000);
 		expect(named.size).toBe(1);
-		const erased: UploadInput['log'] = { readChange: async (h) => ({ ...(await f.store.readChange(h))!, body: new Uint8Array(0), erased: true }) };
+		const erased: UploadInput['log'] = { readChange: async (h) => ({ ...(await f.store.readChange(h))!, body: new Uint8Array(0), erased: true }), readEntries: (a, b) => f.store.readEntries(a, b) };
 		await expect(half(erased)).rejects.toMatchObject({ code: 'not-named', status: 422 });
+	});
+
+	it("takes a claim's evidence named by the claim entry (x-claim), public; refuses what the claim does not attach", async () => {
+		const deed = jpeg(50_000);
+		const c = await signClaim({ origin: ORIGIN, signer: f.assessor.signer, parcelId: 'RIV-000900', text: 'My deed', claimedTime: f.clock.now, claimKind: 'ownership', contested: [], files: [{ hash: sha(deed), size: deed.length }] });
+		const [r] = await f.ledger.submit([c]);
+		if (r.status !== 'accepted') throw new Error(r.code);
+		const evidence = (bytes: Uint8Array, claimIndex: string, size = bytes.length) =>
+			receiveChunk({ files, log: f.store, hash: sha(bytes), changeHash: null, claimIndex, range: parseContentRange(`bytes 0-${bytes.length - 1}/${size}`, bytes.length), body: stream(bytes) });
+		await expect(evidence(photo, String(r.index))).rejects.toMatchObject({ code: 'not-named', status: 422 });
+		await expect(evidence(deed, String(r.index - 1))).rejects.toMatchObject({ code: 'claim-not-logged', status: 409 });
+		await expect(evidence(deed, 'x1')).rejects.toMatchObject({ status: 400 });
+		await expect(evidence(deed, String(r.index), deed.length + 1)).rejects.toMatchObject({ code: 'size-mismatch', status: 422 });
+		await nothingKept();
+		expect(await evidence(deed, String(r.index))).toMatchObject({ complete: true, size: deed.length });
+		expect(checkFileAccess(await files.refs(sha(deed)), null).privateParcels).toEqual([]);
 	});
 
 	it('a file only the private part names needs a signed-in editor of the district', async () => {

@@ -1,9 +1,11 @@
 // PUT /api/files/<sha256> (docs/protocol.md "Files"): a chunk of a file that a logged change
-// names. Everything that can be refused is refused before a byte is kept: the change must be in
+// names, or that a logged claim attaches as evidence (docs/protocol.md "Claims and notices"). Everything that can be refused is refused before a byte is kept: the change must be in
 // the log and name the file, the size within the limit and as the change declares, the type one
 // of FILE_TYPES by its magic bytes. The body is streamed into transactions of at most
 // CHUNK_TXN_BYTES (the first one also records the file); never held whole.
-import { fromHex } from '../../core/bytes';
+import { fromHex, toHex } from '../../core/bytes';
+import { sha256 } from '../../core/hash';
+import { decodeEntry } from '../../core/log/entry';
 import { SNIFF_BYTES, sniffType } from '../../core/files/sniff';
 import { HttpError } from '../http/respond';
 import type { LogStore } from '../store/types';
@@ -50,9 +52,11 @@ export const fileHttpError = (e: FileError): HttpError => new HttpError(e.code, 
 
 export interface UploadInput {
 	files: FileStore;
-	log: Pick<LogStore, 'readChange'>;
+	log: Pick<LogStore, 'readChange' | 'readEntries'>;
 	hash: string;
 	changeHash: string | null;
+	/** Instead of a change: the index of a logged claim entry that attaches the file (x-claim). */
+	claimIndex?: string | null;
 	range: ChunkRange;
 	body: ReadableStream<Uint8Array> | null;
 	maxBytes?: number;
@@ -62,13 +66,10 @@ export interface UploadInput {
 
 const namedFiles = new NamedFilesCache();
 
-/** Checks one chunk and stores it; the file's status afterwards. */
-export async function receiveChunk(o: UploadInput): Promise<FileStatus> {
-	if (!HEX64.test(o.hash)) throw new HttpError('bad-request', 'a file is named by its SHA-256 in lower-case hex', 400);
-	const max = o.maxBytes ?? maxFileBytes();
-	if (o.range.size > max) throw new HttpError('too-large', `files are limited to ${max} bytes; this one is ${o.range.size}`, 413);
+/** The logged change naming the file (x-change), and the size it records. */
+async function changeNaming(o: UploadInput): Promise<{ ref: Expectation['ref']; size: number | null }> {
 	if (!o.changeHash || !HEX64.test(o.changeHash)) {
-		throw new HttpError('bad-request', 'name the logged change that records the file: x-change: <SHA-256 of the change, hex>', 400);
+		throw new HttpError('bad-request', 'name the logged change that records the file: x-change: <SHA-256 of the change, hex> (or x-claim: <claim entry index>)', 400);
 	}
 	const change = await o.log.readChange(fromHex(o.changeHash));
 	if (!change) throw new HttpError('change-not-logged', 'that change is not in the log: push the edit before its file', 409);
@@ -76,10 +77,32 @@ export async function receiveChunk(o: UploadInput): Promise<FileStatus> {
 	if (change.erased) throw new HttpError('not-named', 'that change was erased: the files it named are no longer taken', 422);
 	const named = (o.named ?? namedFiles).of(o.changeHash, change.body).find((f) => f.hash === o.hash);
 	if (!named) throw new HttpError('not-named', 'the change does not name this file: only files recorded by a logged edit are taken', 422);
-	if (named.size !== null && named.size !== o.range.size) {
-		throw new HttpError('size-mismatch', `the change records ${named.size} bytes, the upload says ${o.range.size}`, 422);
+	return { ref: { changeHash: change.hash, parcel: change.parcel, part: change.part }, size: named.size };
+}
+
+/**
+ * The logged claim attaching the file as evidence (x-claim: its entry index). Evidence is public,
+ * as the claim is; the file's reference names SHA-256 of the claim entry's bytes.
+ */
+async function claimNaming(log: UploadInput['log'], index: string, hash: string): Promise<{ ref: Expectation['ref']; size: number }> {
+	if (!/^(0|[1-9][0-9]{0,15})$/.test(index)) throw new HttpError('bad-request', 'x-claim is the index of a claim entry', 400);
+	const [stored] = await log.readEntries(Number(index), Number(index) + 1);
+	const e = stored && decodeEntry(stored.data);
+	if (!e || e.kind !== 'claim') throw new HttpError('claim-not-logged', `entry ${index} is not a claim in the log: push the claim before its evidence`, 409);
+	const file = e.files.find((f) => toHex(f.hash) === hash);
+	if (!file) throw new HttpError('not-named', 'the claim does not attach this file', 422);
+	return { ref: { changeHash: sha256(stored.data), parcel: e.parcelId, part: 'parcel' }, size: file.size };
+}
+
+/** Checks one chunk and stores it; the file's status afterwards. */
+export async function receiveChunk(o: UploadInput): Promise<FileStatus> {
+	if (!HEX64.test(o.hash)) throw new HttpError('bad-request', 'a file is named by its SHA-256 in lower-case hex', 400);
+	const max = o.maxBytes ?? maxFileBytes();
+	if (o.range.size > max) throw new HttpError('too-large', `files are limited to ${max} bytes; this one is ${o.range.size}`, 413);
+	const { ref, size } = o.claimIndex ? await claimNaming(o.log, o.claimIndex, o.hash) : await changeNaming(o);
+	if (size !== null && size !== o.range.size) {
+		throw new HttpError('size-mismatch', `the log records ${size} bytes, the upload says ${o.range.size}`, 422);
 	}
-	const ref = { changeHash: change.hash, parcel: change.parcel, part: change.part };
 	const current = await o.files.status(o.hash);
 	if (current && current.size !== o.range.size) throw new HttpError('size-mismatch', `this file is ${current.size} bytes`, 422);
 	if (current?.complete) {

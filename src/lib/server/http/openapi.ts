@@ -60,7 +60,7 @@ const PATHS: Record<string, Methods> = {
 	'/api/changes/{hash}': { get: { summary: 'Raw change bytes by SHA-256 (private bodies to signed-in editors of the district)', params: ['hash'], type: 'bytes', statuses: [401, 403, 404, 410] } },
 	'/api/files/{hash}': {
 		get: { summary: 'The bytes of a stored file', params: ['hash'], type: 'bytes', statuses: [401, 403, 404] },
-		put: { summary: 'One content-range chunk of a file a logged change (x-change) names; "Files"', params: ['hash'], body: 'bytes', statuses: [409, 413, 415, 422] }
+		put: { summary: 'One content-range chunk of a file a logged change (x-change) names, or a logged claim (x-claim) attaches; "Files"', params: ['hash'], body: 'bytes', statuses: [409, 413, 415, 422] }
 	},
 	'/api/files/{hash}/status': { get: { summary: 'What the server holds of a file, to resume its upload', params: ['hash'], statuses: [404] } },
 	'/api/gossip': { post: { summary: 'A signed checkpoint of this log (text): consistency and the current checkpoint', body: 'text', statuses: [413] } },

@@ -7,7 +7,7 @@ import { purposeOf, recordAccess } from '$lib/server/privacy/access-log';
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
-/** PUT /api/files/<sha256>: one chunk (content-range) of a file a logged change names (x-change). */
+/** PUT /api/files/<sha256>: one chunk (content-range) of a file a logged change names (x-change), or a logged claim attaches (x-claim). */
 export const PUT = endpoint(async ({ params, request }, rt) => {
 	const length = request.headers.get('content-length');
 	const range = parseContentRange(request.headers.get('content-range'), length === null ? null : Number(length));
@@ -16,6 +16,7 @@ export const PUT = endpoint(async ({ params, request }, rt) => {
 		log: rt.ledger.store,
 		hash: params.hash ?? '',
 		changeHash: request.headers.get('x-change'),
+		claimIndex: request.headers.get('x-claim'),
 		range,
 		body: request.body
 	});
