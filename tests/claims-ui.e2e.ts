@@ -1,0 +1,161 @@
+// Issue #21, each user's part in real Chromium against the built server: a registrar files a claim
+// for a person → the claims queue lists it → the public parcel page and search show "Disputed"
+// and the claim's public part, never the claimant's contact → the registrar rejects it →
+// "Disputed" is gone. An assessor files a claim offline → reload → sync → the registry queue
+// lists it. Screenshots of the new screens go to test-results/claims-ui/.
+import { expect, test, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { demoKey } from './support/demo';
+import { downloadDistrict, importKey, waitForOfflineShell } from './support/field';
+import { openRegistry } from './support/registry';
+
+const SHOTS = 'test-results/claims-ui';
+
+async function shoot(page: Page, name: string) {
+	await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+	expect(overflow, `${name} overflows sideways by ${overflow}px`).toBeLessThanOrEqual(0);
+}
+
+/** Reloads until `check` passes: the public pages read the projection, which follows the log a moment after each commit. */
+async function eventually(page: Page, url: string, check: () => Promise<void>) {
+	await expect(async () => {
+		await page.goto(url);
+		await check();
+	}).toPass({ timeout: 30_000 });
+}
+
+test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
+
+test('a registrar files a claim for a person, the public sees "Disputed" without the contact, a rejection clears it', async ({ browser }) => {
+	test.setTimeout(180_000);
+	const parcel = 'RIV-000031';
+	const text = `The eastern fence stands two metres inside the neighbouring lot (e2e ${Date.now()}).`;
+	const contact = 'zed.claimant.e2e@example.org';
+	const { context, page } = await openRegistry(browser);
+	const visitor = await browser.newPage();
+	try {
+		await page.goto(`/registry/parcels/${parcel}`);
+		await expect(page.getByTestId('verify-summary')).toContainText('✓ All');
+		await page.getByText('File a claim').click();
+		const form = page.getByRole('form', { name: 'File a claim' });
+		// Nothing is signed while the form is incomplete; the form says what is missing.
+		await form.getByRole('button', { name: 'File claim' }).click();
+		await expect(form).toContainText('Choose what is claimed');
+		await form.getByLabel('What is claimed').selectOption('boundary');
+		await form.getByRole('checkbox', { name: 'Boundary (shape)' }).check();
+		await form.getByLabel(/The claim, in words/).fill(text);
+		await form.getByLabel('Claimant’s name').fill('Zed Claimant (e2e)');
+		await form.getByLabel(/Claimant’s contact/).fill(contact);
+		await form.getByRole('button', { name: 'File claim' }).click();
+		await expect(form.getByTestId('claim-result')).toContainText(/Claim signed and logged at entry #\d+; inclusion verified ✓/, { timeout: 30_000 });
+		const index = Number((await form.getByTestId('claim-result').textContent())!.match(/#(\d+)/)![1]);
+
+		// The parcel page shows it beside the contested field's current value; the claimant is in the private part.
+		const claim = page.locator(`[data-testid="claim"][data-index="${index}"]`);
+		await expect(claim).toContainText(text);
+		await expect(claim.getByTestId('contested-value')).toContainText(/polygon, \d+ corners/);
+		await expect(page.getByRole('heading', { name: /Claims and objections/ }).getByTestId('disputed')).toBeVisible();
+		await shoot(page, 'registry-parcel');
+
+		// The queue lists it, and its row leads to the parcel.
+		await eventually(page, '/registry/claims', async () => {
+			await expect(page.locator(`[data-testid="claim-row"][data-index="${index}"]`)).toBeVisible({ timeout: 3000 });
+		});
+		await page.getByLabel('Kind').selectOption('boundary');
+		const row = page.locator(`[data-testid="claim-row"][data-index="${index}"]`);
+		await expect(row).toContainText(parcel);
+		await expect(row.getByTestId('claim-state')).toHaveText('open');
+		await page.getByLabel('Kind').selectOption('charge');
+		await expect(row).toHaveCount(0);
+		await page.getByLabel('Kind').selectOption('');
+		await shoot(page, 'registry-claims');
+
+		// The public: "Disputed" on the page and in search, the claim's public part, never the contact.
+		await eventually(visitor, `/parcels/${parcel}`, async () => {
+			await expect(visitor.getByTestId('disputed').first()).toBeVisible({ timeout: 2000 });
+		});
+		const publicClaim = visitor.locator(`[data-testid="claim"][data-index="${index}"]`);
+		await expect(publicClaim).toContainText(text);
+		await expect(publicClaim).toContainText('Boundary');
+		await expect(publicClaim).toContainText('Open');
+		expect(await visitor.content()).not.toContain(contact);
+		expect(await visitor.content()).not.toContain('Zed Claimant');
+		await shoot(visitor, 'public-parcel');
+		await visitor.goto(`/parcels?q=${parcel}`);
+		await expect(visitor.getByRole('listitem').filter({ hasText: parcel }).getByTestId('disputed')).toBeVisible();
+		await shoot(visitor, 'public-search');
+
+		// The registrar rejects it; the claim shows the decision and the parcel is no longer disputed.
+		await page.goto(`/registry/parcels/${parcel}`);
+		await page.locator(`[data-testid="claim"][data-index="${index}"]`).getByRole('button', { name: `Decide claim #${index}` }).click();
+		const decide = page.getByRole('form', { name: `Decide claim ${index}` });
+		await decide.getByLabel('Outcome').selectOption('rejected');
+		await decide.getByLabel('Reasons (public)').fill('The 2019 survey puts the fence on the boundary.');
+		await decide.getByRole('button', { name: 'Sign decision' }).click();
+		await expect(page.locator(`[data-testid="claim"][data-index="${index}"]`).getByTestId('decision')).toContainText('Rejected', { timeout: 30_000 });
+		await eventually(visitor, `/parcels/${parcel}`, async () => {
+			await expect(visitor.locator(`[data-testid="claim"][data-index="${index}"]`)).toContainText('Rejected', { timeout: 2000 });
+		});
+		await expect(visitor.getByTestId('disputed')).toHaveCount(0);
+		await expect(visitor.locator(`[data-testid="claim"][data-index="${index}"]`)).toContainText('The 2019 survey puts the fence on the boundary.');
+	} finally {
+		await visitor.close();
+		await context.close();
+	}
+});
+
+test('an assessor files a claim offline; it survives a reload and reaches the registry queue on sync', async ({ browser }) => {
+	test.setTimeout(240_000);
+	const parcel = 'RIV-000032';
+	const text = `The shed on this lot was demolished last spring (field e2e ${Date.now()}).`;
+	const tablet = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+	const field = await tablet.newPage();
+	try {
+		await importKey(field, demoKey('assessor-ava').path);
+		await waitForOfflineShell(field);
+		await downloadDistrict(field, 'RIV');
+		await tablet.setOffline(true);
+		await field.goto(`/field/parcel/${parcel}`);
+		const form = field.getByRole('form', { name: 'File a claim' });
+		await form.getByLabel('What is claimed').selectOption('other');
+		await form.getByRole('checkbox', { name: 'Parcel, other' }).check();
+		await form.getByLabel(/The claim, in words/).fill(text);
+		// Registrars file for people; an assessor's form asks for no claimant.
+		await expect(form.getByLabel('Claimant’s name')).toHaveCount(0);
+		await form.getByRole('button', { name: 'File claim' }).click();
+		await expect(form.getByTestId('claim-result')).toContainText('Claim signed on this device');
+		await shoot(field, 'field-parcel');
+
+		await field.reload();
+		await field.goto('/field/outbox');
+		await expect(field.getByTestId('outbox-total')).toContainText('1 claim(s) not yet sent');
+		const queued = field.getByTestId('outbox-claim').filter({ hasText: text });
+		await expect(queued).toHaveAttribute('data-status', 'pending');
+		await shoot(field, 'field-outbox');
+
+		// Reconnecting syncs by itself; the button is the manual way (it may find that sync running).
+		await tablet.setOffline(false);
+		const sync = field.getByRole('button', { name: 'Sync now' });
+		if (await sync.isEnabled()) await sync.click();
+		await expect(queued).toHaveAttribute('data-status', 'logged', { timeout: 60_000 });
+		await expect(queued).toContainText(/✓ Logged at entry #\d+, inclusion verified/);
+		const index = Number((await queued.textContent())!.match(/entry #(\d+)/)![1]);
+
+		const { context, page } = await openRegistry(browser);
+		try {
+			await eventually(page, '/registry/claims', async () => {
+				await expect(page.locator(`[data-testid="claim-row"][data-index="${index}"]`)).toBeVisible({ timeout: 3000 });
+			});
+			const row = page.locator(`[data-testid="claim-row"][data-index="${index}"]`);
+			await expect(row).toContainText(parcel);
+			await expect(row).toContainText('Ava Assessor (demo) (assessor)');
+			await row.getByRole('link', { name: parcel }).click();
+			await expect(page.locator(`[data-testid="claim"][data-index="${index}"]`)).toContainText(text);
+		} finally {
+			await context.close();
+		}
+	} finally {
+		await tablet.close();
+	}
+});
