@@ -49,6 +49,7 @@ test('a registrar files a claim for a person, the public sees "Disputed" without
 		await form.getByLabel(/Claimant’s contact/).fill(contact);
 		await form.getByRole('button', { name: 'File claim' }).click();
 		await expect(form.getByTestId('claim-result')).toContainText(/Claim signed and logged at entry #\d+; inclusion verified ✓/, { timeout: 30_000 });
+		await expect(form.getByTestId('claim-result')).toContainText('The claimant’s details are in the private part and logged');
 		const index = Number((await form.getByTestId('claim-result').textContent())!.match(/#(\d+)/)![1]);
 
 		// The parcel page shows it beside the contested field's current value; the claimant is in the private part.
