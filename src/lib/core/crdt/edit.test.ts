@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Automerge from '@automerge/automerge';
-import { sampleParcel, sampleTitle, sampleValuation } from '../record/samples';
+import { samplePrivate, sampleParcel, sampleTitle, sampleValuation } from '../record/samples';
+import { filesNamedBy } from '../files/named-files';
 import { makeActor } from './actors';
 import { createPartDoc, readPart, toPlain } from './document';
 import { editPart } from './edit';
@@ -162,5 +163,18 @@ describe('editPart', () => {
 		const bank = { name: 'Northern Bank', kind: 'organization' };
 		const repaired = editPart(unrelated.doc, 'title', { 'parties.p2': bank }, { actor: alice, time: T0 + 3 });
 		expect(repaired.ok && readPart('title', repaired.doc).ok).toBe(true);
+	});
+});
+
+describe('claimants in the private part', () => {
+	it('are one JSON register per claim: read back whole, and the change names no file', () => {
+		const salt = new Uint8Array(16).fill(3);
+		const created = createPartDoc('private', 'RIV-000123', samplePrivate(), { actor: alice, time: T0, salt });
+		if (!created.ok) throw new Error(created.message);
+		const id = 'ab'.repeat(32);
+		const r = editPart(created.doc, 'private', { [`claimants.${id}`]: { name: 'Ada Lovelace', contact: 'ada@example.org' } }, { actor: alice, time: T0 + 1, salt });
+		if (!r.ok || !r.change) throw new Error(r.ok ? 'no change' : r.message);
+		expect(toPlain('private', r.doc).claimants).toEqual({ [id]: { name: 'Ada Lovelace', contact: 'ada@example.org' } });
+		expect(filesNamedBy(r.change)).toEqual([]);
 	});
 });

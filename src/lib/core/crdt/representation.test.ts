@@ -9,6 +9,7 @@ describe('representation', () => {
 		expect(kindAt('parcel', ['geometry'])).toBe('json');
 		expect(kindAt('valuation', ['assessments', '2024'])).toBe('json');
 		expect(kindAt('title', ['rights', 'r1', 'share'])).toBe('json');
+		expect(kindAt('private', ['claimants', 'ab'.repeat(32)])).toBe('json');
 		expect(kindAt('parcel', ['addressLine'])).toBe('value');
 		expect(kindAt('parcel', ['buildings', 'b1', 'floors'])).toBe('value');
 		expect(leafDepth('valuation', ['assessments', '2024', 'land'])).toBe(2);

@@ -5,6 +5,8 @@
 //   parcel.geometry            replaced whole, never merged vertex by vertex
 //   valuation.assessments.Y    a merge of two assessors' figures could break total = land + improvements
 //   title.rights.R.share       num from one editor and den from another would be a share nobody wrote
+//   private.claimants.ID       a claimant's name and contact belong together; and a map under a
+//                              SHA-256 key would read as a named file (core/files/named-files.ts)
 import * as Automerge from '@automerge/automerge';
 import type { PartName } from '../record/parts';
 import { canonicalJson, getOwn, isJsonObject, type JsonObject, type JsonValue } from '../record/json';
@@ -25,7 +27,7 @@ const JSON_FIELDS: Record<PartName, string[][]> = {
 	parcel: [['geometry']],
 	valuation: [['assessments', '*']],
 	title: [['rights', '*', 'share']],
-	private: []
+	private: [['claimants', '*']]
 };
 
 const matches = (pattern: string[], segs: readonly string[]) =>
