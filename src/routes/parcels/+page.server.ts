@@ -2,11 +2,12 @@ import type { PageServerLoad } from './$types';
 import { runtime } from '$lib/server/runtime';
 import { featuresOf } from '$lib/server/public/geojson';
 import { parseSearchParams, publicSearch } from '$lib/server/public/search';
+import { claimsView } from '$lib/server/claims/read';
 
 const PAGE_SIZE = 20;
 
 export const load: PageServerLoad = async ({ url }) => {
-	const { projection } = await runtime();
+	const { projection, ledger } = await runtime();
 	const districts = await projection.districts();
 	const parsed = parseSearchParams(url, PAGE_SIZE);
 	if (!parsed.ok) return { districts, problem: parsed.message, params: null, result: null };
@@ -14,10 +15,12 @@ export const load: PageServerLoad = async ({ url }) => {
 	if (!params.q && !params.district && !params.bbox) return { districts, problem: null, params, result: null };
 	const r = await publicSearch(projection, params);
 	const features = await featuresOf(projection, r.rows);
+	const { claims } = claimsView(ledger);
 	return {
 		districts,
 		problem: null,
 		params,
-		result: { rows: r.rows, total: r.total, pages: r.pages, relaxedQuery: r.relaxedQuery, features: features.features }
+		// "Disputed" beside each hit: an open claim, as /api/parcels says it.
+		result: { rows: r.rows.map((row) => ({ ...row, disputed: claims.disputed(row.id) })), total: r.total, pages: r.pages, relaxedQuery: r.relaxedQuery, features: features.features }
 	};
 };
