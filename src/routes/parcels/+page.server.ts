@@ -2,12 +2,11 @@ import type { PageServerLoad } from './$types';
 import { runtime } from '$lib/server/runtime';
 import { featuresOf } from '$lib/server/public/geojson';
 import { parseSearchParams, publicSearch } from '$lib/server/public/search';
-import { claimsView } from '$lib/server/claims/read';
 
 const PAGE_SIZE = 20;
 
 export const load: PageServerLoad = async ({ url }) => {
-	const { projection, ledger } = await runtime();
+	const { projection } = await runtime();
 	const districts = await projection.districts();
 	const parsed = parseSearchParams(url, PAGE_SIZE);
 	if (!parsed.ok) return { districts, problem: parsed.message, params: null, result: null };
@@ -15,12 +14,12 @@ export const load: PageServerLoad = async ({ url }) => {
 	if (!params.q && !params.district && !params.bbox) return { districts, problem: null, params, result: null };
 	const r = await publicSearch(projection, params);
 	const features = await featuresOf(projection, r.rows);
-	const { claims } = claimsView(ledger);
+	const disputed = await projection.disputedAmong(r.rows.map((row) => row.id));
 	return {
 		districts,
 		problem: null,
 		params,
 		// "Disputed" beside each hit: an open claim, as /api/parcels says it.
-		result: { rows: r.rows.map((row) => ({ ...row, disputed: claims.disputed(row.id) })), total: r.total, pages: r.pages, relaxedQuery: r.relaxedQuery, features: features.features }
+		result: { rows: r.rows.map((row) => ({ ...row, disputed: disputed.has(row.id) })), total: r.total, pages: r.pages, relaxedQuery: r.relaxedQuery, features: features.features }
 	};
 };

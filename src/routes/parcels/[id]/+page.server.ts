@@ -12,5 +12,5 @@ export const load: PageServerLoad = async ({ params }) => {
 	const page = await loadParcelPage(rt, params.id);
 	if (!page) error(404, `There is no parcel ${params.id} in the public register.`);
 	const map = page.bbox ? (await surroundings(rt.projection, page.bbox)).features : [];
-	return { ...page, map, disputes: parcelDisputes(claimsView(rt.ledger), params.id) };
+	return { ...page, map, disputes: await parcelDisputes(claimsView(rt.ledger, rt.projection), params.id) };
 };
