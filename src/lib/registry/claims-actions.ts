@@ -10,7 +10,8 @@ import { claimIdentity, signClaim, signDecision } from '../client/claim-sign';
 import { submitSigned } from './entry-action';
 import type { RegistryApp } from './workspace.svelte';
 
-export type ClaimAction = { ok: boolean; message: string };
+/** `index`: the logged entry's index, when the log took it. */
+export type ClaimAction = { ok: boolean; message: string; index?: number };
 
 function signing(app: RegistryApp) {
 	const { device, log } = app.basics.current;
@@ -23,16 +24,17 @@ export async function fileClaim(app: RegistryApp, parcelId: string, draft: Claim
 	const signed = await signClaim({ ...s, parcelId, draft, notice, claimedTime: Date.now() });
 	const r = await submitSigned(app, '/api/entries', signed.sub, signed.wire);
 	if (!r.ok) return { ok: false, message: `The log refused the claim: ${r.message} (${r.code}). Nothing was kept.` };
-	if (!draft.claimant) return { ok: true, message: `Claim signed and logged at entry #${r.index}; inclusion verified ✓` };
+	if (!draft.claimant) return { ok: true, index: r.index, message: `Claim signed and logged at entry #${r.index}; inclusion verified ✓` };
 	const ctx = app.saveContext();
 	const identity = claimIdentity(s.origin, signed.sub);
 	const saved = ctx
 		? await saveEdit(ctx, parcelId, 'private', { [`claimants.${identity}`]: draft.claimant }, `claimant of claim #${r.index}`)
 		: { ok: false as const, message: 'the workstation is not set up' };
-	if (!saved.ok) return { ok: false, message: `Claim logged at entry #${r.index}, but the claimant’s details were not saved: ${saved.message}` };
+	if (!saved.ok) return { ok: false, index: r.index, message: `Claim logged at entry #${r.index}, but the claimant’s details were not saved: ${saved.message}` };
 	const pushed = await app.push();
 	return {
 		ok: true,
+		index: r.index,
 		message: `Claim signed and logged at entry #${r.index}; inclusion verified ✓. The claimant’s details are in the private part${pushed && pushed.refused === 0 ? ' and logged' : ', waiting in the outbox'}.`
 	};
 }
@@ -43,6 +45,6 @@ export async function decideClaim(app: RegistryApp, parcelId: string, claimIndex
 	const signed = await signDecision({ ...s, parcelId, claimIndex, draft, claimedTime: Date.now() });
 	const r = await submitSigned(app, '/api/entries', signed.sub, signed.wire);
 	return r.ok
-		? { ok: true, message: `Decision signed and logged at entry #${r.index}; inclusion verified ✓` }
+		? { ok: true, index: r.index, message: `Decision signed and logged at entry #${r.index}; inclusion verified ✓` }
 		: { ok: false, message: `The log refused the decision: ${r.message} (${r.code})` };
 }
