@@ -56,6 +56,9 @@ test('a registrar files a claim for a person, the public sees "Disputed" without
 		const claim = page.locator(`[data-testid="claim"][data-index="${index}"]`);
 		await expect(claim).toContainText(text);
 		await expect(claim.getByTestId('contested-value')).toContainText(/polygon, \d+ corners/);
+		// Staff see whom it was filed for (the private part) and that the claim entry checks out here.
+		await expect(claim.getByTestId('claimant')).toContainText(`Zed Claimant (e2e) · ${contact}`);
+		await expect(claim.getByTestId('claim-check')).toContainText('✓ Entry verified in this browser');
 		await expect(page.getByRole('heading', { name: /Claims and objections/ }).getByTestId('disputed')).toBeVisible();
 		await shoot(page, 'registry-parcel');
 
@@ -95,6 +98,8 @@ test('a registrar files a claim for a person, the public sees "Disputed" without
 		await decide.getByLabel('Reasons (public)').fill('The 2019 survey puts the fence on the boundary.');
 		await decide.getByRole('button', { name: 'Sign decision' }).click();
 		await expect(page.locator(`[data-testid="claim"][data-index="${index}"]`).getByTestId('decision')).toContainText('Rejected', { timeout: 30_000 });
+		await expect(page.locator(`[data-testid="claim"][data-index="${index}"]`).getByTestId('claim-check')).toContainText('✓ Entry verified in this browser');
+		await shoot(page, 'registry-decided');
 		await eventually(visitor, `/parcels/${parcel}`, async () => {
 			await expect(visitor.locator(`[data-testid="claim"][data-index="${index}"]`)).toContainText('Rejected', { timeout: 2000 });
 		});
