@@ -8,6 +8,9 @@ import { changeHash } from '../src/lib/core/log/entry';
 import { claimEntryToWire, signClaim, signDecision, signNotice } from '../src/lib/core/claims/sign';
 import type { ClaimRow, ParcelDisputes } from '../src/lib/core/claims/types';
 import { signInStatement } from '../src/lib/server/sessions';
+import { verifyExtract } from '../src/lib/core/extract/verify';
+import { extractSummary } from '../src/lib/core/extract/claims';
+import { nobleVerifier } from '../src/lib/core/signing/ed25519';
 import { demoKey } from './support/demo';
 import { origin, signedEdit } from './support/edits';
 
@@ -73,6 +76,13 @@ test('a change on notice is held while an objection is open; the parcel is dispu
 	expect(JSON.stringify(record)).not.toMatch(/contact/i);
 	const search = await (await request.get(`/api/parcels?q=${PARCEL}`)).json();
 	expect(search.features.find((f: { id: string }) => f.id === PARCEL).properties.disputed).toBe(true);
+
+	// Its extract lists the claim and the notice; the verifier counts the open claim.
+	const extract = await (await request.get(`/api/parcels/${PARCEL}/extract`)).json();
+	const verified = await verifyExtract(extract, { verifier: nobleVerifier });
+	expect(verified.ok, verified.reason).toBe(true);
+	expect(verified.openClaims).toBe(1);
+	expect(extractSummary(verified)).toContain('Open claims: 1');
 
 	// The registry's queue: staff only, filtered and sorted by the notice's deadline.
 	expect((await request.get('/api/registry/claims')).status()).toBe(401);

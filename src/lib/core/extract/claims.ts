@@ -34,10 +34,20 @@ export const EXTRACT_NOT_WITNESSED =
 /** The `complete` check of a report that could not be proven either way (a v1 extract), if any. */
 export const completenessNotProven = (r: ExtractReport): ExtractCheck | undefined => r.checks.find((c) => c.name === 'complete' && c.notProven);
 
+/** What an extract that lists claims proves of them, and what not yet (core/extract/disputes.ts). */
+export const extractProvesDisputes = (open: number): string =>
+	`The listed claims, decisions and notices of this parcel are in the log, signed by keys granted to file (or, for decisions and notices, to decide) in its district, and follow the log's rules; ${open === 1 ? '1 claim is' : `${open} claims are`} still open among them.`;
+export const EXTRACT_DISPUTES_NOT_COMPLETE =
+	'That the extract lists every claim of this parcel: the parcel map does not count claims yet, so a claim or a decision could be missing. The parcel\'s public page shows the log\'s current list.';
+
 /** The claims that hold for this report (meaningful when it verified). */
 export function extractClaims(r: ExtractReport): { proves: string[]; doesNotProve: string[] } {
 	const proves = r.completeUpTo !== null ? [...EXTRACT_PROVES, EXTRACT_PROVES_COMPLETE] : [...EXTRACT_PROVES];
 	const doesNotProve = r.completeUpTo !== null ? [...EXTRACT_DOES_NOT_PROVE] : [EXTRACT_V1_NOT_COMPLETE, ...EXTRACT_DOES_NOT_PROVE];
+	if (r.openClaims !== undefined) {
+		proves.push(extractProvesDisputes(r.openClaims));
+		doesNotProve.unshift(EXTRACT_DISPUTES_NOT_COMPLETE);
+	}
 	if (r.witnessed === true) proves.push(EXTRACT_PROVES_WITNESSED);
 	if (r.witnessed === false) doesNotProve.unshift(EXTRACT_NOT_WITNESSED);
 	return { proves, doesNotProve };

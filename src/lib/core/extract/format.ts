@@ -46,12 +46,14 @@ export interface ExtractJson {
 	changes: Record<string, string>;
 	/** v2, optional: the files the public changes name (files.ts), by hash; absent when none. */
 	files?: ExtractFile[];
+	/** v2, optional: the parcel's claim, decision and notice entries (disputes.ts); absent when none. */
+	claims?: ExtractItemJson[];
 	/** The public view (crdt/merge.ts publicView) those changes produce. */
 	record: JsonObject;
 }
 
 /** An extract of the format before the parcel map: the same members but `mapProof`. */
-export type ExtractJsonV1 = Omit<ExtractJson, 'format' | 'mapProof' | 'files'> & { format: typeof EXTRACT_FORMAT_V1 };
+export type ExtractJsonV1 = Omit<ExtractJson, 'format' | 'mapProof' | 'files' | 'claims'> & { format: typeof EXTRACT_FORMAT_V1 };
 
 /** Fixes the member order, so equal extracts are equal bytes. */
 export function extractJson(x: Omit<ExtractJson, 'format'>): ExtractJson {
@@ -69,6 +71,7 @@ export function extractJson(x: Omit<ExtractJson, 'format'>): ExtractJson {
 		mapProof: x.mapProof,
 		changes,
 		...(x.files?.length ? { files: x.files } : {}),
+		...(x.claims?.length ? { claims: x.claims } : {}),
 		record: x.record
 	};
 }
@@ -95,6 +98,8 @@ export interface ParsedExtract {
 	changes: Map<string, Uint8Array>;
 	/** The listed files; null when the extract lists none. */
 	files: ExtractFile[] | null;
+	/** Claim, decision and notice entries (empty when none are listed). */
+	claims: ExtractItem[];
 	record: JsonObject;
 }
 
@@ -115,7 +120,7 @@ const file = v.strictObject({ hash: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/,
 const FORMAT_MESSAGE = `must be "${EXTRACT_FORMAT}" (or the older "${EXTRACT_FORMAT_V1}")`;
 // v2 adds mapProof and, optionally, witnesses and files; a v1 file carries none (unknown members are refused in both).
 const schema = v.variant('format', [
-	v.strictObject({ format: v.literal(EXTRACT_FORMAT), ...common, witnesses: v.optional(v.pipe(v.string(), v.maxLength(64 * 1024))), mapProof: v.pipe(base64, v.minLength(1, 'must not be empty')), files: v.optional(v.pipe(v.array(file), v.maxLength(100_000))) }),
+	v.strictObject({ format: v.literal(EXTRACT_FORMAT), ...common, witnesses: v.optional(v.pipe(v.string(), v.maxLength(64 * 1024))), mapProof: v.pipe(base64, v.minLength(1, 'must not be empty')), files: v.optional(v.pipe(v.array(file), v.maxLength(100_000))), claims: v.optional(v.pipe(v.array(item), v.maxLength(100_000))) }),
 	v.strictObject({ format: v.literal(EXTRACT_FORMAT_V1), ...common })
 ], FORMAT_MESSAGE);
 
@@ -168,6 +173,7 @@ export function parseExtract(input: unknown): Parsed<ParsedExtract> {
 				mapProof: x.format === EXTRACT_FORMAT ? decode(x.mapProof, 'mapProof') : null,
 				changes,
 				files: x.format === EXTRACT_FORMAT ? (x.files ?? null) : null,
+				claims: x.format === EXTRACT_FORMAT ? items(x.claims ?? [], 'claims') : [],
 				record: x.record
 			}
 		};

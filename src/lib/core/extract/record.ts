@@ -73,3 +73,19 @@ export function firstDifference(a: JsonValue | undefined, b: JsonValue | undefin
 	}
 	return jsonEqual(a, b) ? null : path;
 }
+
+/** The value at a dotted path, for a difference's message. */
+export function at(value: JsonValue, path: string): JsonValue | undefined {
+	let v: JsonValue | undefined = value;
+	for (const seg of path ? path.split('.') : []) {
+		v = v !== null && typeof v === 'object' && Object.hasOwn(v, seg) ? (v as Record<string, JsonValue>)[seg] : undefined;
+	}
+	return v;
+}
+
+/** A value, shortened, for a difference's message. */
+export function show(v: JsonValue | undefined): string {
+	if (v === undefined) return 'nothing';
+	const s = JSON.stringify(v);
+	return s.length > 80 ? `${s.slice(0, 77)}…` : s;
+}

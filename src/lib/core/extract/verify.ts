@@ -2,7 +2,7 @@
 // clock. The /verify page (in the browser) and `cli verify-extract` run exactly this.
 import { fromUtf8, toBase64, toHex } from '../bytes';
 import { decodeEntry, verifyStatement, type Entry } from '../log/entry';
-import { canonicalJson, type JsonObject, type JsonValue } from '../record/json';
+import { canonicalJson, type JsonObject } from '../record/json';
 import type { PartName, Role } from '../record/parts';
 import type { SignatureVerifier } from '../signing/ed25519';
 import { claimedFormat, EXTRACT_FORMAT, MAX_EXTRACT_BYTES, parseExtract, type ParsedExtract } from './format';
@@ -10,8 +10,9 @@ import { checkCompleteness } from './complete';
 import { checkGivenFile, filesOfChanges, listedFilesProblem, type ExtractFile } from './files';
 import { inclusionFailure, openLogCheckpoint } from './proofs';
 import { authorizationProblem, checkChanges, plural, type Decoded } from './checks';
-import { firstDifference, isPublicPartName, publicRecordFromChanges } from './record';
+import { at, firstDifference, isPublicPartName, publicRecordFromChanges, show } from './record';
 import { checkWitnesses, parsePolicy, type WitnessVerdict } from '../witness/policy';
+import { checkDisputes, type ExtractClaim } from './disputes';
 
 export type ExtractCheckName =
 	| 'format'
@@ -26,7 +27,8 @@ export type ExtractCheckName =
 	| 'authorization'
 	| 'record'
 	| 'files'
-	| 'file';
+	| 'file'
+	| 'claims';
 
 export interface ExtractCheck {
 	name: ExtractCheckName;
@@ -78,6 +80,9 @@ export interface ExtractReport {
 	record?: JsonObject;
 	/** The files the verified public changes name (files.ts); set once the changes verified. */
 	files?: ExtractFile[];
+	/** Claims listed and still open (disputes.ts): set once they verified; their completeness is not proven. */
+	openClaims?: number;
+	claims?: ExtractClaim[];
 }
 
 export interface VerifyExtractOptions {
@@ -196,6 +201,13 @@ export async function verifyExtract(input: unknown, o: VerifyExtractOptions): Pr
 		unauthorized ?? `Each of the ${entries.length} edits was made by a key that the included key entries show was granted, from the log's first entry on, a role that may write its part in district ${x.parcel.split('-')[0]}, and was not revoked before it.`
 	);
 
+	// Only an extract that lists claims says anything of them: that none were left out is not proven yet.
+	if (x.claims.length) {
+		const d = await checkDisputes(x, entries, keys, cp, o.verifier);
+		add('claims', d.ok, d.detail, d.ok);
+		if (d.ok) Object.assign(report, { openClaims: d.open, claims: d.claims });
+	}
+
 	const rebuilt = publicRecordFromChanges(x.parcel, changes.byPart);
 	if (!rebuilt.ok) add('record', false, `The public record cannot be rebuilt from the changes: ${rebuilt.message}.`);
 	else if (canonicalJson(rebuilt.record) !== canonicalJson(x.record)) {
@@ -282,18 +294,4 @@ function summaries(entries: Decoded[], keys: Decoded[]): ExtractEntrySummary[] {
 			bodyIncluded: isPublicPartName(e.part)
 		}];
 	});
-}
-
-function at(value: JsonValue, path: string): JsonValue | undefined {
-	let v: JsonValue | undefined = value;
-	for (const seg of path ? path.split('.') : []) {
-		v = v !== null && typeof v === 'object' && Object.hasOwn(v, seg) ? (v as Record<string, JsonValue>)[seg] : undefined;
-	}
-	return v;
-}
-
-function show(v: JsonValue | undefined): string {
-	if (v === undefined) return 'nothing';
-	const s = JSON.stringify(v);
-	return s.length > 80 ? `${s.slice(0, 77)}…` : s;
 }

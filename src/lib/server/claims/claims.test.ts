@@ -2,8 +2,8 @@
 // "Claims and notices"): each refusal is a 4xx JSON error that leaves every table as it was, and
 // a change on notice waits for its deadline and its objections, by the log's clock.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toHex } from '../../core/bytes';
-import { changeHash } from '../../core/log/entry';
+import { fromBase64, toHex } from '../../core/bytes';
+import { changeHash, decodeEntry } from '../../core/log/entry';
 import type { Submission } from '../../core/log/submission';
 import { claimEntryToWire, signClaim, signDecision, signNotice } from '../../core/claims/sign';
 import { sampleParcel, sampleTitle } from '../../core/record/samples';
@@ -14,8 +14,13 @@ import { skipPostgres } from '../store/postgres/test-database';
 import { databaseSnapshot } from '../testing/snapshot';
 import { openProjection } from '../projection/open';
 import { Projector } from '../projection/projector';
+import { buildExtract } from '../public/extract';
+import { verifyExtract } from '../../core/extract/verify';
+import { extractSummary } from '../../core/extract/claims';
+import { nobleVerifier } from '../../core/signing/ed25519';
 import { editChange, genesisChange, ledgerFixture, ORIGIN, type Editor, type Fixture, type StoreKind } from '../testing/fixture';
 
+const decodeEntryJson = (b64: string) => decodeEntry(fromBase64(b64));
 const kinds: StoreKind[] = ['sqlite', ...(skipPostgres() ? [] : ['postgres' as const])];
 const DAY = 86_400_000;
 
@@ -106,15 +111,34 @@ describe.each(kinds)('claims and notices (%s)', (kind) => {
 		await accepted(await signDecision({ ...common(f.registrar, 'Logged.'), claimIndex: other, outcome: 'upheld', caused: [caused] }));
 	});
 
+	it("lists the parcel's claims in its extract; the verifier counts the open ones and refuses a decision without its claim", async () => {
+		const open = await accepted(await signClaim({ ...common(f.registrar, 'A charge of the bank.'), claimKind: 'charge', contested: ['title'] }));
+		const x = (await buildExtract(f.ledger, parcel))!;
+		expect(x.claims?.length).toBe(8); // the tests above logged one notice, three claims and three decisions; one claim here
+		const r = await verifyExtract(x, { verifier: nobleVerifier });
+		expect(r.ok, r.reason).toBe(true);
+		expect(r.openClaims).toBe(1);
+		expect(r.claims?.find((c) => c.state === 'open')).toMatchObject({ index: open, kind: 'charge' });
+		expect(r.checks.find((c) => c.name === 'claims')).toMatchObject({ ok: true, notProven: true, detail: expect.stringContaining('Open claims: 1') });
+		expect(extractSummary(r)).toContain('claims: Open claims: 1');
+		// A decision listed without its claim is one the log should have refused: not verified.
+		const decisions = x.claims!.filter((it) => decodeEntryJson(it.entry).kind === 'decision');
+		const firstClaim = x.claims!.findIndex((it) => decodeEntryJson(it.entry).kind === 'claim');
+		const bad = await verifyExtract({ ...x, claims: x.claims!.filter((_, i) => i !== firstClaim) }, { verifier: nobleVerifier });
+		expect(decisions.length).toBeGreaterThan(0);
+		expect(bad.ok).toBe(false);
+		expect(bad.reason).toMatch(/unknown-claim/);
+	});
+
 	it('projects every claim and notice as the ledger replays them', async () => {
 		const projection = await openProjection(f.store);
 		await new Projector({ log: f.store, projection }).catchUp();
 		const { claims, notices } = await projection.claimsOfParcel(parcel);
-		expect(claims.map((c) => [c.claimKind, c.decision?.outcome ?? 'open'])).toEqual([['boundary', 'rejected'], ['ownership', 'rejected'], ['other', 'upheld']]);
+		expect(claims.map((c) => [c.claimKind, c.decision?.outcome ?? 'open'])).toEqual([['boundary', 'rejected'], ['ownership', 'rejected'], ['other', 'upheld'], ['charge', 'open']]);
 		expect(claims[2].decision?.caused).toEqual([toHex(changeHash(pending))]);
 		expect(notices).toMatchObject([{ part: 'title', changeHash: toHex(changeHash(pending)), applied: true, objections: [claims[1].index] }]);
 		const queue = await projection.claimQueue({ sort: 'deadline', limit: 10, offset: 0 });
-		expect(queue.rows.map((r) => [r.claim.index, r.deadline])).toEqual([[claims[1].index, notices[0].deadline], [claims[0].index, null], [claims[2].index, null]]);
-		expect(await projection.disputedAmong([parcel])).toEqual(new Set());
+		expect(queue.rows.map((r) => [r.claim.index, r.deadline])).toEqual([[claims[1].index, notices[0].deadline], [claims[0].index, null], [claims[2].index, null], [claims[3].index, null]]);
+		expect(await projection.disputedAmong([parcel, 'RIV-000101'])).toEqual(new Set([parcel]));
 	});
 });

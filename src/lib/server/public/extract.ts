@@ -1,7 +1,8 @@
 // Assembles a parcel's extract (docs/protocol.md "Extracts") from the log: its entries below the
 // current checkpoint with inclusion proofs, the key entries that authorized their authors, the
 // parcel-map proof that they are all of them, the PUBLIC change bodies, the files they name and
-// the record they produce. Private change bodies are never read here.
+// the record they produce, and the parcel's claims, decisions and notices (their completeness is
+// not proven yet: the map does not count them). Private change bodies are never read here.
 import { toBase64, toHex } from '../../core/bytes';
 import { decodeEntry } from '../../core/log/entry';
 import { parcelPrefix } from '../../core/map';
@@ -38,7 +39,9 @@ export async function buildExtract(ledger: Ledger, parcelId: string, witnesses?:
 	const rebuilt = publicRecordFromChanges(parcelId, byPart);
 	if (!rebuilt.ok) return null;
 
-	const keys = await authorizingKeyEntries(ledger, log.entries.map((e) => toHex(e.entry.author)), log.size);
+	const claims = (await ledger.store.claimEntries()).filter((s) => s.index < log.size && (decodeEntry(s.data) as { parcelId: string }).parcelId === parcelId);
+	const authors = [...log.entries.map((e) => e.entry.author), ...claims.map((s) => decodeEntry(s.data).author)].map(toHex);
+	const keys = await authorizingKeyEntries(ledger, authors, log.size);
 	const items = async (list: { index: number; data: Uint8Array }[]): Promise<ExtractItemJson[]> => {
 		const proofs = await inclusionProofs(ledger, list.map((e) => e.index), log.size);
 		return list.map((e, i) => ({ index: e.index, entry: toBase64(e.data), inclusionProof: proofs[i] }));
@@ -54,6 +57,7 @@ export async function buildExtract(ledger: Ledger, parcelId: string, witnesses?:
 		mapProof: toBase64(version.map.prove([parcelPrefix(parcelId)])),
 		changes,
 		files: filesOfChanges([...byPart.parcel, ...byPart.valuation, ...byPart.title]),
+		claims: await items(claims),
 		record: rebuilt.record
 	});
 }
