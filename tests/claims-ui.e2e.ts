@@ -146,6 +146,8 @@ test('an assessor files a claim offline; it survives a reload and reaches the re
 		if (await sync.isEnabled()) await sync.click();
 		await expect(queued).toHaveAttribute('data-status', 'logged', { timeout: 60_000 });
 		await expect(queued).toContainText(/✓ Logged at entry #\d+, inclusion verified/);
+		// The rest of the sync went through too: the pull verified and took the log's claim entries.
+		await expect(field.getByTestId('sync-outcome')).toContainText(/Synced: .*1 claim\(s\) logged/, { timeout: 60_000 });
 		const index = Number((await queued.textContent())!.match(/entry #(\d+)/)![1]);
 
 		const { context, page } = await openRegistry(browser);
