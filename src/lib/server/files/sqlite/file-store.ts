@@ -111,18 +111,18 @@ export class SqliteFileStore implements FileStore {
 		// event loop, so that another upload is served meanwhile; its row commits afterwards.
 		if (this.#isWholeFile(hash, offset, bytes, first) && createHash('sha256').update(bytes).digest('hex') === hash) {
 			await this.#dir.writeWholeAsync(hash, bytes);
-			this.#db
-				.transaction(() => {
+			return this.#db
+				.transaction((): FileStatus => {
 					if (first) this.#expect(first.file, first.ref);
-					const current = this.#status(hash);
-					if (!planWrite(current, hash, 0, bytes)) return; // complete already (another writer)
+					const current = this.#status(hash)!;
+					if (!planWrite(current, hash, 0, bytes)) return current; // complete already (another writer)
 					// Erased while it was written (forgetChanges): nothing is recorded.
 					if (!this.#dir.has(hash)) throw new Error(`the file ${hash} was erased while it was written; send it again`);
-					this.#s.setComplete.run(current!.size, hash);
+					this.#s.setComplete.run(current.size, hash);
 					this.#dir.dropPart(hash); // a concurrent chunked upload's bytes, now superseded
+					return { ...current, received: current.size, complete: true };
 				})
 				.immediate();
-			return this.#status(hash)!;
 		}
 		const s = this.#s;
 		const dir = this.#dir;
