@@ -32,7 +32,11 @@ export class BatchClaims {
 	/** The verdict on `s` at log time `now`; reads the store only for claims and decisions. */
 	async check(s: Statement, now: number): Promise<ClaimVerdict> {
 		if (s.kind !== 'claim' && s.kind !== 'decision') return this.ledger.check(s, now, NO_FACTS);
-		const stored = (await this.#store.changesOfParcel(s.parcelId)).map((c) => toHex(c.hash));
+		// The parcel's entries (a few hundred bytes each), not its change bodies.
+		const stored = (await this.#store.entriesOfParcel(s.parcelId)).flatMap(({ data }) => {
+			const e = decodeEntry(data);
+			return e.kind === 'edit' ? [toHex(e.changeHash)] : [];
+		});
 		const parcelChanges = new Set([...stored, ...(this.#edits.get(s.parcelId) ?? [])]);
 		return this.ledger.check(s, now, { parcelHasEdits: parcelChanges.size > 0, parcelChanges });
 	}
