@@ -136,6 +136,12 @@ export class FileDir {
 		fsyncPath(this.path);
 	}
 
+	/** Erases the complete file only (a `.part` may still be another upload's). */
+	eraseComplete(hash: string): void {
+		eraseFile(this.complete(hash));
+		fsyncPath(this.path);
+	}
+
 	/** A complete file in pieces of at most CHUNK_ROW_BYTES, read as asked for. */
 	async *read(hash: string): AsyncGenerator<Uint8Array> {
 		const fh = await open(this.complete(hash), 'r');

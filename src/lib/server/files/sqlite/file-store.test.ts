@@ -105,6 +105,17 @@ describe('SQLite file store: bytes in the folder beside the database', () => {
 		expect(await read(store, hash)).toBe(hash);
 	});
 
+	it('a whole file whose changes are erased while it is written is not recorded, and its bytes go', async () => {
+		const bytes = jpeg(300_000);
+		const hash = sha(bytes);
+		await store.expect({ hash, size: bytes.length, type: 'image/jpeg' }, ref);
+		const writing = store.writeChunk(hash, 0, bytes); // waits for the disk off the event loop
+		expect(await store.forgetChanges([ref.changeHash])).toEqual([hash]);
+		await expect(writing).rejects.toMatchObject({ code: 'unknown-file' });
+		expect(await store.status(hash)).toBeNull();
+		expect(readdirSync(files)).toEqual([]);
+	});
+
 	it('forgetting the changes that named a file removes its bytes from the folder', async () => {
 		const bytes = jpeg(5000);
 		const hash = sha(bytes);

@@ -100,6 +100,22 @@ export class SqliteFileStore implements FileStore {
 		return this.#status(hash);
 	}
 
+	/** The transaction that records a whole file written already: complete, if it is still there. */
+	#recordWhole(hash: string, bytes: Uint8Array, first?: Expectation): FileStatus {
+		return this.#db
+			.transaction((): FileStatus => {
+				if (first) this.#expect(first.file, first.ref);
+				const current = this.#status(hash)!;
+				if (!planWrite(current, hash, 0, bytes)) return current; // complete already (another writer)
+				// Erased while it was written (forgetChanges): nothing is recorded.
+				if (!this.#dir.has(hash)) throw new Error(`the file ${hash} was erased while it was written; send it again`);
+				this.#s.setComplete.run(current.size, hash);
+				this.#dir.dropPart(hash); // a concurrent chunked upload's bytes, now superseded
+				return { ...current, received: current.size, complete: true };
+			})
+			.immediate();
+	}
+
 	/** Whether these bytes are the whole of a file none of which is stored yet. */
 	#isWholeFile(hash: string, offset: number, bytes: Uint8Array, first?: Expectation): boolean {
 		const known = this.#status(hash) ?? (first ? { ...first.file, received: 0, complete: false } : null);
@@ -111,18 +127,13 @@ export class SqliteFileStore implements FileStore {
 		// event loop, so that another upload is served meanwhile; its row commits afterwards.
 		if (this.#isWholeFile(hash, offset, bytes, first) && createHash('sha256').update(bytes).digest('hex') === hash) {
 			await this.#dir.writeWholeAsync(hash, bytes);
-			return this.#db
-				.transaction((): FileStatus => {
-					if (first) this.#expect(first.file, first.ref);
-					const current = this.#status(hash)!;
-					if (!planWrite(current, hash, 0, bytes)) return current; // complete already (another writer)
-					// Erased while it was written (forgetChanges): nothing is recorded.
-					if (!this.#dir.has(hash)) throw new Error(`the file ${hash} was erased while it was written; send it again`);
-					this.#s.setComplete.run(current.size, hash);
-					this.#dir.dropPart(hash); // a concurrent chunked upload's bytes, now superseded
-					return { ...current, received: current.size, complete: true };
-				})
-				.immediate();
+			try {
+				return this.#recordWhole(hash, bytes, first);
+			} catch (e) {
+				// Refused meanwhile (its changes erased, say): bytes no complete row relies on go too.
+				if (!this.#status(hash)?.complete) this.#dir.eraseComplete(hash);
+				throw e;
+			}
 		}
 		const s = this.#s;
 		const dir = this.#dir;
