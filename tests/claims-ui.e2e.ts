@@ -167,3 +167,42 @@ test('an assessor files a claim offline; it survives a reload and reaches the re
 		await tablet.close();
 	}
 });
+
+test('a registrar puts a change of the owners on notice: the public page shows it with its deadline, the record is unchanged', async ({ browser }) => {
+	test.setTimeout(120_000);
+	const parcel = 'RIV-000033';
+	const buyer = `Cy Buyer (e2e ${Date.now()})`;
+	const { context, page } = await openRegistry(browser);
+	const visitor = await browser.newPage();
+	try {
+		await page.goto(`/registry/parcels/${parcel}`);
+		await expect(page.getByTestId('verify-summary')).toContainText('✓ All');
+		await page.getByText('Put a change on notice').click();
+		const form = page.getByRole('form', { name: 'Put a change on notice' });
+		await form.getByLabel('Part').selectOption('title');
+		await form.getByLabel('Field').selectOption({ label: 'Party p1: name' });
+		await form.getByLabel(/New value/).fill(buyer);
+		const tomorrow = new Date(Date.now() + 86_400_000);
+		const local = new Date(tomorrow.getTime() - tomorrow.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+		await form.getByLabel(/Objections until/).fill(local);
+		await form.getByLabel('Notice text (public)').fill(`Transfer of ownership to ${buyer}`);
+		await form.getByRole('button', { name: 'Put on notice' }).click();
+		await expect(form.getByTestId('notice-result')).toContainText(/Notice signed and logged at entry #\d+; inclusion verified ✓/, { timeout: 30_000 });
+		const index = Number((await form.getByTestId('notice-result').textContent())!.match(/#(\d+)/)![1]);
+		await expect(page.locator(`[data-testid="notice"][data-index="${index}"]`)).toContainText('Open for objections');
+		await shoot(page, 'registry-notice');
+
+		await eventually(visitor, `/parcels/${parcel}`, async () => {
+			await expect(visitor.locator(`[data-testid="notice"][data-index="${index}"]`)).toContainText(`Transfer of ownership to ${buyer}`, { timeout: 2000 });
+		});
+		const notice = visitor.locator(`[data-testid="notice"][data-index="${index}"]`);
+		await expect(notice).toContainText('Open for objections');
+		await expect(notice).toContainText(/Objections until \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+		// Pending: the record itself still names the current owner until an edit logs the change.
+		await expect(visitor.locator('#rights')).not.toContainText(buyer);
+		await shoot(visitor, 'public-notice');
+	} finally {
+		await visitor.close();
+		await context.close();
+	}
+});

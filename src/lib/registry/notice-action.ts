@@ -1,0 +1,49 @@
+// Putting a pending change on public notice (issue 21; docs/protocol.md "Claims and notices"): the
+// registrar's browser makes the change on its copy of the part — without keeping it: the log applies
+// it to nothing until an edit logs it after the deadline — signs a notice entry carrying it, and
+// sends it at once to /api/entries.
+import * as Automerge from '@automerge/automerge';
+import { fromHex } from '../core/bytes';
+import { makeActor } from '../core/crdt/actors';
+import { editPart, type EditPatch } from '../core/crdt/edit';
+import { claimEntryToWire, signNotice } from '../core/claims/sign';
+import type { NoticePart } from '../core/claims/types';
+import { MAX_NOTICE_TEXT_BYTES } from '../core/claims/body';
+import { loadDoc } from '../client/docs';
+import { textIssue } from '../client/claim-form';
+import { claimRefusal } from '../client/claims-outbox';
+import { signerOf } from '../client/keys';
+import { editRefusal } from '../client/save';
+import type { ClaimAction } from './claims-actions';
+import { submitSigned } from './entry-action';
+import type { RegistryApp } from './workspace.svelte';
+
+export async function putOnNotice(app: RegistryApp, o: { parcelId: string; part: NoticePart; patch: EditPatch; deadline: number; text: string }): Promise<ClaimAction> {
+	const ctx = app.saveContext();
+	const { device, log } = app.basics.current;
+	if (!ctx || !device || !log) return { ok: false, message: 'Set up the workstation first' };
+	const refusal = claimRefusal(ctx.grant, o.parcelId, 'decide') ?? editRefusal(ctx.grant, o.parcelId, o.part);
+	if (refusal) return { ok: false, message: refusal };
+	const textProblem = textIssue(o.text, 'Say what the change is, for the public', MAX_NOTICE_TEXT_BYTES);
+	if (textProblem) return { ok: false, message: textProblem };
+	if (!Number.isSafeInteger(o.deadline) || o.deadline <= Date.now()) return { ok: false, message: 'The deadline must be in the future' };
+	const data = (await ctx.db.docs.get(o.parcelId))?.parts[o.part];
+	if (!data) return { ok: false, message: `The ${o.part} part of ${o.parcelId} is not on this workstation` };
+	// An actor of its own: this change is not kept here, so the tab's actor must not reuse its seq later.
+	const actor = makeActor(fromHex(device.publicKey), crypto.getRandomValues(new Uint8Array(8)));
+	const loaded = loadDoc(data, actor);
+	if (!loaded.ok) return { ok: false, message: loaded.message };
+	const now = Date.now();
+	const r = editPart(loaded.doc, o.part, o.patch, { actor, time: Math.floor(now / 1000) });
+	if (!r.ok) {
+		Automerge.free(loaded.doc);
+		return { ok: false, message: r.message };
+	}
+	Automerge.free(r.doc);
+	if (!r.change) return { ok: false, message: 'That changes nothing' };
+	const sub = await signNotice({ origin: log.origin, signer: signerOf(device.key), parcelId: o.parcelId, part: o.part, change: r.change, deadline: o.deadline, text: o.text, claimedTime: now });
+	const sent = await submitSigned(app, '/api/entries', sub, claimEntryToWire(sub));
+	return sent.ok
+		? { ok: true, index: sent.index, message: `Notice signed and logged at entry #${sent.index}; inclusion verified ✓` }
+		: { ok: false, message: `The log refused the notice: ${sent.message} (${sent.code})` };
+}
