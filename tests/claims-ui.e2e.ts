@@ -168,7 +168,7 @@ test('an assessor files a claim offline; it survives a reload and reaches the re
 	}
 });
 
-test('a registrar puts a change of the owners on notice: the public page shows it with its deadline, the record is unchanged', async ({ browser }) => {
+test('a registrar puts a change of the owners on notice and files an objection to it: the public page shows the notice with its deadline and objection, the record is unchanged', async ({ browser }) => {
 	test.setTimeout(120_000);
 	const parcel = 'RIV-000033';
 	const buyer = `Cy Buyer (e2e ${Date.now()})`;
@@ -192,12 +192,26 @@ test('a registrar puts a change of the owners on notice: the public page shows i
 		await expect(page.locator(`[data-testid="notice"][data-index="${index}"]`)).toContainText('Open for objections');
 		await shoot(page, 'registry-notice');
 
+		// A neighbour objects, through the registrar, before the deadline: the objection names the notice.
+		await page.getByText('File a claim').click();
+		const claimForm = page.getByRole('form', { name: 'File a claim' });
+		await claimForm.getByLabel('Objects to a notice').selectOption(String(index));
+		await claimForm.getByRole('combobox', { name: 'What is claimed' }).selectOption('ownership');
+		await claimForm.getByRole('checkbox', { name: 'Parties (names)' }).check();
+		await claimForm.getByLabel(/The claim, in words/).fill('The seller’s heirs were not asked; we object to the transfer.');
+		await claimForm.getByRole('button', { name: 'File claim' }).click();
+		await expect(claimForm.getByTestId('claim-result')).toContainText(/Claim signed and logged at entry #\d+/, { timeout: 30_000 });
+		const objection = Number((await claimForm.getByTestId('claim-result').textContent())!.match(/#(\d+)/)![1]);
+		await expect(page.locator(`[data-testid="claim"][data-index="${objection}"]`)).toContainText(`objects to notice #${index}`);
+
 		await eventually(visitor, `/parcels/${parcel}`, async () => {
 			await expect(visitor.locator(`[data-testid="notice"][data-index="${index}"]`)).toContainText(`Transfer of ownership to ${buyer}`, { timeout: 2000 });
 		});
 		const notice = visitor.locator(`[data-testid="notice"][data-index="${index}"]`);
 		await expect(notice).toContainText('Open for objections');
 		await expect(notice).toContainText(/Objections until \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+		await expect(notice).toContainText(`1 objection(s): #${objection}`);
+		await expect(visitor.getByTestId('disputed').first()).toBeVisible();
 		// Pending: the record itself still names the current owner until an edit logs the change.
 		await expect(visitor.locator('#rights')).not.toContainText(buyer);
 		await shoot(visitor, 'public-notice');
