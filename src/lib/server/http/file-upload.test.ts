@@ -46,10 +46,16 @@ describe('answerFileUpload', () => {
 		await f.cleanup();
 	});
 
-	const put = (body: Uint8Array<ArrayBuffer>, o: { range?: string; type?: string; path?: string; proto?: string } = {}) =>
+	const put = (body: Uint8Array<ArrayBuffer>, o: { range?: string; type?: string; path?: string; proto?: string; claim?: string } = {}) =>
 		fetch(`${base}${o.path ?? `/api/files/${hash}`}`, {
 			method: 'PUT',
-			headers: { 'content-range': o.range ?? `bytes 0-${body.length - 1}/${photo.length}`, 'x-change': change, 'content-type': o.type ?? 'application/octet-stream', 'x-forwarded-proto': o.proto ?? 'http' },
+			headers: {
+				'content-range': o.range ?? `bytes 0-${body.length - 1}/${photo.length}`,
+				'x-change': change,
+				...(o.claim ? { 'x-claim': o.claim } : {}),
+				'content-type': o.type ?? 'application/octet-stream',
+				'x-forwarded-proto': o.proto ?? 'http'
+			},
 			body
 		});
 
@@ -72,6 +78,9 @@ describe('answerFileUpload', () => {
 		const mismatch = await put(bad);
 		expect([mismatch.status, (await mismatch.json()).error.code]).toEqual([422, 'hash-mismatch']);
 		expect(mismatch.headers.get('content-security-policy')).toContain("default-src 'none'");
+		// A claim's evidence is named by x-claim, read as the route reads it (it goes before x-change).
+		const claim = await put(photo, { claim: 'not-an-index' });
+		expect([claim.status, (await claim.json()).error.code]).toEqual([400, 'bad-request']);
 		const range = await put(photo, { range: 'bytes 0-9/300000' });
 		expect([range.status, (await range.json()).error.code]).toEqual([400, 'bad-request']);
 		// The connection is still usable: the rest of the refused body was not left unread on it.

@@ -29,8 +29,14 @@ async function answer(deps: UploadDeps, req: IncomingMessage, res: ServerRespons
 	try {
 		const length = req.headers['content-length'];
 		const range = parseContentRange(req.headers['content-range'] ?? null, length === undefined ? null : Number(length));
-		const change = req.headers['x-change'];
-		const received = await receiveChunk({ ...deps, hash: url.slice('/api/files/'.length), changeHash: typeof change === 'string' ? change : null, range, body: bodyStream(req) });
+		const received = await receiveChunk({
+			...deps,
+			hash: url.slice('/api/files/'.length),
+			changeHash: header(req, 'x-change'),
+			claimIndex: header(req, 'x-claim'),
+			range,
+			body: bodyStream(req)
+		});
 		body = JSON.stringify(received);
 	} catch (e) {
 		const r = errorToResponse(e, `PUT ${url}`);
@@ -49,6 +55,12 @@ async function answer(deps: UploadDeps, req: IncomingMessage, res: ServerRespons
 	res.writeHead(status, headers);
 	res.end(body);
 }
+
+/** A request header as `Request.headers.get` gives it to the route (null when absent). */
+const header = (req: IncomingMessage, name: string): string | null => {
+	const v = req.headers[name];
+	return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+};
 
 /**
  * The request body as the route gets it. Cancelling (a refused chunk) only stops reading: the
