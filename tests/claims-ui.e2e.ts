@@ -220,3 +220,44 @@ test('a registrar puts a change of the owners on notice and files an objection t
 		await context.close();
 	}
 });
+
+test('once the deadline has passed without objections, the registrar logs the change on notice as an edit: the record shows it, the notice says applied', async ({ browser }) => {
+	test.setTimeout(150_000);
+	const parcel = 'RIV-000034';
+	const buyer = `Di Buyer (e2e ${Date.now()})`;
+	const { context, page } = await openRegistry(browser);
+	const visitor = await browser.newPage();
+	try {
+		await page.goto(`/registry/parcels/${parcel}`);
+		await expect(page.getByTestId('verify-summary')).toContainText('✓ All');
+		await page.getByText('Put a change on notice').click();
+		const form = page.getByRole('form', { name: 'Put a change on notice' });
+		await form.getByLabel('Part').selectOption('title');
+		await form.getByLabel('Field').selectOption({ label: 'Party p1: name' });
+		await form.getByLabel(/New value/).fill(buyer);
+		// A short notice (the log's clock decides): objections close in a few seconds.
+		const soon = new Date(Date.now() + 8_000);
+		await form.getByLabel(/Objections until/).fill(new Date(soon.getTime() - soon.getTimezoneOffset() * 60_000).toISOString().slice(0, 19));
+		await form.getByLabel('Notice text (public)').fill(`Transfer of ownership to ${buyer}`);
+		await form.getByRole('button', { name: 'Put on notice' }).click();
+		await expect(form.getByTestId('notice-result')).toContainText(/Notice signed and logged at entry #\d+/, { timeout: 30_000 });
+		const index = Number((await form.getByTestId('notice-result').textContent())!.match(/#(\d+)/)![1]);
+		const notice = page.locator(`[data-testid="notice"][data-index="${index}"]`);
+
+		await expect(async () => {
+			await page.reload();
+			await expect(notice).toContainText('Closed, may be applied', { timeout: 3000 });
+		}).toPass({ timeout: 60_000 });
+		await notice.getByRole('button', { name: `Log the change of notice #${index}` }).click();
+		await expect(notice.getByTestId('notice-apply-result')).toContainText('logged as an edit', { timeout: 30_000 });
+		await expect(notice).toContainText('Applied');
+
+		await eventually(visitor, `/parcels/${parcel}`, async () => {
+			await expect(visitor.locator('#rights')).toContainText(buyer, { timeout: 2000 });
+		});
+		await expect(visitor.locator(`[data-testid="notice"][data-index="${index}"]`)).toContainText('Applied');
+	} finally {
+		await visitor.close();
+		await context.close();
+	}
+});

@@ -51,7 +51,7 @@ export function editRefusal(grant: SaveContext['grant'], parcelId: string, part:
 	return null;
 }
 
-type Edit = { kind: 'patch'; patch: EditPatch } | { kind: 'resolve'; path: string; value: JsonValue };
+type Edit = { kind: 'patch'; patch: EditPatch } | { kind: 'resolve'; path: string; value: JsonValue } | { kind: 'given'; change: Uint8Array };
 
 /** `blobs`: photos the edit records, stored in the same transaction (both or neither). */
 export function saveEdit(ctx: SaveContext, parcelId: string, part: PartName, patch: EditPatch, summary: string, blobs: BlobRow[] = []): Promise<SaveResult> {
@@ -60,6 +60,22 @@ export function saveEdit(ctx: SaveContext, parcelId: string, part: PartName, pat
 
 export function saveResolution(ctx: SaveContext, parcelId: string, part: PartName, path: string, value: JsonValue, summary: string): Promise<SaveResult> {
 	return save(ctx, parcelId, part, { kind: 'resolve', path, value }, summary);
+}
+
+/**
+ * Logs a change made earlier by this key (a notice's pending change, issue 21): applied to the
+ * stored document and queued as an edit, like a change made now.
+ */
+export function saveGivenChange(ctx: SaveContext, parcelId: string, part: PartName, change: Uint8Array, summary: string): Promise<SaveResult> {
+	return save(ctx, parcelId, part, { kind: 'given', change }, summary);
+}
+
+/** A given change applied to the document: a missing dependency means it does not fit this version. */
+function applyGiven(doc: Automerge.Doc<Record<string, unknown>>, change: Uint8Array) {
+	const r = applyRemoteChanges(doc, [change]);
+	if (!r.ok) return { ...r, issues: [] };
+	if (r.missingDeps.length) return { ok: false as const, code: 'missing-deps', message: 'the change builds on a version this workstation does not hold', issues: [] };
+	return { ok: true as const, doc: r.doc, change };
 }
 
 async function save(ctx: SaveContext, parcelId: string, part: PartName, edit: Edit, summary: string, blobs: BlobRow[] = []): Promise<SaveResult> {
@@ -77,7 +93,9 @@ async function save(ctx: SaveContext, parcelId: string, part: PartName, edit: Ed
 	const r =
 		edit.kind === 'patch'
 			? editPart(loaded.doc, part, edit.patch, change)
-			: resolveConflict(loaded.doc, part, edit.path, edit.value, change);
+			: edit.kind === 'given'
+				? applyGiven(loaded.doc, edit.change)
+				: resolveConflict(loaded.doc, part, edit.path, edit.value, change);
 	if (!r.ok) {
 		Automerge.free(loaded.doc);
 		return refuse(r.code, r.message, r.issues);

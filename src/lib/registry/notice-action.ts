@@ -13,7 +13,11 @@ import { loadDoc } from '../client/docs';
 import { textIssue } from '../client/claim-form';
 import { claimRefusal } from '../client/claims-outbox';
 import { signerOf } from '../client/keys';
-import { editRefusal } from '../client/save';
+import { editRefusal, saveGivenChange } from '../client/save';
+import { getBytes } from '../client/http';
+import { sha256Hex } from '../client/crypto';
+import { actorBelongsTo } from '../core/crdt/actors';
+import type { PublicNotice } from '../core/claims/types';
 import type { ClaimAction } from './claims-actions';
 import { submitSigned } from './entry-action';
 import type { RegistryApp } from './workspace.svelte';
@@ -46,4 +50,26 @@ export async function putOnNotice(app: RegistryApp, o: { parcelId: string; part:
 	return sent.ok
 		? { ok: true, index: sent.index, message: `Notice signed and logged at entry #${sent.index}; inclusion verified ✓` }
 		: { ok: false, message: `The log refused the notice: ${sent.message} (${sent.code})` };
+}
+
+/**
+ * Logs a closed notice's change as an ordinary edit: its bytes as the server keeps them (checked
+ * against the notice's hash), applied here and pushed. The change's actor is its maker's, so only
+ * the key that put it on notice can sign the edit (the log refuses a foreign actor).
+ */
+export async function applyNotice(app: RegistryApp, notice: PublicNotice): Promise<ClaimAction> {
+	const ctx = app.saveContext();
+	const { device } = app.basics.current;
+	if (!ctx || !device) return { ok: false, message: 'Set up the workstation first' };
+	const change = await app.call(() => getBytes(app.fetch, `/api/changes/${notice.changeHash}`));
+	if ((await sha256Hex(change)) !== notice.changeHash) return { ok: false, message: 'the server sent other bytes than the notice names' };
+	if (!actorBelongsTo(Automerge.decodeChange(change).actor, fromHex(device.publicKey))) {
+		return { ok: false, message: 'the change was made with another key: the registrar who put it on notice logs it' };
+	}
+	const saved = await saveGivenChange(ctx, notice.parcelId, notice.part, change, `notice #${notice.index} applied`);
+	if (!saved.ok) return { ok: false, message: saved.message };
+	await app.push();
+	const row = await ctx.db.outbox.where('changeHash').equals(notice.changeHash).first();
+	if (!row) return { ok: true, message: `The change of notice #${notice.index} is logged as an edit; inclusion verified ✓` };
+	return { ok: false, message: row.status === 'refused' ? `The log refused the change: ${row.message} (${row.code})` : `Not sent yet: ${app.pushStatus.message}` };
 }
