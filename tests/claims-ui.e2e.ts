@@ -10,6 +10,8 @@ import { downloadDistrict, importKey, waitForOfflineShell } from './support/fiel
 import { openRegistry } from './support/registry';
 
 const SHOTS = 'test-results/claims-ui';
+/** A 1×1 PNG: the device turns it into the JPEG it keeps and uploads. */
+const PIXEL_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
 
 async function shoot(page: Page, name: string) {
 	await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
@@ -127,6 +129,7 @@ test('an assessor files a claim offline; it survives a reload and reaches the re
 		await form.getByLabel('What is claimed').selectOption('other');
 		await form.getByRole('checkbox', { name: 'Parcel, other' }).check();
 		await form.getByLabel(/The claim, in words/).fill(text);
+		await form.getByLabel(/Evidence photos/).setInputFiles({ name: 'shed.png', mimeType: 'image/png', buffer: Buffer.from(PIXEL_PNG, 'base64') });
 		// Registrars file for people; an assessor's form asks for no claimant.
 		await expect(form.getByLabel('Claimant’s name')).toHaveCount(0);
 		await form.getByRole('button', { name: 'File claim' }).click();
@@ -138,6 +141,7 @@ test('an assessor files a claim offline; it survives a reload and reaches the re
 		await expect(field.getByTestId('outbox-total')).toContainText('1 claim(s) not yet sent');
 		const queued = field.getByTestId('outbox-claim').filter({ hasText: text });
 		await expect(queued).toHaveAttribute('data-status', 'pending');
+		await expect(field.getByTestId('upload-file')).toContainText('evidence: waiting for its claim to sync');
 		await shoot(field, 'field-outbox');
 
 		// Reconnecting syncs by itself; the button is the manual way (it may find that sync running).
@@ -160,6 +164,12 @@ test('an assessor files a claim offline; it survives a reload and reaches the re
 			await expect(row).toContainText('Ava Assessor (demo) (assessor)');
 			await row.getByRole('link', { name: parcel }).click();
 			await expect(page.locator(`[data-testid="claim"][data-index="${index}"]`)).toContainText(text);
+			// The evidence photo went up with the sync (x-claim) and is public, as the claim is.
+			const evidence = page.locator(`[data-testid="claim"][data-index="${index}"]`).getByRole('link', { name: /bytes\)/ });
+			await expect(evidence).toHaveCount(1);
+			const served = await page.request.get((await evidence.getAttribute('href'))!);
+			expect(served.status()).toBe(200);
+			expect(served.headers()['content-type']).toContain('image/jpeg');
 		} finally {
 			await context.close();
 		}

@@ -2,6 +2,7 @@
 // claims signing (core/claims/sign.ts), in the wire form /api/entries takes. Field devices and
 // the registry workspace both use it.
 import { toHex } from '../core/bytes';
+import type { EvidenceFile } from '../core/claims/types';
 import { claimEntryToWire, signClaim as signClaimEntry, signDecision as signDecisionEntry, type ClaimEntryWire } from '../core/claims/sign';
 import { sha256 } from '../core/hash';
 import { statementBytes } from '../core/log/entry';
@@ -21,9 +22,9 @@ interface SignOptions {
 	claimedTime: number;
 }
 
-export async function signClaim(o: SignOptions & { draft: ClaimDraft; notice: number | null }): Promise<Signed> {
+export async function signClaim(o: SignOptions & { draft: ClaimDraft; notice: number | null; files?: EvidenceFile[] }): Promise<Signed> {
 	const { kind: claimKind, contested, text } = o.draft;
-	const sub = await signClaimEntry({ origin: o.origin, signer: o.signer, parcelId: o.parcelId, claimedTime: o.claimedTime, claimKind, contested, text, notice: o.notice });
+	const sub = await signClaimEntry({ origin: o.origin, signer: o.signer, parcelId: o.parcelId, claimedTime: o.claimedTime, claimKind, contested, text, notice: o.notice, files: o.files });
 	return { sub, wire: claimEntryToWire(sub) };
 }
 

@@ -7,7 +7,8 @@ import { decodeBase64, encodeBase64 } from './base64';
 import type { TrustDeps } from './checkpoints';
 import type { ClaimDraft } from './claim-form';
 import { claimIdentity, signClaim } from './claim-sign';
-import type { ClaimOutboxRow } from './db';
+import type { BlobRow, ClaimOutboxRow } from './db';
+import { isQuotaError, storageFullMessage } from './storage';
 import { submitEntries } from './entry-submit';
 import type { SaveContext } from './save';
 
@@ -21,11 +22,12 @@ export function claimRefusal(grant: SaveContext['grant'], parcelId: string, acti
 }
 
 /** Signs the claim on the device and queues it; works offline. */
-export async function queueClaim(ctx: SaveContext, parcelId: string, draft: ClaimDraft): Promise<{ ok: true; row: ClaimOutboxRow } | { ok: false; message: string }> {
+export async function queueClaim(ctx: SaveContext, parcelId: string, draft: ClaimDraft, evidence: BlobRow[] = []): Promise<{ ok: true; row: ClaimOutboxRow } | { ok: false; message: string }> {
 	const refusal = claimRefusal(ctx.grant, parcelId);
 	if (refusal) return { ok: false, message: refusal };
 	const now = (ctx.now ?? Date.now)();
-	const { sub, wire } = await signClaim({ origin: ctx.origin, signer: ctx.signer, parcelId, draft, notice: null, claimedTime: now });
+	const files = evidence.map((b) => ({ hash: b.hash, size: b.bytes }));
+	const { sub, wire } = await signClaim({ origin: ctx.origin, signer: ctx.signer, parcelId, draft, notice: null, claimedTime: now, files });
 	const row: ClaimOutboxRow = {
 		parcelId,
 		identity: claimIdentity(ctx.origin, sub),
@@ -37,7 +39,17 @@ export async function queueClaim(ctx: SaveContext, parcelId: string, draft: Clai
 		createdAt: now,
 		status: 'pending'
 	};
-	row.id = await ctx.db.claims.add(row);
+	const { db } = ctx;
+	// The claim and its evidence photos are kept together, or neither is.
+	try {
+		await db.transaction('rw', [db.claims, db.blobs], async () => {
+			row.id = await db.claims.add(row);
+			if (evidence.length) await db.blobs.bulkPut(evidence.map((b) => ({ ...b, claimId: row.id })));
+		});
+	} catch (e) {
+		if (isQuotaError(e)) return { ok: false, message: await storageFullMessage(evidence.length ? 'this claim and its photos' : 'this claim') };
+		throw e;
+	}
 	return { ok: true, row };
 }
 

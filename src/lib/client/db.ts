@@ -174,6 +174,8 @@ export interface BlobRow {
 	uploadedAt: number | null;
 	/** The SHA-256 of the edit that records it (set by the save): the x-change of its upload. */
 	changeHash?: string;
+	/** Or the claims-outbox row whose claim attaches it as evidence (issue 21): uploaded with x-claim once logged. */
+	claimId?: number;
 	/** Bytes the server held at the last chunk sent, and why the last upload stopped (retried next sync). */
 	received?: number;
 	uploadError?: string | null;

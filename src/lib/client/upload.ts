@@ -60,13 +60,14 @@ async function serverHolds(f: Fetch, hash: string): Promise<FileStatus> {
 	return (await res.json()) as FileStatus;
 }
 
-/** Blobs not yet uploaded whose recording edit the log accepted (in `synced`), and how many wait for their edit. */
+/** Blobs not yet uploaded whose recording edit (or attaching claim) the log accepted, and how many wait for it. */
 export async function uploadQueue(db: FieldDatabase): Promise<{ ready: BlobRow[]; waiting: number }> {
 	const rows = await db.blobs.filter((b) => b.uploadedAt === null).toArray();
 	const ready: BlobRow[] = [];
 	let waiting = 0;
 	for (const b of rows) {
 		if (b.changeHash && (await db.synced.get(b.changeHash))) ready.push(b);
+		else if (b.claimId !== undefined && (await db.claims.get(b.claimId))?.status === 'logged') ready.push(b);
 		else waiting++;
 	}
 	return { ready, waiting };
@@ -79,12 +80,15 @@ async function uploadOne(deps: UploadDeps, b: BlobRow, progress: (received: numb
 	const chunk = deps.chunkSize ?? UPLOAD_CHUNK;
 	let received = b.received ?? 0;
 	let complete = false;
+	// What names the file: the logged edit that records it, or the logged claim that attaches it.
+	const claimIndex = b.claimId !== undefined ? (await db.claims.get(b.claimId))?.index : undefined;
+	const names: Record<string, string> = claimIndex !== undefined ? { 'x-claim': String(claimIndex) } : { 'x-change': b.changeHash! };
 	progress(received);
 	while (!complete) {
 		const end = Math.min(size, received + chunk);
 		const res = await call(f, `/api/files/${b.hash}`, {
 			method: 'PUT',
-			headers: { 'content-range': `bytes ${received}-${end - 1}/${size}`, 'x-change': b.changeHash!, 'content-type': 'application/octet-stream' },
+			headers: { 'content-range': `bytes ${received}-${end - 1}/${size}`, ...names, 'content-type': 'application/octet-stream' },
 			body: b.blob.slice(received, end)
 		});
 		if (res.status === 409) {
