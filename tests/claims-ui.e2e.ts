@@ -134,6 +134,7 @@ test('an assessor files a claim offline; it survives a reload and reaches the re
 		await expect(form.getByLabel('Claimant’s name')).toHaveCount(0);
 		await form.getByRole('button', { name: 'File claim' }).click();
 		await expect(form.getByTestId('claim-result')).toContainText('Claim signed on this device');
+		await expect(field.getByTestId('parcel-sync-status')).toContainText('1 claim(s) not yet sent');
 		await shoot(field, 'field-parcel');
 
 		await field.reload();
