@@ -64,7 +64,9 @@ test('a registrar files a claim for a person, the public sees "Disputed" without
 		await expect(page.getByRole('heading', { name: /Claims and objections/ }).getByTestId('disputed')).toBeVisible();
 		await shoot(page, 'registry-parcel');
 
-		// The queue lists it, and its row leads to the parcel.
+		// The workspace home counts open claims; the queue lists this one, and its row leads to the parcel.
+		await page.goto('/registry');
+		await expect(page.getByRole('link', { name: /\d+ open claim\(s\)/ })).toBeVisible();
 		await eventually(page, '/registry/claims', async () => {
 			await expect(page.locator(`[data-testid="claim-row"][data-index="${index}"]`)).toBeVisible({ timeout: 3000 });
 		});
