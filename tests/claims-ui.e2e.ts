@@ -3,7 +3,7 @@
 // and the claim's public part, never the claimant's contact → the registrar rejects it →
 // "Disputed" is gone. An assessor files a claim offline → reload → sync → the registry queue
 // lists it. Screenshots of the new screens go to test-results/claims-ui/.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { demoKey } from './support/demo';
 import { downloadDistrict, importKey, waitForOfflineShell } from './support/field';
@@ -17,6 +17,14 @@ async function shoot(page: Page, name: string) {
 	await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
 	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
 	expect(overflow, `${name} overflows sideways by ${overflow}px`).toBeLessThanOrEqual(0);
+}
+
+/** Every control of the form has a name people hear (its label, aria-label or text). */
+async function labelled(form: Locator) {
+	for (const control of await form.locator('input, select, textarea, button').all()) {
+		const name = await control.evaluate((el) => (el as HTMLInputElement).labels?.[0]?.textContent?.trim() || el.getAttribute('aria-label') || (el.textContent ?? '').trim());
+		expect(name, await control.evaluate((el) => el.outerHTML)).not.toBe('');
+	}
 }
 
 /** Reloads until `check` passes: the public pages read the projection, which follows the log a moment after each commit. */
@@ -41,11 +49,15 @@ test('a registrar files a claim for a person, the public sees "Disputed" without
 		await expect(page.getByTestId('verify-summary')).toContainText('✓ All');
 		await page.getByText('File a claim').click();
 		const form = page.getByRole('form', { name: 'File a claim' });
+		await labelled(form);
 		// Nothing is signed while the form is incomplete; the form says what is missing.
 		await form.getByRole('button', { name: 'File claim' }).click();
 		await expect(form).toContainText('Choose what is claimed');
 		await form.getByLabel('What is claimed').selectOption('boundary');
-		await form.getByRole('checkbox', { name: 'Boundary (shape)' }).check();
+		// By keyboard: the checkbox takes focus and Space ticks it.
+		await form.getByRole('checkbox', { name: 'Boundary (shape)' }).focus();
+		await page.keyboard.press('Space');
+		await expect(form.getByRole('checkbox', { name: 'Boundary (shape)' })).toBeChecked();
 		await form.getByLabel(/The claim, in words/).fill(text);
 		await form.getByLabel('Claimant’s name').fill('Zed Claimant (e2e)');
 		await form.getByLabel(/Claimant’s contact/).fill(contact);
@@ -98,6 +110,7 @@ test('a registrar files a claim for a person, the public sees "Disputed" without
 		await page.goto(`/registry/parcels/${parcel}`);
 		await page.locator(`[data-testid="claim"][data-index="${index}"]`).getByRole('button', { name: `Decide claim #${index}` }).click();
 		const decide = page.getByRole('form', { name: `Decide claim ${index}` });
+		await labelled(decide);
 		await decide.getByLabel('Outcome').selectOption('rejected');
 		await decide.getByLabel('Reasons (public)').fill('The 2019 survey puts the fence on the boundary.');
 		await decide.getByRole('button', { name: 'Sign decision' }).click();
@@ -128,6 +141,7 @@ test('an assessor files a claim offline; it survives a reload and reaches the re
 		await tablet.setOffline(true);
 		await field.goto(`/field/parcel/${parcel}`);
 		const form = field.getByRole('form', { name: 'File a claim' });
+		await labelled(form);
 		await form.getByLabel('What is claimed').selectOption('other');
 		await form.getByRole('checkbox', { name: 'Parcel, other' }).check();
 		await form.getByLabel(/The claim, in words/).fill(text);
@@ -192,6 +206,7 @@ test('a registrar puts a change of the owners on notice and files an objection t
 		await expect(page.getByTestId('verify-summary')).toContainText('✓ All');
 		await page.getByText('Put a change on notice').click();
 		const form = page.getByRole('form', { name: 'Put a change on notice' });
+		await labelled(form);
 		await form.getByLabel('Part').selectOption('title');
 		await form.getByLabel('Field').selectOption({ label: 'Party p1: name' });
 		await form.getByLabel(/New value/).fill(buyer);
