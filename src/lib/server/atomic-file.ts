@@ -14,10 +14,15 @@ export function writeAtomically(path: string, data: Uint8Array | string, mode = 
 		closeSync(fd);
 	}
 	renameSync(tmp, path);
-	const dir = openSync(dirname(path), 'r');
+	fsyncPath(dirname(path));
+}
+
+/** fsync of a file or a folder by its path (a folder's, so that a rename or unlink in it is durable). */
+export function fsyncPath(path: string): void {
+	const fd = openSync(path, 'r');
 	try {
-		fsyncSync(dir);
+		fsyncSync(fd);
 	} finally {
-		closeSync(dir);
+		closeSync(fd);
 	}
 }

@@ -7,7 +7,7 @@
 // A restore reads either kind into an empty store of either kind, in one transaction that
 // commits only after start-up verification passed on what it wrote. The log key is never in a
 // backup: keep `log-key.json` safe separately.
-import { closeSync, createReadStream, existsSync, fsyncSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
@@ -19,6 +19,7 @@ import { PostgresLogStore } from './store/postgres/log-store';
 import type { LogStore } from './store/types';
 import { verifierIdentity, type LogIdentity } from './log-identity';
 import { verifyStoredLog } from './verify-store';
+import { fsyncPath } from './atomic-file';
 
 export type BackupFileFormat = 'sqlite' | 'ndjson';
 
@@ -31,15 +32,6 @@ export interface BackupResult {
 }
 
 const SQLITE_MAGIC = 'SQLite format 3\0';
-
-function fsyncPath(path: string): void {
-	const fd = openSync(path, 'r');
-	try {
-		fsyncSync(fd);
-	} finally {
-		closeSync(fd);
-	}
-}
 
 function keep(partial: string, out: string): void {
 	fsyncPath(partial);

@@ -10,6 +10,7 @@ import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { CHUNK_ROW_BYTES } from '../types';
+import { fsyncPath } from '../../atomic-file';
 
 const HEX64 = /^[0-9a-f]{64}$/;
 /** A `.tmp` file younger than this may be another process's write under way: the sweep leaves it. */
@@ -17,15 +18,6 @@ const TMP_GRACE_MS = 10 * 60_000;
 
 /** Where the bytes of the database at `dbPath` live. */
 export const filesDirOf = (dbPath: string): string => `${dbPath}-files`;
-
-function fsyncPath(path: string): void {
-	const fd = openSync(path, 'r');
-	try {
-		fsyncSync(fd);
-	} finally {
-		closeSync(fd);
-	}
-}
 
 export class FileDir {
 	constructor(readonly path: string) {}
