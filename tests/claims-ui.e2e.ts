@@ -37,6 +37,24 @@ async function eventually(page: Page, url: string, check: () => Promise<void>) {
 
 test.beforeAll(() => mkdirSync(SHOTS, { recursive: true }));
 
+/**
+ * On the open registry parcel page: puts the change of party p1's name to `buyer` on notice until
+ * `until` (the input's local time, cut to `chars` characters: 16 to the minute, 19 to the second).
+ */
+async function putOwnerOnNotice(page: Page, buyer: string, until: Date, chars: 16 | 19) {
+	await page.getByText('Put a change on notice').click();
+	const form = page.getByRole('form', { name: 'Put a change on notice' });
+	await form.getByLabel('Part').selectOption('title');
+	await form.getByLabel('Field').selectOption({ label: 'Party p1: name' });
+	await form.getByLabel(/New value/).fill(buyer);
+	await form.getByLabel(/Objections until/).fill(new Date(until.getTime() - until.getTimezoneOffset() * 60_000).toISOString().slice(0, chars));
+	await form.getByLabel('Notice text (public)').fill(`Transfer of ownership to ${buyer}`);
+	await form.getByRole('button', { name: 'Put on notice' }).click();
+	await expect(form.getByTestId('notice-result')).toContainText(/Notice signed and logged at entry #\d+/, { timeout: 30_000 });
+	const index = Number((await form.getByTestId('notice-result').textContent())!.match(/#(\d+)/)![1]);
+	return { form, index };
+}
+
 test('a registrar files a claim for a person, the public sees "Disputed" without the contact, a rejection clears it', async ({ browser }) => {
 	test.setTimeout(180_000);
 	const parcel = 'RIV-000031';
@@ -204,19 +222,9 @@ test('a registrar puts a change of the owners on notice and files an objection t
 	try {
 		await page.goto(`/registry/parcels/${parcel}`);
 		await expect(page.getByTestId('verify-summary')).toContainText('✓ All');
-		await page.getByText('Put a change on notice').click();
-		const form = page.getByRole('form', { name: 'Put a change on notice' });
+		const { form, index } = await putOwnerOnNotice(page, buyer, new Date(Date.now() + 86_400_000), 16);
 		await labelled(form);
-		await form.getByLabel('Part').selectOption('title');
-		await form.getByLabel('Field').selectOption({ label: 'Party p1: name' });
-		await form.getByLabel(/New value/).fill(buyer);
-		const tomorrow = new Date(Date.now() + 86_400_000);
-		const local = new Date(tomorrow.getTime() - tomorrow.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
-		await form.getByLabel(/Objections until/).fill(local);
-		await form.getByLabel('Notice text (public)').fill(`Transfer of ownership to ${buyer}`);
-		await form.getByRole('button', { name: 'Put on notice' }).click();
-		await expect(form.getByTestId('notice-result')).toContainText(/Notice signed and logged at entry #\d+; inclusion verified ✓/, { timeout: 30_000 });
-		const index = Number((await form.getByTestId('notice-result').textContent())!.match(/#(\d+)/)![1]);
+		await expect(form.getByTestId('notice-result')).toContainText(/Notice signed and logged at entry #\d+; inclusion verified ✓/);
 		await expect(page.locator(`[data-testid="notice"][data-index="${index}"]`)).toContainText('Open for objections');
 		await shoot(page, 'registry-notice');
 
@@ -258,18 +266,8 @@ test('once the deadline has passed without objections, the registrar logs the ch
 	try {
 		await page.goto(`/registry/parcels/${parcel}`);
 		await expect(page.getByTestId('verify-summary')).toContainText('✓ All');
-		await page.getByText('Put a change on notice').click();
-		const form = page.getByRole('form', { name: 'Put a change on notice' });
-		await form.getByLabel('Part').selectOption('title');
-		await form.getByLabel('Field').selectOption({ label: 'Party p1: name' });
-		await form.getByLabel(/New value/).fill(buyer);
 		// A short notice (the log's clock decides): objections close in a few seconds.
-		const soon = new Date(Date.now() + 8_000);
-		await form.getByLabel(/Objections until/).fill(new Date(soon.getTime() - soon.getTimezoneOffset() * 60_000).toISOString().slice(0, 19));
-		await form.getByLabel('Notice text (public)').fill(`Transfer of ownership to ${buyer}`);
-		await form.getByRole('button', { name: 'Put on notice' }).click();
-		await expect(form.getByTestId('notice-result')).toContainText(/Notice signed and logged at entry #\d+/, { timeout: 30_000 });
-		const index = Number((await form.getByTestId('notice-result').textContent())!.match(/#(\d+)/)![1]);
+		const { index } = await putOwnerOnNotice(page, buyer, new Date(Date.now() + 8_000), 19);
 		const notice = page.locator(`[data-testid="notice"][data-index="${index}"]`);
 
 		await expect(async () => {

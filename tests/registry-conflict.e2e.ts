@@ -4,7 +4,7 @@
 import { expect, test, type Browser } from '@playwright/test';
 import { demoKey } from './support/demo';
 import { downloadDistrict, editParcelField, importKey, waitForOfflineShell } from './support/field';
-import { conflictItem, openRegistry, syncField } from './support/registry';
+import { conflictItem, openRegistry, queuedConflict, syncField } from './support/registry';
 
 const PARCEL = 'RIV-000077';
 
@@ -34,14 +34,7 @@ test('a conflict between two offline assessors is resolved in the registry queue
 
 		// The queue lists the field with both values side by side: author, role, device, times, entry.
 		const page = reg.page;
-		await page.goto('/registry/conflicts');
-		await page.getByLabel('District').selectOption('RIV');
-		const item = conflictItem(page, PARCEL, 'zoning');
-		await expect(async () => {
-			await page.getByLabel('District').selectOption('');
-			await page.getByLabel('District').selectOption('RIV');
-			await expect(item).toBeVisible({ timeout: 2000 });
-		}).toPass({ timeout: 30_000 });
+		const item = await queuedConflict(page, PARCEL, 'zoning');
 		const avaRow = item.getByTestId('conflict-value').filter({ hasText: 'AVA-Z' });
 		const boRow = item.getByTestId('conflict-value').filter({ hasText: 'BO-Z' });
 		await expect(avaRow).toContainText('Ava Assessor (demo)');

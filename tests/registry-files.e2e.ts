@@ -8,7 +8,7 @@ import { deflateSync } from 'node:zlib';
 import { fromBase64 } from '../src/lib/core/bytes';
 import { demoKey } from './support/demo';
 import { signedEdit } from './support/edits';
-import { conflictItem, openRegistry } from './support/registry';
+import { openRegistry, queuedConflict } from './support/registry';
 
 const PARCEL = 'RIV-000063';
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -72,13 +72,7 @@ test('the conflict queue and the parcel history show each edit with the photo it
 	const reg = await openRegistry(browser);
 	const page = reg.page;
 	try {
-		await page.goto('/registry/conflicts');
-		const item = conflictItem(page, PARCEL, 'zoning');
-		await expect(async () => {
-			await page.getByLabel('District').selectOption('');
-			await page.getByLabel('District').selectOption('RIV');
-			await expect(item).toBeVisible({ timeout: 2000 });
-		}).toPass({ timeout: 30_000 });
+		const item = await queuedConflict(page, PARCEL, 'zoning');
 
 		// Side by side: each value's row holds exactly its own edit's photo, decoded by the browser.
 		for (const [who, value] of [['ava', 'AVA-PHOTO'], ['bo', 'BO-PHOTO']] as const) {

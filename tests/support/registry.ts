@@ -16,6 +16,21 @@ export async function openRegistry(browser: Browser, viewport = { width: 1280, h
 export const conflictItem = (page: Page, parcel: string, path: string) =>
 	page.locator(`[data-testid="conflict-item"][data-parcel="${parcel}"][data-path="${path}"]`);
 
+/**
+ * The conflict queue's entry of one field of a RIV parcel, once the queue lists it (the projection
+ * follows the log: the district is chosen again until it does).
+ */
+export async function queuedConflict(page: Page, parcel: string, path: string) {
+	await page.goto('/registry/conflicts');
+	const item = conflictItem(page, parcel, path);
+	await expect(async () => {
+		await page.getByLabel('District').selectOption('');
+		await page.getByLabel('District').selectOption('RIV');
+		await expect(item).toBeVisible({ timeout: 2000 });
+	}).toPass({ timeout: 30_000 });
+	return item;
+}
+
 /** Syncs a field device from its outbox page. */
 export async function syncField(page: Page): Promise<void> {
 	await page.goto('/field/outbox');
