@@ -101,6 +101,10 @@ export interface ClaimQuery {
 	district?: string;
 	kind?: ClaimKind;
 	state?: ClaimState;
+	/** Log time (ms): only claims filed before it ("older than N days"). */
+	filedBefore?: number;
+	/** Log time (ms): only claims objecting to a notice whose deadline is before it ("deadline within N days"). */
+	deadlineBefore?: number;
 	/** `filed` oldest first (age), `deadline` soonest notice deadline first. */
 	sort?: 'filed' | 'deadline';
 	limit?: number;
