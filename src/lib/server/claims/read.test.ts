@@ -61,8 +61,14 @@ describe('claims as readers see them', () => {
 		expect(await q('district=EAST&state=open')).toMatchObject({ total: 1, claims: [{ index: 9, district: 'EAST', kind: 'charge', filedBy: { name: 'Ada', role: 'registrar' } }] });
 		expect((await q('kind=boundary')).claims.map((c) => c.index)).toEqual([7]);
 		expect(await q('limit=1&offset=1')).toMatchObject({ total: 3, claims: [{ index: 7 }] });
-		for (const bad of ['district=riv', 'kind=roof', 'state=closed', 'sort=age', 'limit=0', 'limit=501', 'offset=-1', 'limit=x']) {
-			expect(parseClaimQuery(new URLSearchParams(bad)).ok, bad).toBe(false);
+		expect((await q('filedBefore=120')).claims.map((c) => c.index)).toEqual([6]);
+		expect((await q('filedBefore=121&deadlineBefore=501')).claims.map((c) => c.index)).toEqual([6]);
+		expect((await q('deadlineBefore=500')).total).toBe(0);
+		for (const bad of ['district=riv', 'kind=roof', 'state=closed', 'sort=age', 'limit=0', 'limit=501', 'offset=-1', 'limit=x', 'filedBefore=-1', 'filedBefore=1.5', 'deadlineBefore=soon', 'deadlineBefore=1e9']) {
+			const p = parseClaimQuery(new URLSearchParams(bad));
+			expect(p.ok, bad).toBe(false);
+			// The message names the parameter refused.
+			if (!p.ok) expect(p.message.startsWith(bad.split('=')[0]), bad).toBe(true);
 		}
 	});
 });

@@ -80,7 +80,17 @@ export function parseClaimQuery(p: URLSearchParams): { ok: true; value: ClaimQue
 	const offset = int('offset', 0);
 	if (!(limit >= 1 && limit <= MAX_QUEUE_PAGE)) return { ok: false, message: `limit must be 1–${MAX_QUEUE_PAGE}` };
 	if (!(offset >= 0)) return { ok: false, message: 'offset must be a non-negative integer' };
-	return { ok: true, value: { district, kind: kind as ClaimQueueQuery['kind'], state: state as ClaimQueueQuery['state'], sort, limit, offset } };
+	const time = (name: 'filedBefore' | 'deadlineBefore') => {
+		const raw = p.get(name);
+		return raw === null || raw === '' ? undefined : /^(0|[1-9][0-9]{0,14})$/.test(raw) ? Number(raw) : NaN;
+	};
+	const filedBefore = time('filedBefore');
+	const deadlineBefore = time('deadlineBefore');
+	for (const [name, v] of [['filedBefore', filedBefore], ['deadlineBefore', deadlineBefore]] as const) {
+		if (Number.isNaN(v)) return { ok: false, message: `${name} must be a log time in ms (a whole number)` };
+	}
+	const value: ClaimQueueQuery = { district, kind: kind as ClaimQueueQuery['kind'], state: state as ClaimQueueQuery['state'], filedBefore, deadlineBefore, sort, limit, offset };
+	return { ok: true, value };
 }
 
 /** The registry's claims queue: filtered, sorted (age, or soonest notice deadline), one page. */

@@ -75,7 +75,7 @@ const PATHS: Record<string, Methods> = {
 	'/api/parcels/{id}/entries': { get: { summary: 'Every entry naming the parcel', params: ['id'], statuses: [404] } },
 	'/api/parcels/{id}/extract': { get: { summary: 'The verifiable extract of a parcel; "Extracts"', params: ['id'], statuses: [404] } },
 	'/api/parcels/{id}/history': { get: { summary: 'The public history of a parcel', params: ['id'], statuses: [404] } },
-	'/api/registry/claims': { get: { summary: 'The claims queue (registrars only); "Claims and notices"', query: ['district', 'kind', 'state', 'sort', 'limit', 'offset'], statuses: [400, 401, 403] } },
+	'/api/registry/claims': { get: { summary: 'The claims queue (registrars only); "Claims and notices"', query: ['district', 'kind', 'state', 'filedBefore', 'deadlineBefore', 'sort', 'limit', 'offset'], statuses: [400, 401, 403] } },
 	'/api/registry/conflicts': { get: { summary: 'The conflict queue (registrars only)', query: ['parcel', 'district', 'limit', 'offset'], statuses: [401, 403] } },
 	'/api/registry/exists': { post: { summary: 'Which of these parcel ids are registered (registrars only)', body: 'json', schema: ParcelIds, session: true, statuses: [401, 413, 415] } },
 	'/api/registry/export': { get: { summary: 'Streamed export (registrars only)', query: ['format', 'district', 'q'], type: 'ndjson', statuses: [401, 403] } },

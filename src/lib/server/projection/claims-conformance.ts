@@ -35,6 +35,16 @@ export function runClaimsProjectionConformance(name: string, setup: () => Promis
 			expect((await p.claimQueue({ ...q, sort: 'deadline', state: 'rejected' })).rows.map((r) => r.claim)).toEqual([c]);
 			expect([...(await p.disputedAmong(['RIV-1', 'RIV-9', 'NORTH-2', 'EAST-1']))].sort()).toEqual(['NORTH-2', 'RIV-1']);
 			await expect(p.claimQueue({ ...q, limit: 0 })).rejects.toThrow(RangeError);
+			await expect(p.claimQueue({ ...q, filedBefore: 1.5 })).rejects.toThrow(RangeError);
+
+			// Age: filed strictly before the time. Deadline: objecting to a notice whose deadline is strictly before it.
+			const idx = async (over: Partial<typeof q & { filedBefore: number; deadlineBefore: number }>) => (await p.claimQueue({ ...q, ...over })).rows.map((r) => r.claim.index);
+			expect(await idx({ filedBefore: 206 })).toEqual([4]);
+			expect(await idx({ filedBefore: 207 })).toEqual([4, 6]);
+			expect(await idx({ filedBefore: 207, district: 'NORTH' })).toEqual([6]);
+			expect(await idx({ deadlineBefore: 5000 })).toEqual([]);
+			expect(await idx({ deadlineBefore: 5001 })).toEqual([4]);
+			expect(await p.claimQueue({ ...q, deadlineBefore: 5001, filedBefore: 204 })).toEqual({ rows: [], total: 0 });
 
 			// A decision replaces the claim's row; an older save (a slower projector) does not undo it.
 			const decided = { ...a, decision: { index: 10, outcome: 'upheld' as const, text: 'Yes', decidedAt: 400, author: '01'.repeat(32), caused: ['ef'.repeat(32)] } };

@@ -16,6 +16,10 @@ export interface ClaimQueueQuery {
 	district?: string;
 	kind?: ClaimKind;
 	state?: ClaimState;
+	/** Log time (ms): only claims filed before it. */
+	filedBefore?: number;
+	/** Log time (ms): only claims objecting to a notice whose deadline is before it. */
+	deadlineBefore?: number;
 	/** `filed`: oldest first; `deadline`: soonest deadline of the notice objected to first, then the rest. */
 	sort: 'filed' | 'deadline';
 	limit: number;
@@ -53,16 +57,22 @@ export function claimToDb(c: ClaimRecord, deadline: number | null, asOf: number)
 
 export const noticeToDb = (n: NoticeRecord, asOf: number) => ({ idx: n.index, parcel_id: n.parcelId, as_of: asOf, body: JSON.stringify(n) });
 
-/** The queue's WHERE clause and ORDER BY; `ph(n)` is the n-th (1-based) placeholder (`?` or `$n`). */
-export function queueSql(q: ClaimQueueQuery, ph: (n: number) => string): { where: string; values: string[]; order: string } {
+/**
+ * The queue's WHERE clause and ORDER BY; `ph(n)` is the n-th (1-based) placeholder (`?` or `$n`),
+ * `filedAt` the dialect's expression for the body's filing time (kept in the body only, not a column).
+ */
+export function queueSql(q: ClaimQueueQuery, ph: (n: number) => string, filedAt: string): { where: string; values: (string | number)[]; order: string } {
 	const conds: string[] = [];
-	const values: string[] = [];
-	for (const k of ['district', 'kind', 'state'] as const) {
-		const v = q[k];
-		if (v === undefined) continue;
+	const values: (string | number)[] = [];
+	const add = (sql: string, v: string | number | undefined) => {
+		if (v === undefined) return;
 		values.push(v);
-		conds.push(`${k} = ${ph(values.length)}`);
-	}
+		conds.push(`${sql} ${ph(values.length)}`);
+	};
+	for (const k of ['district', 'kind', 'state'] as const) add(`${k} =`, q[k]);
+	add(`${filedAt} <`, q.filedBefore);
+	// A claim objecting to no notice has a NULL deadline, so this leaves it out.
+	add('deadline <', q.deadlineBefore);
 	return {
 		where: conds.length ? `WHERE ${conds.join(' AND ')}` : '',
 		values,
@@ -73,4 +83,8 @@ export function queueSql(q: ClaimQueueQuery, ph: (n: number) => string): { where
 export function checkQueueQuery(q: ClaimQueueQuery): void {
 	if (!Number.isSafeInteger(q.limit) || q.limit < 1 || q.limit > 1000) throw new RangeError('limit must be a whole number in 1…1000');
 	if (!Number.isSafeInteger(q.offset) || q.offset < 0) throw new RangeError('offset must be a whole number ≥ 0');
+	for (const k of ['filedBefore', 'deadlineBefore'] as const) {
+		const v = q[k];
+		if (v !== undefined && (!Number.isSafeInteger(v) || v < 0)) throw new RangeError(`${k} must be a whole number of ms ≥ 0`);
+	}
 }

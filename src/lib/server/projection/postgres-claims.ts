@@ -61,7 +61,7 @@ export class PostgresClaimTables implements ClaimTables {
 
 	async claimQueue(q: ClaimQueueQuery): Promise<{ rows: ClaimQueueRow[]; total: number }> {
 		checkQueueQuery(q);
-		const { where, values, order } = queueSql(q, (n) => `$${n}`);
+		const { where, values, order } = queueSql(q, (n) => `$${n}`, "(body->>'filedAt')::bigint");
 		const n = values.length;
 		const [rows, [count]] = await Promise.all([
 			this.#q(`SELECT district, deadline, body FROM claims ${where} ${order} LIMIT $${n + 1} OFFSET $${n + 2}`, [...values, q.limit, q.offset]),

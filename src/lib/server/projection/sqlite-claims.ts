@@ -61,7 +61,7 @@ export class SqliteClaimTables implements ClaimTables {
 
 	async claimQueue(q: ClaimQueueQuery): Promise<{ rows: ClaimQueueRow[]; total: number }> {
 		checkQueueQuery(q);
-		const { where, values, order } = queueSql(q, () => '?');
+		const { where, values, order } = queueSql(q, () => '?', "json_extract(body, '$.filedAt')");
 		const rows = this.#db.prepare(`SELECT district, deadline, body FROM claims ${where} ${order} LIMIT ? OFFSET ?`).all(...values, q.limit, q.offset) as (Body & { district: string; deadline: number | null })[];
 		const total = this.#db.prepare(`SELECT count(*) FROM claims ${where}`).pluck().get(...values) as number;
 		return { rows: rows.map((r) => ({ claim: JSON.parse(r.body), district: r.district, deadline: r.deadline })), total };
