@@ -5,7 +5,7 @@ import { HttpError } from '$lib/server/http/respond';
 import { claimsQueue, claimsView, parseClaimQuery } from '$lib/server/claims/read';
 
 /**
- * GET /api/registry/claims?district=&kind=&state=&sort=filed|deadline&limit=&offset= — the claims
+ * GET /api/registry/claims?district=&kind=&state=&filedBefore=&deadlineBefore=&sort=filed|deadline&limit=&offset= — the
  * queue (registrars only): `{ claims: ClaimRow[], total }` (docs/protocol.md "Claims and notices").
  */
 export const GET = endpoint(async ({ url, locals }, { ledger, projection }) => {
