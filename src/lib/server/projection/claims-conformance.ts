@@ -2,7 +2,7 @@
 // runProjectionConformance for every implementation.
 import { describe, expect, it } from 'vitest';
 import { freshEachTest, makeRow, type ProjectionFixture } from './conformance-fixture';
-import type { ClaimRecord, NoticeRecord } from './claims-types';
+import type { ClaimQueueQuery, ClaimRecord, NoticeRecord } from './claims-types';
 import type { ProjectionStore } from './types';
 
 const notice = (index: number, parcelId: string, deadline: number): NoticeRecord => ({
@@ -38,7 +38,7 @@ export function runClaimsProjectionConformance(name: string, setup: () => Promis
 			await expect(p.claimQueue({ ...q, filedBefore: 1.5 })).rejects.toThrow(RangeError);
 
 			// Age: filed strictly before the time. Deadline: objecting to a notice whose deadline is strictly before it.
-			const idx = async (over: Partial<typeof q & { filedBefore: number; deadlineBefore: number }>) => (await p.claimQueue({ ...q, ...over })).rows.map((r) => r.claim.index);
+			const idx = async (over: Partial<ClaimQueueQuery>) => (await p.claimQueue({ ...q, ...over })).rows.map((r) => r.claim.index);
 			expect(await idx({ filedBefore: 206 })).toEqual([4]);
 			expect(await idx({ filedBefore: 207 })).toEqual([4, 6]);
 			expect(await idx({ filedBefore: 207, district: 'NORTH' })).toEqual([6]);
