@@ -66,6 +66,17 @@ describe('ClaimLedger', () => {
 		expect(l.pendingChanges()).toEqual([]);
 	});
 
+	it('says which entries apply would change: claims, decisions, notices, edits of a change on notice', () => {
+		const l = new ClaimLedger();
+		const revoke: Statement = { kind: 'revoke', revoked: hash(3), reason: 'lost', ...at };
+		expect([claim(), decision(1), notice(100)].map((s) => l.changedBy(s))).toEqual([true, true, true]);
+		expect(l.changedBy(edit(hash(7)))).toBe(false);
+		expect(l.changedBy(revoke)).toBe(false);
+		accept(l, 5, notice(100), 50);
+		expect(l.changedBy(edit(hash(7)))).toBe(true);
+		expect(l.changedBy(edit(hash(8)))).toBe(false);
+	});
+
 	it('clones independently', () => {
 		const l = new ClaimLedger();
 		accept(l, 1, claim(), 10);

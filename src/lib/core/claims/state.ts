@@ -157,6 +157,12 @@ export class ClaimLedger {
 		}
 	}
 
+	/** Whether `apply` would change this ledger: claims, decisions, notices, and edits logging a change on notice. */
+	changedBy(e: Statement): boolean {
+		if (e.kind === 'claim' || e.kind === 'decision' || e.kind === 'notice') return true;
+		return e.kind === 'edit' && this.#byChange.has(toHex(e.changeHash));
+	}
+
 	/** An edit logged this change (hex): notices holding it are applied. */
 	markApplied(changeHash: string): void {
 		for (const i of this.#byChange.get(changeHash) ?? []) this.#notices.get(i)!.applied = true;

@@ -18,15 +18,25 @@ export async function loadClaimLedger(store: LogStore, size: number): Promise<Cl
 	return ledger;
 }
 
-/** One batch's view: the committed ledger cloned, plus the batch's own accepted edits by parcel. */
+/**
+ * One batch's view: the committed ledger, copied on the batch's first entry that changes it (most
+ * batches hold only edits), plus the batch's own accepted edits by parcel. The committed ledger is
+ * never written, so a batch that fails to commit leaves it as it was.
+ */
 export class BatchClaims {
-	readonly ledger: ClaimLedger;
+	readonly #committed: ClaimLedger;
+	#own: ClaimLedger | null = null;
 	readonly #store: LogStore;
 	readonly #edits = new Map<string, Set<string>>();
 
 	constructor(committed: ClaimLedger, store: LogStore) {
-		this.ledger = committed.clone();
+		this.#committed = committed;
 		this.#store = store;
+	}
+
+	/** The ledger after the batch's entries: the committed one itself while none changed it. */
+	get ledger(): ClaimLedger {
+		return this.#own ?? this.#committed;
 	}
 
 	/** The verdict on `s` at log time `now`; reads the store only for claims and decisions. */
@@ -47,7 +57,8 @@ export class BatchClaims {
 			if (!this.#edits.has(e.parcelId)) this.#edits.set(e.parcelId, new Set());
 			this.#edits.get(e.parcelId)!.add(toHex(e.changeHash));
 		}
-		this.ledger.apply(index, e);
+		if (!this.#own && this.#committed.changedBy(e)) this.#own = this.#committed.clone();
+		if (this.#own) this.#own.apply(index, e);
 	}
 }
 
