@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { signClaim, signDecision, signNotice } from '../../core/claims/sign';
 import { sampleParcel } from '../../core/record/samples';
-import type { Statement } from '../../core/log/entry';
+import type { Entry, Statement } from '../../core/log/entry';
 import { ClaimLedger } from '../../core/claims/state';
 import { Ledger } from '../ledger';
 import { InjectedFault, withFaults, type FaultStep } from '../store/faults';
@@ -14,6 +14,8 @@ const at = { author: new Uint8Array(32).fill(1), claimedTime: 1 };
 const hash = (n: number) => new Uint8Array(32).fill(n);
 const edit = (n: number): Statement => ({ kind: 'edit', parcelId: 'RIV-1', part: 'title', changeHash: hash(n), ...at });
 const notice = (n: number): Statement => ({ kind: 'notice', parcelId: 'RIV-1', part: 'title', changeHash: hash(n), deadline: 100, text: 'sale', ...at });
+/** The entry `s` becomes at log time `logTime`. */
+const logged = (s: Statement, logTime: number): Entry => ({ ...s, logTime, signature: new Uint8Array(64) });
 /** A store the batch never reads: apply() must not need one. */
 const noStore = {} as ConstructorParameters<typeof BatchClaims>[1];
 
@@ -22,8 +24,8 @@ describe('BatchClaims', () => {
 		const committed = new ClaimLedger();
 		committed.apply(1, { ...notice(7), logTime: 10 });
 		const batch = new BatchClaims(committed, noStore);
-		batch.apply(2, { ...edit(8), logTime: 20 });
-		batch.apply(3, { kind: 'revoke', revoked: hash(3), reason: 'lost', ...at, logTime: 20 });
+		batch.apply(2, logged(edit(8), 20));
+		batch.apply(3, logged({ kind: 'revoke', revoked: hash(3), reason: 'lost', ...at }, 20));
 		expect(batch.ledger).toBe(committed);
 	});
 
@@ -31,12 +33,12 @@ describe('BatchClaims', () => {
 		const committed = new ClaimLedger();
 		committed.apply(1, { ...notice(7), logTime: 10 });
 		const batch = new BatchClaims(committed, noStore);
-		batch.apply(2, { ...edit(8), logTime: 20 });
-		batch.apply(3, { ...edit(7), logTime: 120 });
+		batch.apply(2, logged(edit(8), 20));
+		batch.apply(3, logged(edit(7), 120));
 		expect(batch.ledger).not.toBe(committed);
 		expect(batch.ledger.notice(1)!.applied).toBe(true);
 		expect(committed.notice(1)!.applied).toBe(false);
-		batch.apply(4, { ...notice(9), logTime: 130 });
+		batch.apply(4, logged(notice(9), 130));
 		expect(batch.ledger.pendingChanges()).toHaveLength(1);
 		expect(committed.notice(4)).toBeUndefined();
 	});
