@@ -21,13 +21,19 @@ export function claimRefusal(grant: SaveContext['grant'], parcelId: string, acti
 	return grant.districts.includes('*') || grant.districts.includes(district) ? null : `your key is not granted district ${district}`;
 }
 
-/** Signs the claim on the device and queues it; works offline. */
-export async function queueClaim(ctx: SaveContext, parcelId: string, draft: ClaimDraft, evidence: BlobRow[] = []): Promise<{ ok: true; row: ClaimOutboxRow } | { ok: false; message: string }> {
+/** Signs the claim (an objection when `notice` is a notice's index) on the device and queues it; works offline. */
+export async function queueClaim(
+	ctx: SaveContext,
+	parcelId: string,
+	draft: ClaimDraft,
+	evidence: BlobRow[] = [],
+	notice: number | null = null
+): Promise<{ ok: true; row: ClaimOutboxRow } | { ok: false; message: string }> {
 	const refusal = claimRefusal(ctx.grant, parcelId);
 	if (refusal) return { ok: false, message: refusal };
 	const now = (ctx.now ?? Date.now)();
 	const files = evidence.map((b) => ({ hash: b.hash, size: b.bytes }));
-	const { sub, wire } = await signClaim({ origin: ctx.origin, signer: ctx.signer, parcelId, draft, notice: null, claimedTime: now, files });
+	const { sub, wire } = await signClaim({ origin: ctx.origin, signer: ctx.signer, parcelId, draft, notice, claimedTime: now, files });
 	const row: ClaimOutboxRow = {
 		parcelId,
 		identity: claimIdentity(ctx.origin, sub),
@@ -68,4 +74,11 @@ export async function pushClaims(deps: TrustDeps & { onProgress?: (done: number,
 		deps.onProgress?.(i + 1, pending.length);
 	}
 	return out;
+}
+
+/** What a refused claim's row says to people: the server's reason, and for a late objection what it means. */
+export function refusalText(row: Pick<ClaimOutboxRow, 'code' | 'message' | 'wire'>): string {
+	if (row.code === 'notice-closed' && row.wire.kind === 'claim')
+		return `Too late: this objection reached the log after the deadline of notice #${row.wire.notice}, so the log did not take it. It is kept here, not sent again; ask the registry if the objection still matters.`;
+	return `Refused by the server: ${row.message ?? 'no reason given'}. Kept here, not sent again.`;
 }

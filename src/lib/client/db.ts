@@ -7,6 +7,7 @@ import type { EditWire } from '../core/signing/submit';
 import type { JsonValue } from '../core/record/json';
 import type { ClaimKind } from '../core/claims/types';
 import type { ClaimEntryWire } from '../core/claims/sign';
+import type { NoticesRow } from './field-notices';
 
 /** The data of one stored part: Automerge.save bytes or concatenated changes, or base64 of those. */
 export type PartData = Uint8Array | string;
@@ -237,6 +238,7 @@ export class FieldDatabase extends Dexie {
 	mapChunks!: EntityTable<MapChunkRow, 'key'>;
 	mapLeaves!: EntityTable<MapLeafRow, 'key'>;
 	claims!: EntityTable<ClaimOutboxRow, 'id'>;
+	notices!: EntityTable<NoticesRow, 'parcelId'>;
 
 	constructor(name = 'parcel-ledger-field') {
 		super(name);
@@ -262,6 +264,8 @@ export class FieldDatabase extends Dexie {
 		});
 		// Version 3: claims and objections filed on this device, queued and sent like edits.
 		this.version(3).stores({ claims: '++id, parcelId, status' });
+		// Version 4: each parcel's public notices as last fetched online (client/field-notices.ts).
+		this.version(4).stores({ notices: 'parcelId' });
 	}
 }
 
