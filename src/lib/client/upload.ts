@@ -73,36 +73,57 @@ export async function uploadQueue(db: FieldDatabase): Promise<{ ready: BlobRow[]
 	return { ready, waiting };
 }
 
-/** Sends one file from what the server holds; returns true once the server has it whole. */
-async function uploadOne(deps: UploadDeps, b: BlobRow, progress: (received: number) => void): Promise<void> {
-	const { db, fetch: f } = deps;
-	const size = b.blob.size;
-	const chunk = deps.chunkSize ?? UPLOAD_CHUNK;
-	let received = b.received ?? 0;
+/**
+ * Sends `blob` (SHA-256 `hash`) to PUT /api/files/<hash> in chunks from `from`, named by `names`
+ * (`x-change` or `x-claim`), until the server holds it whole; `onChunk` hears what it holds after each.
+ */
+export async function sendFile(
+	f: Fetch,
+	o: { hash: string; blob: Blob; names: Record<string, string>; from?: number; chunkSize?: number; onChunk?: (received: number) => unknown }
+): Promise<void> {
+	const size = o.blob.size;
+	const chunk = o.chunkSize ?? UPLOAD_CHUNK;
+	let received = o.from ?? 0;
 	let complete = false;
-	// What names the file: the logged edit that records it, or the logged claim that attaches it.
-	const claimIndex = b.claimId !== undefined ? (await db.claims.get(b.claimId))?.index : undefined;
-	const names: Record<string, string> = claimIndex !== undefined ? { 'x-claim': String(claimIndex) } : { 'x-change': b.changeHash! };
-	progress(received);
 	while (!complete) {
 		const end = Math.min(size, received + chunk);
-		const res = await call(f, `/api/files/${b.hash}`, {
+		const res = await call(f, `/api/files/${o.hash}`, {
 			method: 'PUT',
-			headers: { 'content-range': `bytes ${received}-${end - 1}/${size}`, ...names, 'content-type': 'application/octet-stream' },
-			body: b.blob.slice(received, end)
+			headers: { 'content-range': `bytes ${received}-${end - 1}/${size}`, ...o.names, 'content-type': 'application/octet-stream' },
+			body: o.blob.slice(received, end)
 		});
 		if (res.status === 409) {
 			const e = await errorOf(res);
 			if (e.code !== 'out-of-order') throw e;
-			({ received, complete } = await serverHolds(f, b.hash)); // the server holds less than we thought: resume from it
+			({ received, complete } = await serverHolds(f, o.hash)); // the server holds less than we thought: resume from it
 			continue;
 		}
 		if (!res.ok) throw await errorOf(res);
 		({ received, complete } = (await res.json()) as FileStatus);
-		progress(received);
-		await db.blobs.update(b.hash, { received });
+		await o.onChunk?.(received);
 	}
-	await db.blobs.update(b.hash, { received: size, uploadedAt: Date.now(), uploadError: null });
+}
+
+/** Sends one blob of the device's queue from what the server holds, noting progress on its row. */
+async function uploadOne(deps: UploadDeps, b: BlobRow, progress: (received: number) => void): Promise<void> {
+	const { db, fetch: f } = deps;
+	// What names the file: the logged edit that records it, or the logged claim that attaches it.
+	const claimIndex = b.claimId !== undefined ? (await db.claims.get(b.claimId))?.index : undefined;
+	const names: Record<string, string> = claimIndex !== undefined ? { 'x-claim': String(claimIndex) } : { 'x-change': b.changeHash! };
+	const from = b.received ?? 0;
+	progress(from);
+	await sendFile(f, {
+		hash: b.hash,
+		blob: b.blob,
+		names,
+		from,
+		chunkSize: deps.chunkSize,
+		onChunk: async (received) => {
+			progress(received);
+			await db.blobs.update(b.hash, { received });
+		}
+	});
+	await db.blobs.update(b.hash, { received: b.blob.size, uploadedAt: Date.now(), uploadError: null });
 }
 
 export async function uploadFiles(deps: UploadDeps): Promise<UploadOutcome> {
