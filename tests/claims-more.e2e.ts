@@ -73,9 +73,9 @@ test('the claims queue filters by age and by notice deadline, and keeps its filt
 			for (const i of mine) await expect(page.locator(`[data-testid="claim-row"][data-index="${i}"]`)).toBeVisible({ timeout: 2000 });
 		});
 
-		// The page counts days on this browser's clock: two days on from midway between the first two filings,
-		// "older than 2 days" is exactly the first claim.
-		await page.clock.setSystemTime(Math.round((oldAt + soonAt) / 2) + 2 * DAY);
+		// The page counts days on this browser's clock: held two days on from midway between the first two
+		// filings, "older than 2 days" is exactly the first claim (held still, so slow steps move nothing).
+		await page.clock.setFixedTime(Math.round((oldAt + soonAt) / 2) + 2 * DAY);
 		await page.goto('/registry/claims');
 		const filters = page.getByRole('form', { name: 'Filter claims' });
 		await labelled(filters);
@@ -127,10 +127,10 @@ test('an assessor objects offline to a change on notice, with a photo; the objec
 		await waitForOfflineShell(field);
 		await downloadDistrict(field, 'RIV');
 
-		// The registrar puts an owner change on notice; objections close in 75 s (the log's clock).
+		// The registrar puts an owner change on notice; objections close in 90 s (the log’s clock).
 		await page.goto(`/registry/parcels/${parcel}`);
-		await expect(page.getByTestId('verify-summary')).toContainText('✓ All');
-		const { index: notice } = await putOwnerOnNotice(page, `Quick Buyer ${stamp}`, new Date(Date.now() + 75_000), 19);
+		await expect(page.getByTestId('verify-summary')).toContainText('✓ All', { timeout: 30_000 });
+		const { index: notice } = await putOwnerOnNotice(page, `Quick Buyer ${stamp}`, new Date(Date.now() + 90_000), 19);
 
 		// The assessor opens the parcel online (the notice is fetched and kept), then loses the connection.
 		await field.goto(`/field/parcel/${parcel}`);
@@ -224,7 +224,7 @@ test('a registrar files a claim with a PDF and a PNG; the registry and public pa
 	const visitor = await browser.newPage();
 	try {
 		await page.goto(`/registry/parcels/${parcel}`);
-		await expect(page.getByTestId('verify-summary')).toContainText('✓ All');
+		await expect(page.getByTestId('verify-summary')).toContainText('✓ All', { timeout: 30_000 });
 		await page.getByText('File a claim').click();
 		const form = page.getByRole('form', { name: 'File a claim' });
 		await labelled(form);
