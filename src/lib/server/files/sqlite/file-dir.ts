@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { CHUNK_ROW_BYTES } from '../types';
 import { fsyncPath } from '../../atomic-file';
+import { GroupCommit } from './group-commit';
 
 const HEX64 = /^[0-9a-f]{64}$/;
 /** A `.tmp` file younger than this may be another process's write under way: the sweep leaves it. */
@@ -45,13 +46,24 @@ export class FileDir {
 		fsyncPath(this.path);
 	}
 
+	/** One folder fsync for every rename made before it started (group-commit.ts). */
+	readonly #folderSync = new GroupCommit<null, void>(async (renamed) => {
+		const dir = await open(this.path, 'r');
+		try {
+			await dir.sync();
+		} finally {
+			await dir.close();
+		}
+		return renamed.map(() => ({ ok: true, value: undefined }));
+	});
+
 	/**
 	 * Writes a whole file off the event loop (another upload goes on meanwhile): to a temp file of
 	 * its own (concurrent writers of one hash never share one), renamed to its hash, then the file
-	 * and the folder fsynced at once — one wait for the disk, not two. Until both are durable no
-	 * row says the file is complete (the caller records it afterwards, and only if `has` still
-	 * finds it), so a crash in between leaves a file no complete row relies on: the next upload
-	 * of it replaces it.
+	 * fsynced while a folder fsync shared with the other photos renamed meanwhile makes the rename
+	 * durable. Until both are durable no row says the file is complete (the caller records it
+	 * afterwards, and only if `has` still finds it), so a crash in between leaves a file no
+	 * complete row relies on: the next upload of it replaces it.
 	 */
 	async writeWholeAsync(hash: string, bytes: Uint8Array): Promise<void> {
 		const tmp = join(this.path, `${hash}.${randomBytes(6).toString('hex')}.tmp`);
@@ -59,12 +71,7 @@ export class FileDir {
 		try {
 			await fh.writeFile(bytes);
 			await rename(tmp, this.complete(hash));
-			const dir = await open(this.path, 'r');
-			try {
-				await Promise.all([fh.sync(), dir.sync()]);
-			} finally {
-				await dir.close();
-			}
+			await Promise.all([fh.sync(), this.#folderSync.add(null)]);
 		} catch (e) {
 			await rm(tmp, { force: true });
 			throw e;

@@ -116,6 +116,39 @@ describe('SQLite file store: bytes in the folder beside the database', () => {
 		expect(readdirSync(files)).toEqual([]);
 	});
 
+	it('photos written at once are recorded in one transaction; one erased meanwhile fails alone', async () => {
+		// Every statement the store runs, seen from outside it (better-sqlite3's verbose hook).
+		const ran: string[] = [];
+		const own = mkdtempSync(join(tmpdir(), 'pl-files-group-'));
+		const groupDb = new Database(join(own, 'ledger.db'), { verbose: (sql) => ran.push(String(sql)) });
+		try {
+			groupDb.pragma('journal_mode = WAL');
+			const group = new SqliteFileStore(groupDb);
+			await group.migrate();
+			const photos = Array.from({ length: 6 }, (_, i) => {
+				const bytes = jpeg(200_000);
+				return { bytes, hash: sha(bytes), ref: { ...ref, changeHash: new Uint8Array(32).fill(10 + i) } };
+			});
+			for (const p of photos) await group.expect({ hash: p.hash, size: p.bytes.length, type: 'image/jpeg' }, p.ref);
+			ran.length = 0;
+			const writing = photos.map((p) => group.writeChunk(p.hash, 0, p.bytes)); // wait for the disk off the event loop
+			expect(await group.forgetChanges([photos[2].ref.changeHash])).toEqual([photos[2].hash]);
+			const outcomes = await Promise.allSettled(writing);
+			expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
+			const kept = [0, 1, 3, 4, 5].map((i) => photos[i]);
+			for (const p of kept) expect(await read(group, p.hash)).toBe(p.hash);
+			expect(await group.status(photos[2].hash)).toBeNull();
+			expect(readdirSync(filesDirOf(groupDb.name)).sort()).toEqual(kept.map((p) => p.hash).sort());
+			// Their disk waits overlap, so fewer row transactions than photos (one each, six, before group commit).
+			const begun = ran.filter((sql) => sql === 'BEGIN IMMEDIATE').length;
+			expect(begun).toBeGreaterThanOrEqual(1);
+			expect(begun).toBeLessThan(photos.length);
+		} finally {
+			groupDb.close();
+			rmSync(own, { recursive: true, force: true });
+		}
+	});
+
 	it('forgetting the changes that named a file removes its bytes from the folder', async () => {
 		const bytes = jpeg(5000);
 		const hash = sha(bytes);

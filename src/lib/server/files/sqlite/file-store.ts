@@ -12,6 +12,7 @@ import { SQLITE_FILES_SCHEMA } from './schema';
 import { FileDir, filesDirOf } from './file-dir';
 import { FileError, type Expectation, type FileRecord, type FileRef, type FileStatus, type FileStore } from '../types';
 import { planWrite } from '../write-plan';
+import { GroupCommit, outcomeOf } from './group-commit';
 
 type Row = Record<string, unknown>;
 const status = (r: Row): FileStatus => ({
@@ -52,6 +53,11 @@ export class SqliteFileStore implements FileStore {
 	readonly #db: Database.Database;
 	readonly #dir: FileDir;
 	#stmts: ReturnType<typeof prepare> | null = null;
+	/** Whole files written and durable, recorded complete together: one transaction (one WAL fsync) for the photos in flight. */
+	readonly #wholeRows = new GroupCommit<{ hash: string; bytes: Uint8Array; first?: Expectation }, FileStatus>(
+		(written) => this.#db.transaction(() => written.map((w) => outcomeOf(() => this.#recordWhole(w.hash, w.bytes, w.first)))).immediate(),
+		{ gather: true }
+	);
 
 	constructor(db: Database.Database) {
 		if (db.memory) throw new Error('SqliteFileStore keeps bytes beside the database file: open a database on disk');
@@ -100,20 +106,19 @@ export class SqliteFileStore implements FileStore {
 		return this.#status(hash);
 	}
 
-	/** The transaction that records a whole file written already: complete, if it is still there. */
+	/** Records a whole file written already: complete, if it is still there (a savepoint of the group's transaction). */
 	#recordWhole(hash: string, bytes: Uint8Array, first?: Expectation): FileStatus {
-		return this.#db
-			.transaction((): FileStatus => {
-				if (first) this.#expect(first.file, first.ref);
-				const current = this.#status(hash)!;
-				if (!planWrite(current, hash, 0, bytes)) return current; // complete already (another writer)
-				// Erased while it was written (forgetChanges): nothing is recorded.
-				if (!this.#dir.has(hash)) throw new Error(`the file ${hash} was erased while it was written; send it again`);
-				this.#s.setComplete.run(current.size, hash);
-				this.#dir.dropPart(hash); // a concurrent chunked upload's bytes, now superseded
-				return { ...current, received: current.size, complete: true };
-			})
-			.immediate();
+		const record = this.#db.transaction((): FileStatus => {
+			if (first) this.#expect(first.file, first.ref);
+			const current = this.#status(hash)!;
+			if (!planWrite(current, hash, 0, bytes)) return current; // complete already (another writer)
+			// Erased while it was written (forgetChanges): nothing is recorded.
+			if (!this.#dir.has(hash)) throw new Error(`the file ${hash} was erased while it was written; send it again`);
+			this.#s.setComplete.run(current.size, hash);
+			this.#dir.dropPart(hash); // a concurrent chunked upload's bytes, now superseded
+			return { ...current, received: current.size, complete: true };
+		});
+		return record();
 	}
 
 	/** Whether these bytes are the whole of a file none of which is stored yet. */
@@ -124,11 +129,12 @@ export class SqliteFileStore implements FileStore {
 
 	async writeChunk(hash: string, offset: number, bytes: Uint8Array, first?: Expectation): Promise<FileStatus> {
 		// A whole file in one chunk (a photo) that hashes to its name is written and fsynced off the
-		// event loop, so that another upload is served meanwhile; its row commits afterwards.
+		// event loop, so that another upload is served meanwhile; its row commits afterwards, in one
+		// transaction with the rows of the other photos whose bytes became durable meanwhile.
 		if (this.#isWholeFile(hash, offset, bytes, first) && createHash('sha256').update(bytes).digest('hex') === hash) {
 			await this.#dir.writeWholeAsync(hash, bytes);
 			try {
-				return this.#recordWhole(hash, bytes, first);
+				return await this.#wholeRows.add({ hash, bytes, first });
 			} catch (e) {
 				// Refused meanwhile (its changes erased, say): bytes no complete row relies on go too.
 				if (!this.#status(hash)?.complete) this.#dir.eraseComplete(hash);
