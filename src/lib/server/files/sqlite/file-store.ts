@@ -13,6 +13,7 @@ import { FileDir, filesDirOf } from './file-dir';
 import { FileError, type Expectation, type FileRecord, type FileRef, type FileStatus, type FileStore } from '../types';
 import { planWrite } from '../write-plan';
 import { GroupCommit, outcomeOf } from './group-commit';
+import { WalCommit } from './wal-commit';
 
 type Row = Record<string, unknown>;
 const status = (r: Row): FileStatus => ({
@@ -53,9 +54,14 @@ export class SqliteFileStore implements FileStore {
 	readonly #db: Database.Database;
 	readonly #dir: FileDir;
 	#stmts: ReturnType<typeof prepare> | null = null;
+	/** Commits whose WAL fsync runs off the event loop (wal-commit.ts). */
+	#walCommit: WalCommit | null = null;
 	/** Whole files written and durable, recorded complete together: one transaction (one WAL fsync) for the photos in flight. */
 	readonly #wholeRows = new GroupCommit<{ hash: string; bytes: Uint8Array; first?: Expectation }, FileStatus>(
-		(written) => this.#db.transaction(() => written.map((w) => outcomeOf(() => this.#recordWhole(w.hash, w.bytes, w.first)))).immediate(),
+		(written) => {
+			const record = this.#db.transaction(() => written.map((w) => outcomeOf(() => this.#recordWhole(w.hash, w.bytes, w.first))));
+			return this.#walCommit!.run(() => record.immediate());
+		},
 		{ gather: true }
 	);
 
@@ -68,6 +74,7 @@ export class SqliteFileStore implements FileStore {
 	async migrate(): Promise<void> {
 		this.#db.exec(SQLITE_FILES_SCHEMA);
 		this.#stmts = prepare(this.#db);
+		this.#walCommit = new WalCommit(this.#db);
 		this.#dir.ensure();
 		// Under the write lock, so no upload of another connection is between its file and its row.
 		this.#db
