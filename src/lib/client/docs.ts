@@ -1,6 +1,7 @@
 // Reading parcel documents from the device: lazily loaded from their stored bytes (snapshot
 // base64 is decoded here, on first open), with this tab's actor so edits need no clone.
 import * as Automerge from '@automerge/automerge';
+import Dexie from 'dexie';
 import { loadPartDoc, toPlain } from '../core/crdt/document';
 import { listConflicts, type Conflict } from '../core/crdt/conflicts';
 import { fieldChanges, type ChangeSummary } from '../core/crdt/history';
@@ -13,6 +14,7 @@ import { sha256 } from '../core/hash';
 import { toHex } from '../core/bytes';
 import { neutralizeText, neutralizeValue } from '../core/record/text-rules.js';
 import type { FieldDatabase, PartData } from './db';
+import { DocCache, docKey } from './doc-cache';
 
 export const bytesOf = (data: PartData): Uint8Array => (typeof data === 'string' ? decodeBase64(data) : data);
 
@@ -50,30 +52,52 @@ export interface PartView {
 	unusable: UnusableChange[];
 }
 
-/** Everything the parcel screen shows about each part, read from the device's documents. */
-export async function readParcel(db: FieldDatabase, parcelId: string): Promise<PartView[]> {
+/** The tab's loaded documents: the four parts of the two most recently opened parcels. */
+export const docCache = new DocCache(8, loadDoc);
+// Dexie reports every committed write, this tab's (before its transaction's promise settles) and
+// other tabs' (broadcast): after one to `docs`, a save reads the row again before trusting the cache.
+Dexie.on('storagemutated', (parts) => {
+	for (const part of Object.keys(parts)) {
+		const at = part.lastIndexOf('/docs/');
+		if (part.startsWith('idb://') && at > 0) docCache.unconfirm(part.slice('idb://'.length, at));
+	}
+});
+
+/**
+ * Everything the parcel screen shows about each part, read from the device's documents. With
+ * `actor` (this tab's, tab.ts) the documents stay in `docCache`, ready for the save that follows.
+ */
+export async function readParcel(db: FieldDatabase, parcelId: string, actor?: string): Promise<PartView[]> {
 	const row = await db.docs.get(parcelId);
 	return PART_NAMES.map((part) => {
 		const data = row?.parts[part];
 		if (!data) return { part, plain: null, conflicts: [], history: [], error: null, unusable: [] };
-		const loaded = loadDoc(data);
-		if (!loaded.ok) return { part, plain: null, conflicts: [], history: [], error: loaded.message, unusable: [] };
-		try {
+		const view = (doc: PartDoc, unusable: UnusableChange[]): PartView => {
 			// Shown, never written back unless edited: text the rule refuses (written before it, or
 			// by another implementation) appears as visible stand-ins that cannot reorder a field.
 			const last = (path: string) => path.split('.').at(-1) ?? '';
 			return {
 				part,
-				plain: neutralizeValue(toPlain(part, loaded.doc)),
-				conflicts: listConflicts(part, loaded.doc).map((c) => ({ ...c, values: c.values.map((v) => ({ ...v, value: neutralizeValue(v.value, last(c.path)) })) })),
-				history: fieldChanges(loaded.doc, part).map((h) => ({
+				plain: neutralizeValue(toPlain(part, doc)),
+				conflicts: listConflicts(part, doc).map((c) => ({ ...c, values: c.values.map((v) => ({ ...v, value: neutralizeValue(v.value, last(c.path)) })) })),
+				history: fieldChanges(doc, part).map((h) => ({
 					...h,
 					message: h.message === null ? null : neutralizeText(h.message),
 					diffs: h.diffs.map((d) => ({ ...d, before: neutralizeValue(d.before, last(d.path)), after: neutralizeValue(d.after, last(d.path)) }))
 				})),
 				error: null,
-				unusable: loaded.unusable
+				unusable
 			};
+		};
+		const failed = (message: string): PartView => ({ part, plain: null, conflicts: [], history: [], error: message, unusable: [] });
+		if (actor) {
+			const r = docCache.read(docKey(db.name, parcelId, part), data, actor, view);
+			return 'error' in r ? failed(r.error) : r;
+		}
+		const loaded = loadDoc(data);
+		if (!loaded.ok) return failed(loaded.message);
+		try {
+			return view(loaded.doc, loaded.unusable);
 		} finally {
 			Automerge.free(loaded.doc);
 		}

@@ -1,8 +1,9 @@
-// The save path: load the part's document with this tab's actor, make one Automerge change,
-// sign it on the device, then write the document, the search row and the outbox row in ONE
-// Dexie transaction (with a photo's blob, when the edit records one). If another tab wrote the
-// document meanwhile, the change is applied on top of that version inside the transaction, so
-// neither tab's edit is lost. A transaction the browser refuses for lack of room writes nothing
+// The save path: take the part's document with this tab's actor (from the tab's cache of opened
+// parcels when it holds the stored bytes, else loaded), make one Automerge change, sign it on the
+// device, then write the document, the search row and the outbox row in ONE Dexie transaction
+// (with a photo's blob, when the edit records one). If another writer changed the document
+// meanwhile, the change is applied on top of that version inside the transaction, so neither
+// edit is lost. A transaction the browser refuses for lack of room writes nothing
 // and is answered with `storage-full` and a message for people.
 import * as Automerge from '@automerge/automerge';
 import { toHex } from '../core/bytes';
@@ -15,8 +16,9 @@ import { districtOf } from '../core/record/ids';
 import { isPublicPart, writeRefusal, type PartName, type Role } from '../core/record/parts';
 import type { Signer } from '../core/signing/ed25519';
 import { editToWire, signEdit } from '../core/signing/submit';
-import type { BlobRow, FieldDatabase } from './db';
-import { loadDoc } from './docs';
+import type { BlobRow, DocRow, FieldDatabase } from './db';
+import { docCache, loadDoc } from './docs';
+import { docKey, sameData } from './doc-cache';
 import { emptyRow, updateRow } from './search-row';
 import { deltaOf } from './search-index';
 import { isQuotaError, storageFullMessage } from './storage';
@@ -82,10 +84,17 @@ async function save(ctx: SaveContext, parcelId: string, part: PartName, edit: Ed
 	const refusal = editRefusal(ctx.grant, parcelId, part);
 	if (refusal) return refuse('not-allowed', refusal);
 	const { db } = ctx;
-	const row = await db.docs.get(parcelId);
-	const data = row?.parts[part];
-	if (!row || !data) return refuse('not-on-device', `The ${part} part of ${parcelId} is not on this device`);
-	const loaded = loadDoc(data, ctx.actor);
+	const key = docKey(db.name, parcelId, part);
+	// The open parcel's document, unless a write to the documents was seen since: then the row is
+	// read first (the transaction below compares the stored bytes either way).
+	let row: DocRow | undefined;
+	let data = docCache.confirmed(key, ctx.actor);
+	if (!data) {
+		row = await db.docs.get(parcelId);
+		data = row?.parts[part] ?? null;
+		if (!row || !data) return refuse('not-on-device', `The ${part} part of ${parcelId} is not on this device`);
+	}
+	const loaded = docCache.take(key, data, ctx.actor);
 	if (!loaded.ok) return refuse('bad-document', loaded.message);
 	const now = (ctx.now ?? Date.now)();
 	// The salt only goes into private-part changes (crdt/write.ts saltMessage).
@@ -101,15 +110,22 @@ async function save(ctx: SaveContext, parcelId: string, part: PartName, edit: Ed
 		return refuse(r.code, r.message, r.issues);
 	}
 	if (!r.change) {
-		Automerge.free(r.doc);
+		docCache.put(key, data, ctx.actor, r.doc); // still the stored document
 		return { ok: true, changed: false, changeHash: null };
 	}
-	const sub = await signEdit({ origin: ctx.origin, signer: ctx.signer, parcelId, part, change: r.change, claimedTime: now });
-	const wire = editToWire(sub);
-	const changeHash = sub.statement.kind === 'edit' ? toHex(sub.statement.changeHash) : '';
+	const ours = r.change;
+	// WebCrypto signs off the main thread: the bytes and the row's input are made meanwhile.
+	const signing = signEdit({ origin: ctx.origin, signer: ctx.signer, parcelId, part, change: ours, claimedTime: now });
 	let doc = r.doc;
+	let saved = Automerge.save(doc);
+	let plain = isPublicPart(part) ? toPlain(part, doc) : null;
+	const base = data;
 	try {
-		await db.transaction('rw', [db.docs, db.parcels, db.searchDelta, db.outbox, db.conflicts, db.blobs], async () => {
+		const sub = await signing;
+		const wire = editToWire(sub);
+		const changeHash = sub.statement.kind === 'edit' ? toHex(sub.statement.changeHash) : '';
+		const tables = [db.docs, db.parcels, db.searchDelta, db.outbox, db.conflicts, ...(blobs.length ? [db.blobs] : [])];
+		await db.transaction('rw', tables, async () => {
 			// Reads together, then writes together: IndexedDB pipelines requests within a transaction.
 			// Conflict keys by primary key (getAllKeys): a filtered delete would open a cursor, which costs ms.
 			const [stored, existing, conflictKeys] = await Promise.all([
@@ -118,37 +134,45 @@ async function save(ctx: SaveContext, parcelId: string, part: PartName, edit: Ed
 				db.conflicts.where('parcelId').equals(parcelId).primaryKeys()
 			]);
 			const current = stored ?? row;
+			if (!current) throw new Error(`${parcelId} is no longer on this device`);
 			const theirData = current.parts[part];
-			if (current.rev !== row.rev && theirData) {
-				// Another tab saved this parcel meanwhile: put our change on top of its version.
+			if (theirData && !sameData(theirData, base)) {
+				// Another tab or a pull wrote this part meanwhile: put our change on top of its version.
 				const theirs = loadDoc(theirData, ctx.actor);
 				if (!theirs.ok) throw new Error(theirs.message);
-				const merged = applyRemoteChanges(theirs.doc, [r.change!]);
+				const merged = applyRemoteChanges(theirs.doc, [ours]);
 				if (!merged.ok) throw new Error(merged.message);
 				Automerge.free(doc);
 				doc = merged.doc;
+				saved = Automerge.save(doc);
+				plain = isPublicPart(part) ? toPlain(part, doc) : null;
 			}
 			const writes: Promise<unknown>[] = [
-				db.docs.put({ parcelId, parts: { ...current.parts, [part]: Automerge.save(doc) }, rev: current.rev + 1 }),
+				db.docs.put({ parcelId, parts: { ...current.parts, [part]: saved }, rev: current.rev + 1 }),
 				db.outbox.add({ parcelId, part, changeHash, wire, createdAt: now, summary, status: 'pending' })
 			];
-			if (isPublicPart(part)) {
-				const next = updateRow(existing ?? emptyRow(parcelId), part, toPlain(part, doc));
+			if (plain) {
+				const next = updateRow(existing ?? emptyRow(parcelId), part, plain);
 				writes.push(db.parcels.put(next), db.searchDelta.put(deltaOf(next)));
 			}
-			// A write to a conflicted field settles it: drop what the conflicts list no longer holds.
-			const open = new Set(listConflicts(part, doc).map((c) => `${parcelId}|${part}|${c.path}`));
-			const stale = conflictKeys.filter((k) => k.startsWith(`${parcelId}|${part}|`) && !open.has(k));
-			if (stale.length) writes.push(db.conflicts.bulkDelete(stale));
+			// A write to a conflicted field settles it: drop what the conflicts list no longer holds
+			// (listed only when the part has stored conflicts: most saves have none).
+			const mine = conflictKeys.filter((k) => k.startsWith(`${parcelId}|${part}|`));
+			if (mine.length) {
+				const open = new Set(listConflicts(part, doc).map((c) => `${parcelId}|${part}|${c.path}`));
+				const stale = mine.filter((k) => !open.has(k));
+				if (stale.length) writes.push(db.conflicts.bulkDelete(stale));
+			}
 			if (blobs.length) writes.push(db.blobs.bulkPut(blobs.map((b) => ({ ...b, changeHash }))));
 			await Promise.all(writes);
 		});
+		// Committed: the next save of this part starts from this document, not from a load.
+		docCache.put(key, saved, ctx.actor, doc);
+		return { ok: true, changed: true, changeHash };
 	} catch (e) {
 		// IndexedDB aborted the whole transaction: the device holds exactly what it held before.
+		Automerge.free(doc);
 		if (isQuotaError(e)) return refuse('storage-full', await storageFullMessage(blobs.length ? 'this photo' : 'this edit'));
 		throw e;
-	} finally {
-		Automerge.free(doc);
 	}
-	return { ok: true, changed: true, changeHash };
 }

@@ -79,9 +79,11 @@ export function writeField(
 	}
 	const kind = kindAt(part, segs);
 	if (kind === 'text' && typeof value === 'string') {
-		// updateText turns the edit into splices, so concurrent edits of the same text merge.
-		if (!force && typeof current === 'string') Automerge.updateText(d, [...segs], value);
-		else {
+		// updateText turns the edit into splices, so concurrent edits of the same text merge; the
+		// same text is left alone (a patch may carry a field unchanged: its diff would be work for nothing).
+		if (!force && typeof current === 'string') {
+			if (current !== value) Automerge.updateText(d, [...segs], value);
+		} else {
 			// Empty text then one splice: assigning a non-empty string is ~5× slower (Automerge 3.5).
 			parent[key] = '';
 			if (value) Automerge.splice(d, [...segs], 0, 0, value);
