@@ -56,7 +56,7 @@ describe('DocCache', () => {
 		const { cache, loads } = counted();
 		const v1 = stored('R1');
 		const r = cache.read('k', v1, actor, (doc) => toPlain('parcel', doc).zoning);
-		expect(r).toBe('R1');
+		expect(r).toEqual({ ok: true, value: 'R1' });
 		const v2 = stored('R2');
 		const t = cache.take('k', v2, actor);
 		expect(loads.length).toBe(2);
@@ -83,7 +83,7 @@ describe('DocCache', () => {
 	it('reports a document that does not load, and keeps nothing for it', () => {
 		const { cache } = counted();
 		const r = cache.read('k', new Uint8Array([1, 2, 3]), actor, () => 'read');
-		expect(r).toEqual({ error: expect.stringContaining('cannot load') });
+		expect(r).toEqual({ ok: false, message: expect.stringContaining('cannot load') });
 		expect(cache.size).toBe(0);
 	});
 });

@@ -56,11 +56,11 @@ export class DocCache {
 	}
 
 	/** Runs `use` on the document of `data`, kept (or now loaded and kept) in the cache. */
-	read<T>(key: string, data: PartData, actor: string, use: (doc: PartDoc, unusable: UnusableChange[]) => T): T | { error: string } {
+	read<T>(key: string, data: PartData, actor: string, use: (doc: PartDoc, unusable: UnusableChange[]) => T): { ok: true; value: T } | { ok: false; message: string } {
 		let entry = this.#match(key, data, actor);
 		if (!entry) {
 			const loaded = this.#load(data, actor);
-			if (!loaded.ok) return { error: loaded.message };
+			if (!loaded.ok) return loaded;
 			entry = { data, actor, doc: loaded.doc, unusable: loaded.unusable, confirmed: true };
 			this.#set(key, entry);
 		} else {
@@ -69,7 +69,7 @@ export class DocCache {
 			this.#entries.delete(key);
 			this.#entries.set(key, entry);
 		}
-		return use(entry.doc, entry.unusable);
+		return { ok: true, value: use(entry.doc, entry.unusable) };
 	}
 
 	/** Gives `doc` (stored as `data`) to the cache; the caller no longer owns it. */

@@ -92,7 +92,7 @@ export async function readParcel(db: FieldDatabase, parcelId: string, actor?: st
 		const failed = (message: string): PartView => ({ part, plain: null, conflicts: [], history: [], error: message, unusable: [] });
 		if (actor) {
 			const r = docCache.read(docKey(db.name, parcelId, part), data, actor, view);
-			return 'error' in r ? failed(r.error) : r;
+			return r.ok ? r.value : failed(r.message);
 		}
 		const loaded = loadDoc(data);
 		if (!loaded.ok) return failed(loaded.message);
