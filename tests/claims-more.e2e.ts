@@ -240,6 +240,8 @@ test('a registrar files a claim with a PDF and a PNG; the registry and public pa
 			{ name: 'plan.png', mimeType: 'image/png', buffer: png }
 		]);
 		await expect(form).toContainText('2 file(s) attached: survey.pdf, plan.png');
+		// Choosing other files clears the refusal of the last ones.
+		await expect(form.getByTestId('claim-result')).toHaveCount(0);
 		await shoot(page, 'registry-claim-evidence-form');
 		await form.getByRole('button', { name: 'File claim' }).click();
 		await expect(form.getByTestId('claim-result')).toContainText(/Claim signed and logged at entry #\d+; inclusion verified ✓\. 2 evidence file\(s\) uploaded\./, { timeout: 30_000 });
