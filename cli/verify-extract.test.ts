@@ -54,7 +54,7 @@ describe('cli verify-extract', () => {
 		const r = await run([join(dir, 'good.json')]);
 		expect(r.code).toBe(0);
 		expect(r.out).toMatch(/^VERIFIED: extract of parcel RIV-000123, complete up to checkpoint 10\n/);
-		expect(r.out).toContain('✓ complete: Complete up to checkpoint 10: every edit of RIV-000123 in the log below 10 is here.');
+		expect(r.out).toContain('✓ complete: Complete up to checkpoint 10: every edit of RIV-000123 in the log below 10 is here, and every claim, decision and notice.');
 	});
 
 	it('verifies a v1 extract but says plainly that its completeness is not proven', async () => {

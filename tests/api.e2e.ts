@@ -8,7 +8,7 @@ import { leafHash } from '../src/lib/core/log/hashing';
 import { decodeEntryBundle, checkEntryBundle } from '../src/lib/core/log/entry-bundle';
 import { nobleVerifier } from '../src/lib/core/signing/ed25519';
 import { decodeEntry } from '../src/lib/core/log/entry';
-import { applyEntries, districtPrefix, hashOfLeaves, leafKey, leavesUnder, mapRootOf, parcelPrefix, ParcelMap, rootFromPath, verifyMapProof } from '../src/lib/core/map';
+import { applyEntries, indexedEntry, districtPrefix, hashOfLeaves, leafKey, leavesUnder, mapRootOf, parcelPrefix, ParcelMap, rootFromPath, verifyMapProof } from '../src/lib/core/map';
 import { signInStatement } from '../src/lib/server/sessions';
 import { demoKey } from './support/demo';
 import { signedEdit } from './support/edits';
@@ -201,7 +201,7 @@ test.describe('log API', () => {
 		} while (last.next !== null);
 		const sc = await open(last.checkpoint);
 		expect(sc.size).toBe(last.treeSize);
-		const device = applyEntries(ParcelMap.empty, entries.filter((e) => e.index < last.treeSize).map((e) => ({ index: e.index, entry: decodeEntry(fromBase64(e.entry)) })));
+		const device = applyEntries(ParcelMap.empty, entries.filter((e) => e.index < last.treeSize).map((e) => indexedEntry(e.index, fromBase64(e.entry))));
 		const path = last.mapPaths.NORTH.map((x: { bit: number; hash: string }) => ({ bit: x.bit, hash: fromBase64(x.hash) }));
 		expect(rootFromPath(districtPrefix('NORTH'), hashOfLeaves(device.leavesUnder(districtPrefix('NORTH'))), path)).toEqual({ ok: true, value: sc.mapRoot });
 		expect(last.mapPaths.ZZZ).toBeNull();

@@ -81,7 +81,7 @@ test('cli monitor follows the served log, resumes after an edit, and catches a m
 			expect(lied.stderr).toContain('ALARM (map-root-mismatch)');
 			expect(lied.stderr).toContain(toBase64(forged));
 			const real = parseCheckpoint((await (await fetch(`${baseURL}/log/checkpoint`)).text()).split('\n\n')[0] + '\n');
-			expect(real.ok && real.value.extensions?.[0]).toMatch(/^parcel-ledger\/map\/v1 /);
+			expect(real.ok && real.value.extensions?.[0]).toMatch(/^parcel-ledger\/map\/v2 /);
 			expect(lied.stderr).toContain(real.ok ? real.value.extensions![0].split(' ')[1] : '?');
 			const [kept] = readdirSync(join(dir, 'evidence'));
 			expect(readdirSync(join(dir, 'evidence', kept)).sort()).toEqual(['accepted.checkpoint', 'alarm.txt', 'received.checkpoint']);

@@ -19,7 +19,7 @@ import { pageVerifier, type PackedVerdict } from './page-verifier';
 import { checkEntries, keyEntryRows, loadRegistry, replayKeyEntry, type EntryJson } from './registry';
 import { rowFromServer, type ServerRow } from './search-row';
 import { rebuildSearchIndex, SearchIndexBuilder, storeSearchIndex } from './search-index';
-import { getState, putState, type DistrictRecord, type LogRecord } from './state';
+import { getState, MAP_RULE, putState, type DistrictRecord, type LogRecord } from './state';
 
 export interface SnapshotParcel {
 	row: ServerRow;
@@ -127,6 +127,7 @@ export async function downloadDistrict(deps: BootstrapDeps, district: string): P
 		since: Number.MAX_SAFE_INTEGER,
 		downloadedAt: null,
 		mapVerified: verify,
+		mapRule: MAP_RULE,
 		mapHash: null
 	};
 	if (rec.status === 'ready') return rec;

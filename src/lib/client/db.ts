@@ -2,6 +2,7 @@
 // keeps, with the indexes that make offline search fast (a multiEntry index of search words).
 import Dexie, { type EntityTable } from 'dexie';
 import type { PartName } from '../core/record/parts';
+import type { MapPart } from '../core/map/parts';
 import type { ParcelShape, ParcelSummary } from '../core/record/summary';
 import type { EditWire } from '../core/signing/submit';
 import type { JsonValue } from '../core/record/json';
@@ -212,7 +213,7 @@ export interface MapLeafRow {
 	key: string;
 	district: string;
 	parcel: string;
-	part: PartName;
+	part: MapPart;
 	count: number;
 	lastIndex: number;
 	digest: Uint8Array;

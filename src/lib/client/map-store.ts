@@ -8,10 +8,10 @@ import { chainPulled, unpackLeaves } from '../core/map/device';
 import type { MapLeaf } from '../core/map/leaf';
 import { hashOfLeaves } from '../core/map/trie';
 import { districtOf } from '../core/record/ids';
-import type { PartName } from '../core/record/parts';
+import type { MapPart } from '../core/map/parts';
 import type { FieldDatabase, MapChunkRow, MapLeafRow } from './db';
 
-export const leafRowKey = (parcel: string, part: PartName): string => `${parcel}|${part}`;
+export const leafRowKey = (parcel: string, part: MapPart): string => `${parcel}|${part}`;
 
 /**
  * The chunk a verified snapshot page stores: its leaves packed (packLeaves), their number and the
@@ -82,13 +82,13 @@ export class PulledLeaves {
 		return this.#loaded.get(district);
 	}
 
-	/** Chains one pulled edit entry into its leaf; false when the leaf already held it. */
-	chain(parcel: string, part: PartName, index: number, changeHash: Uint8Array): boolean {
+	/** Chains one pulled entry into its leaf (an edit's change hash; a claim's, decision's or notice's leaf hash); false when the leaf already held it. */
+	chain(parcel: string, part: MapPart, index: number, hash: Uint8Array): boolean {
 		const district = districtOf(parcel);
 		const leaves = district ? this.#loaded.get(district) : undefined;
 		if (!district || !leaves) return false;
 		const key = leafRowKey(parcel, part);
-		const next = chainPulled(leaves.get(key), parcel, part, index, changeHash);
+		const next = chainPulled(leaves.get(key), parcel, part, index, hash);
 		if (!next) return false;
 		leaves.set(key, next);
 		this.#dirty.set(key, leafRow(district, next));

@@ -18,6 +18,8 @@ import { fromBase64 } from '../core/bytes';
 import type { Checkpoint } from '../core/log/checkpoint';
 import { checkDistrictRoot } from '../core/map/device';
 import { mapRootOf } from '../core/map/log-map';
+import { isDisputeKind } from '../core/map/parts';
+import { leafHash } from '../core/log/hashing';
 import { ForkError, recordAlarm, verifyCheckpoint } from './checkpoints';
 import { cachedTiles, checkIncluded } from './inclusion';
 import { PulledLeaves, subtreeOf } from './map-store';
@@ -28,7 +30,7 @@ import { getJson, type Fetch } from './http';
 import { actorNames, authorOf, checkEntries, keyEntryRows, loadRegistry, replayKeyEntry, type EntryJson } from './registry';
 import { emptyRow, updateRow } from './search-row';
 import { deltaOf } from './search-index';
-import { getState, putState, type DistrictRecord, type LogRecord } from './state';
+import { followsMap, getState, putState, type DistrictRecord, type LogRecord } from './state';
 
 export interface PullDeps {
 	db: FieldDatabase;
@@ -68,7 +70,7 @@ export async function pullDistricts(deps: PullDeps): Promise<PullOutcome> {
 	const registry = await loadRegistry(db, since);
 	const verifier = await browserVerifier();
 	// Districts downloaded with verified snapshot pages have map leaves to follow and check.
-	const leaves = new PulledLeaves(db, districts.filter((d) => d.mapVerified).map((d) => d.code));
+	const leaves = new PulledLeaves(db, districts.filter(followsMap).map((d) => d.code));
 	const fetchTile = cachedTiles(deps.fetch);
 	const checkpoints = new Map<string, Awaited<ReturnType<typeof verifyCheckpoint>>>();
 	const fetchPage = (from: number) => getJson<SyncPage>(deps.fetch, `/api/sync?districts=${codes.join(',')}&since=${from}&limit=${deps.pageSize ?? 2000}`);
@@ -100,12 +102,18 @@ export async function pullDistricts(deps: PullDeps): Promise<PullOutcome> {
 			byHash.set(h, bodies[i]);
 		}
 
-		await leaves.load(new Set(checked.entries.flatMap((c) => (c.entry.kind === 'edit' ? [districtOf(c.entry.parcelId) ?? ''] : []))));
+		await leaves.load(new Set(checked.entries.flatMap((c) => (c.entry.kind === 'edit' || isDisputeKind(c.entry.kind) ? [districtOf((c.entry as { parcelId: string }).parcelId) ?? ''] : []))));
 		const groups = new Map<string, Group>();
 		for (const c of checked.entries) {
 			const e = c.entry;
 			// The map holds every logged edit, applied here or not (a withheld body, a refused edit).
 			if (e.kind === 'edit') leaves.chain(e.parcelId, e.part, c.index, e.changeHash);
+			// Claims, decisions and notices: the device does not apply them (the registry and the
+			// public pages show them), but the map counts them in the parcel's claims leaf.
+			if (e.kind === 'claim' || e.kind === 'decision' || e.kind === 'notice') {
+				leaves.chain(e.parcelId, 'claims', c.index, leafHash(decodeBase64(c.raw)));
+				continue;
+			}
 			if (e.kind === 'erase') {
 				// A registrar erased private changes of this parcel (a legal request): the device drops
 				// its private document and rebuilds it from what follows (the registrar's fresh start).
@@ -198,7 +206,7 @@ async function checkDistricts(deps: PullDeps, page: SyncPage, cp: Checkpoint, le
 	for (const d of before) {
 		const rec = all[d.code];
 		if (!rec) continue;
-		if (!d.mapVerified || d.since > cp.size) {
+		if (!followsMap(d) || d.since > cp.size) {
 			all[d.code] = { ...rec, syncedAt: Date.now() };
 			continue;
 		}

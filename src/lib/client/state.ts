@@ -69,6 +69,12 @@ export interface DistrictRecord {
 	 * against the checkpoint's map root. Absent on districts downloaded by older versions.
 	 */
 	mapVerified?: boolean;
+	/**
+	 * The map rule the download checked against: 2 (map/v2, which counts claims, log-map.ts). A district
+	 * downloaded under v1 holds no claims leaves, so it is followed without the map check (followsMap)
+	 * until it is downloaded again.
+	 */
+	mapRule?: number;
 	/** Parts (map leaves) the download checked against the map, and the tree size a sync last matched the district against. */
 	verifiedParts?: number;
 	mapCheckedSize?: number | null;
@@ -121,3 +127,9 @@ export const IDLE_SYNC: SyncStatus = {
 	lastSuccess: null,
 	lastError: null
 };
+
+/** Whether a district's pulls chain into its map leaves and are checked against the checkpoint's map root. */
+export const followsMap = (d: Pick<DistrictRecord, 'mapVerified' | 'mapRule'>): boolean => !!d.mapVerified && d.mapRule === MAP_RULE;
+
+/** The map rule this version follows (the `parcel-ledger/map/v2` line). */
+export const MAP_RULE = 2;

@@ -15,7 +15,7 @@ export interface LogIdentity {
 	key: NoteVerifierKey;
 	/**
 	 * Signs the checkpoint of a tree size: its root, and the root of the parcel map of every edit
-	 * entry below that size as the extension line `parcel-ledger/map/v1 <base64>` (core/map).
+	 * entry below that size as the extension line `parcel-ledger/map/v2 <base64>` (core/map).
 	 */
 	signCheckpoint(size: number, root: Uint8Array, mapRoot: Uint8Array): Promise<string>;
 	/** Verifies a checkpoint note with the log key; throws with the reason when it does not. */

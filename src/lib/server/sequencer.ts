@@ -15,7 +15,7 @@ import { BatchClaims, loadClaimLedger } from './claims/gate';
 import type { CheckedSubmission, Refusal } from '../core/log/submission';
 import { parseCheckpoint } from '../core/log/checkpoint';
 import { addSignatureLines, splitNote } from '../core/witness/cosignature';
-import { applyEntries, ParcelMap } from '../core/map';
+import { applyEntries, ParcelMap, type IndexedEntry } from '../core/map';
 import { HashCache } from './hash-cache';
 import { mapDisagreement, mapFromStore } from './map/build';
 import { MapHistory, type MapHistoryLimits, type MapVersion } from './map/versions';
@@ -224,7 +224,7 @@ export class Sequencer {
 	#disagreement(note: string, map: ParcelMap): string | null {
 		const cp = parseCheckpoint(note.slice(0, note.indexOf('\n\n') + 1)); // the note's text
 		if (!cp.ok) throw new Error(`the stored checkpoint does not parse: ${cp.message}`);
-		return mapDisagreement(cp.value, map.root);
+		return mapDisagreement(cp.value, map);
 	}
 
 	#setHead(v: MapVersion): void {
@@ -370,7 +370,7 @@ export class Sequencer {
 		}
 
 		let newSize = fromSize;
-		const committed: { index: number; entry: Entry }[] = [];
+		const committed: IndexedEntry[] = [];
 		if (accepted.length) {
 			const overlay = new Map<number, Uint8Array>();
 			const reader = this.#cache.reader(overlay);
@@ -404,7 +404,7 @@ export class Sequencer {
 					const c = p.sub.changeInfo!;
 					changes.push({ hash: edit.changeHash, parcel: edit.parcelId, part: edit.part, amHash: c.amHash, actor: c.actor, seq: c.seq, body: p.sub.change! });
 				}
-				committed.push({ index, entry });
+				committed.push({ index, entry, data });
 			}
 			newSize = fromSize + accepted.length;
 			const root = await treeHash(newSize, reader);

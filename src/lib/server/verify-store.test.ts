@@ -7,7 +7,9 @@ import { logIdentity } from './log-identity';
 import { SqliteLogStore } from './store/sqlite/log-store';
 import { genesisChange, ORIGIN, sqliteFixture, type Fixture } from './testing/fixture';
 import { signCheckpoint } from '../core/log/checkpoint';
-import { EMPTY_MAP_ROOT, mapLine, mapRootOf } from '../core/map';
+import { EMPTY_MAP_ROOT, MAP_V1_LINE_PREFIX, mapKey, mapLine, mapRootOf, v1Root } from '../core/map';
+import { signClaim } from '../core/claims/sign';
+import { toBase64 } from '../core/bytes';
 import { LogIntegrityError, verifyStore } from './verify-store';
 
 describe('start-up verification refuses a log that disagrees with its checkpoint', () => {
@@ -69,21 +71,48 @@ describe('start-up verification refuses a log that disagrees with its checkpoint
 	});
 
 	/** Re-signs the last checkpoint (valid signature, same tree) with other extension lines. */
-	async function resign(extensions: string[]) {
+	async function resign(extensions: string[], size = 42) {
 		const db = new Database(path);
-		const { note } = db.prepare('SELECT note FROM checkpoints WHERE size = 42').get() as { note: string };
+		const { note } = db.prepare('SELECT note FROM checkpoints WHERE size = ?').get(size) as { note: string };
 		db.close();
 		const cp = await logIdentity(ORIGIN, f.logSigner).openCheckpoint(note);
 		const next = await signCheckpoint({ ...cp, extensions }, ORIGIN, f.logSigner);
-		tamper(`UPDATE checkpoints SET note = ? WHERE size = 42`, next);
+		tamper(`UPDATE checkpoints SET note = ? WHERE size = ?`, next, size);
 		return cp;
 	}
+
+	it('accepts a log of the first map rule (map/v1: edits only) that holds a claim; its next checkpoint commits to the v2 map', async () => {
+		const before = await reopen();
+		const claim = await signClaim({ origin: ORIGIN, signer: f.assessor.signer, parcelId: 'RIV-1000', text: 'A fence moved.', claimedTime: f.clock.now, claimKind: 'boundary', contested: [] });
+		expect((await before.submit([claim]))[0].status).toBe('accepted');
+		await before.sequencer.drain();
+		const v2 = before.mapVersion().map;
+		await f.store.close();
+		// What a server before v2 signed at size 43: the map of the 40 edits, no claims leaf.
+		expect(v1Root(v2)).not.toEqual(v2.root);
+		await resign([`${MAP_V1_LINE_PREFIX}${toBase64(v1Root(v2))}`], 43);
+		const ledger = await reopen();
+		expect(ledger.sequencer.size).toBe(43);
+		expect(ledger.mapVersion().map.root).toEqual(v2.root);
+		// Until the next batch its checkpoint commits to no v2 map: clients are told so.
+		expect(mapRootOf(await ledger.identity.openCheckpoint(ledger.sequencer.checkpoint))).toMatchObject({ ok: false, message: expect.stringMatching(/first rule \(map\/v1, which does not count claims\)/) });
+		const id = 'RIV-2000';
+		const [r] = await ledger.submit([await f.edit(f.assessor, id, 'parcel', genesisChange(f.assessor, 'parcel', id, sampleParcel(id)).change)]);
+		expect(r.status).toBe('accepted');
+		const next = await ledger.identity.openCheckpoint(ledger.sequencer.checkpoint);
+		expect(mapRootOf(next)).toEqual({ ok: true, value: ledger.mapVersion().map.root });
+		expect(ledger.mapVersion().map.get(mapKey('RIV-1000', 'claims'))).toMatchObject({ count: 1, lastIndex: 42 });
+		await f.store.close();
+		// A v1 line that is not the edits' map is refused like any wrong map line.
+		await resign([`${MAP_V1_LINE_PREFIX}${toBase64(v2.root)}`], 44);
+		await expect(reopen()).rejects.toThrow(/first rule, edits only/);
+	});
 
 	it('refuses a checkpoint whose map line is not the map of the entries', async () => {
 		await resign([mapLine(EMPTY_MAP_ROOT)]);
 		await expect(reopen()).rejects.toThrow(LogIntegrityError);
 		await expect(reopen()).rejects.toThrow(/parcel map/);
-		await resign(['parcel-ledger/map/v1 not-base64']);
+		await resign(['parcel-ledger/map/v2 not-base64']);
 		await expect(reopen()).rejects.toThrow(/malformed map line/);
 	});
 

@@ -93,7 +93,7 @@ export async function verifyStore(
 			} catch (err) {
 				throw new LogIntegrityError(`entry ${e.index} does not decode: ${(err as Error).message}`);
 			}
-			map.addEntry(e.index, decoded);
+			map.addEntry(e.index, decoded, e.data);
 			computed.push(...frontier.push(leafHash(e.data)));
 		}
 		if (entries.length !== end - start) throw new LogIntegrityError(`entries ${start}–${end - 1} are incomplete`);
@@ -123,7 +123,7 @@ export async function verifyStore(
 		if (!equalBytes(root, cp.root)) {
 			throw new LogIntegrityError(`the entries hash to ${toBase64(root)}, but the last signed checkpoint says ${toBase64(cp.root)}`);
 		}
-		const why = mapDisagreement(cp, parcelMap.root);
+		const why = mapDisagreement(cp, parcelMap);
 		if (why) throw new LogIntegrityError(`the last signed checkpoint's parcel map disagrees with the entries: ${why}`);
 	}
 	return { size, map: parcelMap };

@@ -12,7 +12,7 @@ export const EXTRACT_PROVES: readonly string[] = [
 
 /** What a verified v2 extract proves besides: the `complete` check passed. */
 export const EXTRACT_PROVES_COMPLETE =
-	'The extract is complete up to the checkpoint: every edit of this parcel that the log holds below the checkpoint\'s size, of every part (private ones too), is listed. The checkpoint signs the parcel map, which counts them, gives the last one\'s index and a digest of their changes; nothing can be left out or hidden without the check failing.';
+	'The extract is complete up to the checkpoint: every edit of this parcel that the log holds below the checkpoint\'s size, of every part (private ones too), and every claim, decision and notice of it, is listed. The checkpoint signs the parcel map, which counts them, gives the last one\'s index and a digest of them; nothing can be left out or hidden without the check failing.';
 
 export const EXTRACT_DOES_NOT_PROVE: readonly string[] = [
 	'That the key is really the registry\'s: compare it with the key the registry publishes (its website, a notice, /log/key). Anyone can make a valid extract for a log of their own.',
@@ -34,19 +34,22 @@ export const EXTRACT_NOT_WITNESSED =
 /** The `complete` check of a report that could not be proven either way (a v1 extract), if any. */
 export const completenessNotProven = (r: ExtractReport): ExtractCheck | undefined => r.checks.find((c) => c.name === 'complete' && c.notProven);
 
-/** What an extract that lists claims proves of them, and what not yet (core/extract/disputes.ts). */
-export const extractProvesDisputes = (open: number): string =>
-	`The listed claims, decisions and notices of this parcel are in the log, signed by keys granted to file (or, for decisions and notices, to decide) in its district, and follow the log's rules; ${open === 1 ? '1 claim is' : `${open} claims are`} still open among them.`;
+/** What an extract proves of the parcel's claims (core/extract/disputes.ts; complete: complete.ts's claims leaf). */
+export const extractProvesDisputes = (open: number, complete: boolean): string =>
+	(complete
+		? `The extract lists every claim, decision and notice of this parcel that the log holds below the checkpoint's size (the parcel map counts them), each signed by a key granted to file (or, for decisions and notices, to decide) in its district, following the log's rules; `
+		: `The listed claims, decisions and notices of this parcel are in the log, signed by keys granted to file (or, for decisions and notices, to decide) in its district, and follow the log's rules; `) +
+	(open === 0 ? 'no claim is open: the parcel is not disputed.' : `${open === 1 ? '1 claim is' : `${open} claims are`} still open: the parcel is disputed.`);
 export const EXTRACT_DISPUTES_NOT_COMPLETE =
-	'That the extract lists every claim of this parcel: the parcel map does not count claims yet, so a claim or a decision could be missing. The parcel\'s public page shows the log\'s current list.';
+	'That the extract lists every claim of this parcel: its checkpoint commits to no parcel map that counts claims (an extract of a log before map/v2), so a claim or a decision could be missing. Download the extract again to have that proven.';
 
 /** The claims that hold for this report (meaningful when it verified). */
 export function extractClaims(r: ExtractReport): { proves: string[]; doesNotProve: string[] } {
 	const proves = r.completeUpTo !== null ? [...EXTRACT_PROVES, EXTRACT_PROVES_COMPLETE] : [...EXTRACT_PROVES];
 	const doesNotProve = r.completeUpTo !== null ? [...EXTRACT_DOES_NOT_PROVE] : [EXTRACT_V1_NOT_COMPLETE, ...EXTRACT_DOES_NOT_PROVE];
 	if (r.openClaims !== undefined) {
-		proves.push(extractProvesDisputes(r.openClaims));
-		doesNotProve.unshift(EXTRACT_DISPUTES_NOT_COMPLETE);
+		proves.push(extractProvesDisputes(r.openClaims, r.completeUpTo !== null));
+		if (r.completeUpTo === null) doesNotProve.unshift(EXTRACT_DISPUTES_NOT_COMPLETE);
 	}
 	if (r.witnessed === true) proves.push(EXTRACT_PROVES_WITNESSED);
 	if (r.witnessed === false) doesNotProve.unshift(EXTRACT_NOT_WITNESSED);

@@ -27,7 +27,7 @@ describe('the complete check', () => {
 		expect(c).toMatchObject({ ok: true });
 		expect(c.notProven).toBeUndefined();
 		expect(c.detail).toBe(
-			'Complete up to checkpoint 10: every edit of RIV-000123 in the log below 10 is here. The parcel map the checkpoint signs counts 1 parcel edit, 1 title edit, 4 private edits, with the same last indexes and the same digest of their changes.'
+			'Complete up to checkpoint 10: every edit of RIV-000123 in the log below 10 is here, and every claim, decision and notice. The parcel map the checkpoint signs counts 1 parcel edit, 1 title edit, 4 private edits, and no claim entry, with the same last indexes and the same digests.'
 		);
 		expect(extractClaims(r).proves).toContain(EXTRACT_PROVES_COMPLETE);
 	});

@@ -1,8 +1,8 @@
 // The claims part of an extract (docs/protocol.md "Extracts", "Claims and notices"): the parcel's
 // claim, decision and notice entries, each proven in the log, signed, allowed by the log's rules
 // (core/log/authority.ts, core/claims/state.ts replayed with the listed edits), and the number of
-// claims still open. Whether the list holds every claim is not proven: the parcel map does not
-// count claims yet, so the check says so (notProven) rather than pass it as complete.
+// claims still open. That the list holds every claim is the `complete` check's (complete.ts: the
+// parcel's claims leaf); `proven` says whether it passed, and the detail says which.
 import type { Checkpoint } from '../log/checkpoint';
 import { decodeEntry, verifyStatement } from '../log/entry';
 import type { SignatureVerifier } from '../signing/ed25519';
@@ -22,7 +22,15 @@ export interface ExtractClaim {
 
 export type DisputesResult = { ok: false; detail: string } | { ok: true; detail: string; open: number; claims: ExtractClaim[] };
 
-export async function checkDisputes(x: ParsedExtract, entries: Decoded[], keys: Decoded[], cp: Checkpoint, verifier: SignatureVerifier): Promise<DisputesResult> {
+export async function checkDisputes(
+	x: ParsedExtract,
+	entries: Decoded[],
+	keys: Decoded[],
+	cp: Checkpoint,
+	verifier: SignatureVerifier,
+	/** The parcel map proved the list complete (complete.ts). */
+	proven: boolean
+): Promise<DisputesResult> {
 	const taken = new Set([...x.entries, ...x.keys].map((it) => it.index));
 	const listed: Decoded[] = [];
 	for (const [i, item] of x.claims.entries()) {
@@ -59,6 +67,10 @@ export async function checkDisputes(x: ParsedExtract, entries: Decoded[], keys: 
 		ok: true,
 		open,
 		claims,
-		detail: `Open claims: ${open}${which.length ? ` (${which.join(', ')})` : ''}, of ${plural(claims.length, 'claim')} listed with their decisions and notices (each in the log, signed and allowed by its rules). That no claim is left out is not proven: the parcel map does not count claims yet.`
+		detail: `Open claims: ${open}${which.length ? ` (${which.join(', ')})` : ''}, of ${plural(claims.length, 'claim')} listed with their decisions and notices (each in the log, signed and allowed by its rules). ${
+			proven
+				? `None is left out: the parcel map of checkpoint ${cp.size} counts exactly these claim entries.`
+				: 'That no claim is left out is not proven: the checkpoint commits to no parcel map that counts claims.'
+		}`
 	};
 }

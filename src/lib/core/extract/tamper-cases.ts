@@ -7,7 +7,7 @@ import { createPartDoc } from '../crdt/document';
 import { changeHash, type Statement } from '../log/entry';
 import { REGISTRAR_SECRET } from '../log/entry.vectors';
 import { LOG_VECTOR_ORIGIN, LOG_VECTOR_SECRET } from '../log/vectors';
-import { parcelPrefix } from '../map';
+import { MAP_LINE_PREFIX, parcelPrefix } from '../map';
 import type { PartName } from '../record/parts';
 import { sampleTitle } from '../record/samples';
 import { secretKeySigner, type Signer } from '../signing/ed25519';
@@ -119,7 +119,7 @@ export async function tamperCases(): Promise<TamperCase[]> {
 		},
 		{
 			what: 'the map line removed from the checkpoint',
-			extract: { ...x, checkpoint: checkpointLines.filter((l) => !l.startsWith('parcel-ledger/map/v1 ')).join('\n') },
+			extract: { ...x, checkpoint: checkpointLines.filter((l) => !l.startsWith(MAP_LINE_PREFIX)).join('\n') },
 			check: 'checkpoint',
 			reason: /^The checkpoint is not validly signed by the extract's key/
 		},
@@ -127,7 +127,7 @@ export async function tamperCases(): Promise<TamperCase[]> {
 			what: 'a checkpoint the log signed without a map line',
 			extract: { ...x, checkpoint: v1Checkpoint },
 			check: 'complete',
-			reason: /^The checkpoint of size 10 commits to no parcel map \(it has no "parcel-ledger\/map\/v1" line\), so nothing shows that the extract lists every edit of RIV-000123\.$/
+			reason: /^The checkpoint of size 10 commits to no parcel map \(it has no "parcel-ledger\/map\/v2" line\), so nothing shows that the extract lists every edit of RIV-000123\.$/
 		}
 	];
 }

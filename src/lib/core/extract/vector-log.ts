@@ -11,7 +11,7 @@ import { proveRecord } from '../log/proof';
 import { MemoryHashStore, treeHash } from '../log/tree';
 import { LOG_VECTOR_ORIGIN, LOG_VECTOR_SECRET } from '../log/vectors';
 import { secretKeySigner, type Signer } from '../signing/ed25519';
-import { applyEntries, mapLine, parcelPrefix, ParcelMap } from '../map';
+import { applyEntries, indexedEntry, mapLine, parcelPrefix, ParcelMap } from '../map';
 import { EXTRACT_FORMAT_V1, extractJson, type ExtractItemJson, type ExtractJson, type ExtractJsonV1 } from './format';
 import { isPublicPartName, publicRecordFromChanges, type PublicChanges } from './record';
 
@@ -27,7 +27,7 @@ export async function signedEntry(origin: string, s: Statement, signer: Signer, 
 
 /** The parcel map of a log: applyEntries over its decoded entries, in index order. */
 export const mapOfLog = (items: LogItem[]): ParcelMap =>
-	applyEntries(ParcelMap.empty, items.map((it, index) => ({ index, entry: decodeEntry(it.entry) })));
+	applyEntries(ParcelMap.empty, items.map((it, index) => indexedEntry(index, it.entry)));
 
 export interface MemoryExtractOptions {
 	origin: string;
@@ -60,11 +60,14 @@ export async function memoryExtract(o: MemoryExtractOptions): Promise<ExtractJso
 	});
 	const entries: ExtractItemJson[] = [];
 	const keys: ExtractItemJson[] = [];
+	const claims: ExtractItemJson[] = [];
 	const changes: Record<string, string> = {};
 	const byPart: PublicChanges = { parcel: [], valuation: [], title: [] };
 	for (const [index, it] of o.items.entries()) {
 		const e = decodeEntry(it.entry);
-		if (e.kind !== 'edit') keys.push(await prove(index, it.entry));
+		if (e.kind === 'claim' || e.kind === 'decision' || e.kind === 'notice') {
+			if (e.parcelId === o.parcel) claims.push(await prove(index, it.entry));
+		} else if (e.kind !== 'edit') keys.push(await prove(index, it.entry));
 		else if (e.parcelId === o.parcel) {
 			entries.push(await prove(index, it.entry));
 			if (isPublicPartName(e.part) && it.change) {
@@ -77,7 +80,7 @@ export async function memoryExtract(o: MemoryExtractOptions): Promise<ExtractJso
 	if (!rebuilt.ok) throw new Error(rebuilt.message);
 	const verifierKey = formatVerifierKey(o.origin, o.logSigner.publicKey);
 	const mapProof = toBase64(map.prove([parcelPrefix(o.parcel)]));
-	const x = extractJson({ parcel: o.parcel, origin: o.origin, verifierKey, checkpoint, entries, keys, mapProof, changes, record: rebuilt.record });
+	const x = extractJson({ parcel: o.parcel, origin: o.origin, verifierKey, checkpoint, entries, keys, mapProof, changes, record: rebuilt.record, ...(claims.length ? { claims } : {}) });
 	if (!o.v1) return x;
 	const { format: _f, mapProof: _m, ...members } = x;
 	return { format: EXTRACT_FORMAT_V1, ...members };

@@ -36,7 +36,7 @@ describe('extract vector (docs/protocol.md "Extracts")', () => {
 		const x = await vectorExtract();
 		expect(x.format).toBe('parcel-ledger-extract/v2');
 		expect(Object.keys(x)).toEqual(['format', 'parcel', 'origin', 'verifierKey', 'checkpoint', 'entries', 'keys', 'mapProof', 'changes', 'record']);
-		const root = /\nparcel-ledger\/map\/v1 (\S+)\n/.exec(x.checkpoint)?.[1];
+		const root = /\nparcel-ledger\/map\/v2 (\S+)\n/.exec(x.checkpoint)?.[1];
 		expect(root).toBe(toBase64(mapOfLog(await vectorLog()).root));
 		const v = verifyMapProof(fromBase64(x.mapProof), fromBase64(root!));
 		const leaves = v.ok ? leavesUnder(v.value, parcelPrefix(VECTOR_PARCEL)) : v;

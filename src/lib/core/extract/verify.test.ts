@@ -32,9 +32,11 @@ describe('verifyExtract', () => {
 	it('verifies the vector and says who edited what', async () => {
 		const r = await verify(await vectorExtract());
 		expect(r.ok, r.reason).toBe(true);
-		expect(r.checks.map((c) => c.name)).toEqual(['format', 'checkpoint', 'inclusion', 'entries', 'complete', 'signatures', 'changes', 'authorization', 'record']);
+		expect(r.checks.map((c) => c.name)).toEqual(['format', 'checkpoint', 'inclusion', 'entries', 'complete', 'signatures', 'changes', 'authorization', 'claims', 'record']);
+		// The map proves the parcel has no claim entry: not disputed, verifiably.
+		expect(r.openClaims).toBe(0);
 		expect(r).toMatchObject({ parcel: VECTOR_PARCEL, origin: LOG_VECTOR_ORIGIN, treeSize: 5, completeUpTo: 5 });
-		expect(r.checks.find((c) => c.name === 'complete')?.detail).toMatch(/^Complete up to checkpoint 5: every edit of RIV-000123 in the log below 5 is here\./);
+		expect(r.checks.find((c) => c.name === 'complete')?.detail).toMatch(/^Complete up to checkpoint 5: every edit of RIV-000123 in the log below 5 is here, and every claim/);
 		expect(r.entries.map((e) => [e.index, e.part, e.authorName, e.role, e.bodyIncluded])).toEqual([
 			[2, 'parcel', 'Ben Assessor', 'assessor', true],
 			[3, 'private', 'Ben Assessor', 'assessor', false]

@@ -80,7 +80,7 @@ export interface ExtractReport {
 	record?: JsonObject;
 	/** The files the verified public changes name (files.ts); set once the changes verified. */
 	files?: ExtractFile[];
-	/** Claims listed and still open (disputes.ts): set once they verified; their completeness is not proven. */
+	/** Claims listed and still open (disputes.ts): set once they verified; complete when `completeUpTo` is set. */
 	openClaims?: number;
 	claims?: ExtractClaim[];
 }
@@ -201,11 +201,15 @@ export async function verifyExtract(input: unknown, o: VerifyExtractOptions): Pr
 		unauthorized ?? `Each of the ${entries.length} edits was made by a key that the included key entries show was granted, from the log's first entry on, a role that may write its part in district ${x.parcel.split('-')[0]}, and was not revoked before it.`
 	);
 
-	// Only an extract that lists claims says anything of them: that none were left out is not proven yet.
+	// The claims: those listed are checked one by one; that none is left out is the complete check's.
+	const proven = complete.status === 'complete';
 	if (x.claims.length) {
-		const d = await checkDisputes(x, entries, keys, cp, o.verifier);
-		add('claims', d.ok, d.detail, d.ok);
+		const d = await checkDisputes(x, entries, keys, cp, o.verifier, proven);
+		add('claims', d.ok, d.detail, d.ok && !proven);
 		if (d.ok) Object.assign(report, { openClaims: d.open, claims: d.claims });
+	} else if (proven) {
+		add('claims', true, `Open claims: 0. The parcel map of checkpoint ${cp.size} holds no claim, decision or notice of ${x.parcel}: the parcel is not disputed.`);
+		Object.assign(report, { openClaims: 0, claims: [] });
 	}
 
 	const rebuilt = publicRecordFromChanges(x.parcel, changes.byPart);

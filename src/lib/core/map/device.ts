@@ -3,7 +3,7 @@
 // checkpoint's map root with the server's district path at the end of every sync.
 import { Reader } from '../codec';
 import { equalBytes } from '../bytes';
-import type { PartName } from '../record/parts';
+import type { MapPart } from './parts';
 import { districtPrefix } from './key';
 import { decodeMapLeaf, encodeMapLeaf, nextLeaf, type MapLeaf } from './leaf';
 import { rootFromPath } from './proof';
@@ -39,7 +39,7 @@ export function unpackLeaves(bytes: Uint8Array): MapLeaf[] {
  * at or below lastIndex: a snapshot page at a larger size, or a page pulled twice). A pull may
  * start below what a leaf holds, so this is how an entry is never chained into a leaf twice.
  */
-export function chainPulled(prev: MapLeaf | undefined, parcel: string, part: PartName, index: number, changeHash: Uint8Array): MapLeaf | null {
+export function chainPulled(prev: MapLeaf | undefined, parcel: string, part: MapPart, index: number, changeHash: Uint8Array): MapLeaf | null {
 	if (prev && index <= prev.lastIndex) return null;
 	return nextLeaf(prev, parcel, part, index, changeHash);
 }

@@ -2,6 +2,7 @@
 // log-derived, verifiable map whose root each checkpoint commits to (docs/protocol.md "Parcel map").
 export * from './key';
 export * from './leaf';
+export * from './parts';
 export * from './trie';
 export * from './proof';
 export * from './log-map';

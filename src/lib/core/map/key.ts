@@ -1,11 +1,11 @@
 // Keys of the parcel map: 33 bytes = district (8, zero-padded) ‖ local id (24, zero-padded) ‖ part
 // code (1). Raw rather than hashed so that a district's keys share a 64-bit prefix and a parcel's
-// four parts share a 256-bit one: each is one subtree of the trie, proven whole by one proof.
+// leaves (four parts and its claims) share a 256-bit one: each is one subtree of the trie, proven whole by one proof.
 // Districts and local ids are [A-Z0-9] only, so the zero padding is unambiguous.
 // Keys are held as 33-character binary strings (one char per byte): far cheaper than a
 // Uint8Array per key when a server holds a map of millions of keys.
 import { PARCEL_ID_PATTERN, DISTRICT_PATTERN } from '../record/ids';
-import { PART_CODES, partFromCode, type PartName } from '../record/parts';
+import { MAP_PART_CODES, mapPartFromCode, type MapPart } from './parts';
 
 export const MAP_KEY_BYTES = 33;
 export const MAP_KEY_BITS = MAP_KEY_BYTES * 8;
@@ -31,14 +31,14 @@ export function parcelPrefix(parcelId: string): MapPrefix {
 	return { key: pad(m[1], 8) + pad(m[2], 24), bits: PARCEL_BITS };
 }
 
-export function mapKey(parcelId: string, part: PartName): string {
-	return parcelPrefix(parcelId).key + String.fromCharCode(PART_CODES[part]);
+export function mapKey(parcelId: string, part: MapPart): string {
+	return parcelPrefix(parcelId).key + String.fromCharCode(MAP_PART_CODES[part]);
 }
 
 /** The parcel id and part a key names (inverse of mapKey). */
-export function parseMapKey(key: string): { parcelId: string; part: PartName } | null {
+export function parseMapKey(key: string): { parcelId: string; part: MapPart } | null {
 	if (key.length !== MAP_KEY_BYTES) return null;
-	const part = partFromCode(key.charCodeAt(32));
+	const part = mapPartFromCode(key.charCodeAt(32));
 	const parcelId = `${key.slice(0, 8).replace(/\u0000+$/, '')}-${key.slice(8, 32).replace(/\u0000+$/, '')}`;
 	if (!part || !PARCEL_ID_PATTERN.test(parcelId) || mapKey(parcelId, part) !== key) return null;
 	return { parcelId, part };

@@ -1,20 +1,21 @@
 // A leaf of the parcel map: what the log says about one (parcel, part) up to a tree size.
 //   value = str8 parcelId ‖ u8 part ‖ u64 count ‖ u64 lastIndex ‖ digest[32]
 //   digest_0 = 32 zero bytes;  digest_k = SHA-256("parcel-ledger/map-chain\n" ‖ digest_{k-1} ‖ changeHash_k)
-// over the part's edit entries in index order. The digest binds the exact sequence of logged
+// over the part's edit entries in index order (for the claims leaf, part code 5: the leaf hashes of
+// the parcel's claim, decision and notice entries, core/map/parts.ts). The digest binds the exact sequence of logged
 // changes, and is computed from entries alone (no change bodies), so anyone can recompute it,
 // private parts included; a device recomputes it from the bytes it holds (one SHA-256 a change).
 import { equalBytes, utf8 } from '../bytes';
 import { Reader } from '../codec';
 import { sha256 } from '../hash';
-import { PART_CODES, partFromCode, type PartName } from '../record/parts';
+import { MAP_PART_CODES, mapPartFromCode, type MapPart } from './parts';
 import { isParcelId } from '../record/ids';
 import { mapKey } from './key';
 
 export interface MapLeaf {
 	parcel: string;
-	part: PartName;
-	/** Number of edit entries of this part below the tree size. */
+	part: MapPart;
+	/** Number of entries of this part (edits; for `claims`, claims, decisions and notices) below the tree size. */
 	count: number;
 	/** Index of the last of them. */
 	lastIndex: number;
@@ -41,7 +42,7 @@ export function digestOf(changeHashes: Iterable<Uint8Array>): Uint8Array {
 }
 
 /** The leaf after one more edit entry of its part. */
-export function nextLeaf(prev: MapLeaf | undefined, parcel: string, part: PartName, index: number, changeHash: Uint8Array): MapLeaf {
+export function nextLeaf(prev: MapLeaf | undefined, parcel: string, part: MapPart, index: number, changeHash: Uint8Array): MapLeaf {
 	if (prev && prev.lastIndex >= index) throw new RangeError(`map entries must come in index order (${index} after ${prev.lastIndex})`);
 	return { parcel, part, count: (prev?.count ?? 0) + 1, lastIndex: index, digest: chainDigest(prev?.digest ?? EMPTY_DIGEST, changeHash) };
 }
@@ -53,7 +54,7 @@ function writeLeaf(l: MapLeaf, out: Uint8Array, at: number): number {
 	out[at] = n;
 	for (let i = 0; i < n; i++) out[at + 1 + i] = l.parcel.charCodeAt(i);
 	let p = at + 1 + n;
-	out[p++] = PART_CODES[l.part];
+	out[p++] = MAP_PART_CODES[l.part];
 	for (const v of [l.count, l.lastIndex]) {
 		const hi = Math.floor(v / 2 ** 32);
 		const lo = v >>> 0;
@@ -83,7 +84,7 @@ export function encodeMapLeaf(l: MapLeaf): Uint8Array {
 export function decodeMapLeaf(bytes: Uint8Array): MapLeaf {
 	const r = new Reader(bytes);
 	const parcel = r.str8();
-	const part = partFromCode(r.u8());
+	const part = mapPartFromCode(r.u8());
 	const count = r.u64();
 	const lastIndex = r.u64();
 	const digest = r.fixed(32);

@@ -5,7 +5,9 @@ import { utf8 } from '../bytes';
 import { parseVerifierKey, type NoteVerifierKey } from '../log/note';
 import { nobleVerifier, secretKeySigner } from '../signing/ed25519';
 import { describeAccepted, encodeMonitorState, monitorStep, openMonitorState, type MonitorDeps, type MonitorState, type MonitorStep } from './monitor';
-import { mapRootOfEntries, publishLog, testEntries, testLogVerifierKey, type Published } from './test-log';
+import { mapRootOfEntries, publishLog, testClaimEntry, testEntries, testLogVerifierKey, type Published } from './test-log';
+import { mapKey } from './key';
+import { v1Root } from './log-map';
 import { EMPTY_MAP_ROOT } from './trie';
 
 let logKey: NoteVerifierKey;
@@ -115,6 +117,17 @@ describe('monitorStep', () => {
 		const state = accepted(await monitorStep(null, served(at600)));
 		expect(failed(await monitorStep(state, served(files)))).toMatchObject({ code: 'map-root-mismatch' });
 		expect(!step.ok && step.evidence.received).toBe(files.get('log/checkpoint'));
+	});
+
+	it('counts claims: a log whose map line leaves out a claims leaf is caught', async () => {
+		const withClaim = [...entries.slice(0, 600), await testClaimEntry(600, 'RIV-0001')];
+		const state = accepted(await monitorStep(null, served(at600)));
+		const next = accepted(await monitorStep(state, served(await publishLog(withClaim))));
+		expect(next.map.get(mapKey('RIV-0001', 'claims'))).toMatchObject({ count: 1, lastIndex: 600 });
+		// The map of the edits alone (what a log hiding the claim would sign) is not the map of the entries.
+		const editsOnly = v1Root(next.map);
+		const step = await monitorStep(state, served(await publishLog(withClaim, { mapRoot: editsOnly })));
+		expect(failed(step)).toMatchObject({ code: 'map-root-mismatch' });
 	});
 
 	it('refuses a checkpoint without a map line', async () => {

@@ -3,7 +3,7 @@
 // For each new checkpoint: its signature; that its tree contains the last accepted one (an
 // RFC 9162 consistency proof computed from tiles authenticated by the new root); that the new
 // entries hash to the tree (the saved frontier plus the new leaves give the new root); and that
-// the map over every edit below its size, folded in from the saved leaves, has the root its map
+// the map over every edit and claim entry below its size, folded in from the saved leaves, has the root its map
 // line names. The state it keeps (checkpoint, frontier, map leaves) lets the next run resume
 // without reading old entries. Pure: fetches are passed in; no clock, no file system.
 // docs/protocol.md "Monitoring".
@@ -23,7 +23,7 @@ import { entriesPath, TILE_WIDTH } from '../log/tiles';
 import { storedHashIndex, type HashReader } from '../log/tree';
 import type { SignatureVerifier } from '../signing/ed25519';
 import { decodeMapLeaf, encodeMapLeaf, type MapLeaf } from './leaf';
-import { applyEntries, MAP_LINE_PREFIX, mapRootOf } from './log-map';
+import { applyEntries, indexedEntry, MAP_LINE_PREFIX, mapRootOf, v1MapRootOf, type IndexedEntry } from './log-map';
 import { ParcelMap } from './trie';
 
 /** What a monitor trusts after a checkpoint: all it needs to check the next one. */
@@ -60,7 +60,7 @@ export type MonitorFailureCode =
 	| 'unreachable'
 	/** The checkpoint is not validly signed by the log key (or malformed, or of another origin). */
 	| 'bad-checkpoint'
-	/** The checkpoint has no (well-formed) `parcel-ledger/map/v1` line. */
+	/** The checkpoint has no (well-formed) `parcel-ledger/map/v2` line (a v1 line counts as none: it does not count claims). */
 	| 'no-map'
 	/** The new tree does not contain the accepted one: smaller, another root at the same size, or no consistency. */
 	| 'fork'
@@ -239,7 +239,7 @@ export async function monitorStep(state: MonitorState | null, deps: MonitorDeps)
 		}
 		const base = n * TILE_WIDTH;
 		const leaves: Uint8Array[] = [];
-		const items: { index: number; entry: Entry }[] = [];
+		const items: IndexedEntry[] = [];
 		for (let i = Math.max(old - base, 0); i < decoded.value.length; i++) {
 			const bytes = decoded.value[i];
 			const leaf = leafHash(bytes);
@@ -247,7 +247,7 @@ export async function monitorStep(state: MonitorState | null, deps: MonitorDeps)
 			leaves.push(leaf);
 			if (undecodable) continue;
 			try {
-				items.push({ index: base + i, entry: decodeEntry(bytes) });
+				items.push(indexedEntry(base + i, bytes));
 			} catch (e) {
 				undecodable = { index: base + i, message: errorText(e) };
 			}
@@ -367,6 +367,9 @@ export async function openMonitorState(
 	const opened = await openCheckpoint(note, logKey, verifier);
 	if (!opened.ok) return bad(`the saved checkpoint does not verify: ${opened.message}`);
 	const checkpoint = opened.value.checkpoint;
+	if (v1MapRootOf(checkpoint)) {
+		return bad('the state was saved under the first parcel-map rule (map/v1, which did not count claims): remove the state file and run the monitor again (it rereads every entry once)');
+	}
 	const mapRoot = mapRootOf(checkpoint);
 	if (!mapRoot.ok) return bad(`the saved checkpoint has no map root: ${mapRoot.message}`);
 	let frontier: Frontier;

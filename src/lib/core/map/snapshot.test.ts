@@ -104,6 +104,17 @@ describe('checkSnapshotPage', () => {
 		expect(checkSnapshotPage(invented)).toMatchObject({ ok: false, code: 'snapshot-part-mismatch', parcel: ahead });
 	});
 
+	it("takes a parcel's claims leaf as the proof gives it, and refuses a page that leaves out a parcel holding one", () => {
+		const claims = [3, 10].map((k, i) => ({ index: 2000 + i, parcel: ids[k], part: 'claims' as const, hash: ch(`claim ${k}`) }));
+		let m = map;
+		for (const c of claims) m = m.with(mapKey(c.parcel, 'claims'), (prev) => nextLeaf(prev, c.parcel, 'claims', c.index, c.hash));
+		const r = checkSnapshotPage(page(m, log, 0, 16));
+		expect(r).toMatchObject({ ok: true });
+		if (r.ok) expect(r.leaves.filter((l) => l.part === 'claims').map((l) => l.parcel)).toEqual([ids[3], ids[10]]);
+		const p = page(m, log, 0, 16);
+		expect(checkSnapshotPage({ ...p, parcels: p.parcels.filter((x) => x.id !== ids[10]) })).toMatchObject({ ok: false, code: 'snapshot-incomplete', parcel: ids[10] });
+	});
+
 	it('refuses a proof for another map root', () => {
 		const p = page(map, log, 0, 8);
 		expect(checkSnapshotPage({ ...p, mapRoot: ParcelMap.empty.root })).toMatchObject({ ok: false, code: 'snapshot-map-proof' });

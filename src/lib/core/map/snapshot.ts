@@ -4,7 +4,9 @@
 // district's end on the last page): no hidden subtree may hold a key in that range (the anchor and
 // the last parcel need no leaf of their own: a search row may run ahead of the page's size). Each
 // part's changes must be
-// exactly the part's logged changes (count and digest of their hashes, leaf.ts). Pure: the caller
+// exactly the part's logged changes (count and digest of their hashes, leaf.ts). A parcel's claims
+// leaf is taken as the proof gives it (the device follows claims from the entries it pulls after
+// the page, chaining them into it; a page carries no claims). Pure: the caller
 // splits the bytes (crdt/change-chunks.ts) and hashes each change, with whatever hash is fastest
 // where it runs, and passes the hashes in.
 import { equalBytes } from '../bytes';
@@ -12,6 +14,7 @@ import { districtOf } from '../record/ids';
 import { PART_CODES, PART_NAMES, type PartName } from '../record/parts';
 import { districtPrefix, parcelPrefix } from './key';
 import { digestOf, type MapLeaf } from './leaf';
+import { MAP_PART_CODES } from './parts';
 import { verifyMapProof, type VerifiedMapProof } from './proof';
 
 /** What the page gave for one part of a parcel. */
@@ -98,6 +101,7 @@ export function checkPart(id: string, part: PartName, got: PagePart, leaf: MapLe
 const KEY_CHARS = 33;
 /** The last character of a part's map key (key.ts mapKey). */
 const PART_CHARS = Object.fromEntries(PART_NAMES.map((p) => [p, String.fromCharCode(PART_CODES[p])])) as Record<PartName, string>;
+const CLAIMS_CHAR = String.fromCharCode(MAP_PART_CODES.claims);
 
 /** The smallest (fill 0) or largest (fill 1) key of a hidden subtree: the witness's first `bit` bits, then `side`. */
 function hiddenBound(witness: string, bit: number, side: number, fill: 0 | 1): string {
@@ -182,6 +186,7 @@ export function checkSnapshotPage(input: SnapshotPageInput): SnapshotPageCheck {
 		}
 		// A parcel with no leaf and nothing sent: its search row is ahead of the page's size (the
 		// device gets its changes from /api/sync); nothing to check.
+		if (byKey.has(prefix + CLAIMS_CHAR)) matched++;
 	}
 	if (matched !== range.length) {
 		const listed = new Set(parcels.map((p) => p.id));

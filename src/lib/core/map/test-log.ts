@@ -12,7 +12,7 @@ import { entriesPath, readTileData, tilePath, tilesForSize, TILE_WIDTH } from '.
 import { MemoryHashStore, treeHash } from '../log/tree';
 import { PART_NAMES } from '../record/parts';
 import { secretKeySigner, type Signer } from '../signing/ed25519';
-import { applyEntries, mapLine } from './log-map';
+import { applyEntries, indexedEntry, mapLine } from './log-map';
 import { ParcelMap } from './trie';
 
 export const TEST_LOG_ORIGIN = 'monitor.test.example/log';
@@ -49,9 +49,17 @@ export async function testEntries(to: number, from = 0): Promise<Uint8Array[]> {
 	return out;
 }
 
-/** The map root of the edits among `entries`. */
+/** A claim by the assessor on `parcelId`, as entry `i` of the log (the claims leaf counts it). */
+export const testClaimEntry = (i: number, parcelId: string): Promise<Uint8Array> =>
+	signedEntry(
+		{ kind: 'claim', parcelId, claimKind: 'boundary', contested: ['parcel.geometry'], notice: null, text: `Claim ${i}.`, files: [], author: assessor.publicKey, claimedTime: T0 + i },
+		assessor,
+		T0 + i + 500
+	);
+
+/** The map root of the edits, claims, decisions and notices among `entries`. */
 export const mapRootOfEntries = (entries: Uint8Array[]): Uint8Array =>
-	applyEntries(ParcelMap.empty, entries.map((e, index) => ({ index, entry: decodeEntry(e) }))).root;
+	applyEntries(ParcelMap.empty, entries.map((e, index) => indexedEntry(index, e))).root;
 
 export type Published = Map<string, string | Uint8Array>;
 

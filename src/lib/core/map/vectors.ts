@@ -4,6 +4,7 @@ import { toBase64, toHex, utf8 } from '../bytes';
 import { sha256 } from '../hash';
 import type { PartName } from '../record/parts';
 import { districtPrefix, keyToBytes, mapKey, parcelPrefix } from './key';
+import { leafHash } from '../log/hashing';
 import { encodeMapLeaf, nextLeaf } from './leaf';
 import { mapLine } from './log-map';
 import { ParcelMap } from './trie';
@@ -33,6 +34,10 @@ export function mapVectors() {
 		line: mapLine(m.root),
 		parcelProof: toHex(m.prove([parcelPrefix('RIV-000123')])),
 		absentProof: toHex(m.prove([parcelPrefix('RIV-000125')])),
+		// A claims leaf (part code 5) of one entry at index 7 whose bytes are the ASCII text
+		// `claim entry`: its digest chains that entry's RFC 6962 leaf hash.
+		claimsKey: toHex(keyToBytes(mapKey('RIV-000123', 'claims'))),
+		claimsLeaf: toHex(encodeMapLeaf(nextLeaf(undefined, 'RIV-000123', 'claims', 7, leafHash(utf8('claim entry'))))),
 		districtPath: JSON.stringify(m.pathTo(districtPrefix('NORTH'))!.map(({ bit, hash }) => ({ bit, hash: toBase64(hash) })))
 	};
 }

@@ -23,7 +23,7 @@ function log(n: number, tag = '') {
 	for (let i = 0; i < n; i++) store.append(utf8(`entry ${i}${tag}`));
 	return {
 		async checkpoint(size: number, signer = logSigner) {
-			return signCheckpoint({ origin: LOG_VECTOR_ORIGIN, size, root: await treeHash(size, store.readHashes), extensions: ['parcel-ledger/map/v1 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='] }, LOG_VECTOR_ORIGIN, signer);
+			return signCheckpoint({ origin: LOG_VECTOR_ORIGIN, size, root: await treeHash(size, store.readHashes), extensions: ['parcel-ledger/map/v2 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='] }, LOG_VECTOR_ORIGIN, signer);
 		},
 		proof: (from: number, to: number) => proveTree(to, from, store.readHashes)
 	};

@@ -119,15 +119,24 @@ describe.each(kinds)('claims and notices (%s)', (kind) => {
 		expect(r.ok, r.reason).toBe(true);
 		expect(r.openClaims).toBe(1);
 		expect(r.claims?.find((c) => c.state === 'open')).toMatchObject({ index: open, kind: 'charge' });
-		expect(r.checks.find((c) => c.name === 'claims')).toMatchObject({ ok: true, notProven: true, detail: expect.stringContaining('Open claims: 1') });
+		expect(r.checks.find((c) => c.name === 'claims')).toMatchObject({ ok: true, detail: expect.stringContaining('Open claims: 1') });
+		expect(r.checks.find((c) => c.name === 'claims')?.notProven).toBeUndefined();
+		expect(r.checks.find((c) => c.name === 'claims')?.detail).toContain('None is left out: the parcel map of checkpoint');
+		expect(r.completeUpTo).toBe(x.checkpoint.split('\n').map(Number)[1]);
 		expect(extractSummary(r)).toContain('claims: Open claims: 1');
-		// A decision listed without its claim is one the log should have refused: not verified.
+		// The map's claims leaf counts them: leaving out the open claim (or any claim entry) fails the extract.
+		const hidden = await verifyExtract({ ...x, claims: x.claims!.filter((it) => it.index !== open) }, { verifier: nobleVerifier });
+		expect(hidden.ok).toBe(false);
+		expect(hidden.reason).toMatch(/^The log holds 8 claim entries \(claims, decisions and notices\) of this parcel up to checkpoint \d+, the extract lists 7, the last at index \d+ where the log's is at \d+: a claim entry is left out or added\.$/);
+		const none = await verifyExtract({ ...x, claims: undefined }, { verifier: nobleVerifier });
+		expect(none.reason).toMatch(/the extract lists none: they are left out \(the last at index \d+\), so the extract hides the parcel's disputes\.$/);
+		// A decision listed without its claim: the map's claims leaf counts one entry more.
 		const decisions = x.claims!.filter((it) => decodeEntryJson(it.entry).kind === 'decision');
 		const firstClaim = x.claims!.findIndex((it) => decodeEntryJson(it.entry).kind === 'claim');
 		const bad = await verifyExtract({ ...x, claims: x.claims!.filter((_, i) => i !== firstClaim) }, { verifier: nobleVerifier });
 		expect(decisions.length).toBeGreaterThan(0);
 		expect(bad.ok).toBe(false);
-		expect(bad.reason).toMatch(/unknown-claim/);
+		expect(bad.reason).toMatch(/a claim entry is left out or added\.$/);
 	});
 
 	it('projects every claim and notice as the ledger replays them', async () => {

@@ -1,5 +1,5 @@
 // GET /api/sync answers (docs/protocol.md "Reading", "Snapshot"): the entries a field device
-// follows — edits and erasures of its districts and every key entry from `since` — with change
+// follows — edits, erasures, claims, decisions and notices of its districts and every key entry from `since` — with change
 // bodies, at one parcel-map version: `treeSize`, `checkpoint` and the districts' `mapPaths` are
 // taken together, so a device that has applied every entry below treeSize can check its
 // districts' leaves against the checkpoint's map line.

@@ -8,6 +8,7 @@ import { fromBase64, fromHex } from '../../core/bytes';
 import { decodeEntry } from '../../core/log/entry';
 import {
 	applyEntries,
+	indexedEntry,
 	digestOf,
 	districtPrefix,
 	hashOfLeaves,
@@ -43,7 +44,7 @@ const kinds: StoreKind[] = skipPostgres() ? ['sqlite'] : ['sqlite', 'postgres'];
 /** The map of the stored entries below `size`, from the entry bytes (as an auditor would). */
 async function mapOfStore(store: LogStore, size: number): Promise<ParcelMap> {
 	const entries = await store.readEntries(0, size);
-	return applyEntries(ParcelMap.empty, entries.map((e) => ({ index: e.index, entry: decodeEntry(e.data) })));
+	return applyEntries(ParcelMap.empty, entries.map((e) => indexedEntry(e.index, e.data)));
 }
 
 async function opened(f: Fixture, note: string) {
@@ -148,7 +149,7 @@ describe.each(kinds)('the parcel map on %s', (kind) => {
 		const asked: [number, number][] = [];
 		const spy = new Proxy(f.store, {
 			get(target, prop, receiver) {
-				if (prop === 'editFacts') return (a: number, b: number) => (asked.push([a, b]), target.editFacts(a, b));
+				if (prop === 'mapFacts') return (a: number, b: number) => (asked.push([a, b]), target.mapFacts(a, b));
 				const v = Reflect.get(target, prop, receiver);
 				return typeof v === 'function' ? v.bind(target) : v;
 			}
@@ -335,7 +336,7 @@ describe.each(kinds)('the parcel map on %s', (kind) => {
 		// What a device that applied every entry below treeSize holds: the leaves of its districts.
 		const device = applyEntries(
 			ParcelMap.empty,
-			body.entries.map((e) => ({ index: e.index, entry: decodeEntry(fromBase64(e.entry)) }))
+			body.entries.map((e) => indexedEntry(e.index, fromBase64(e.entry)))
 		);
 		for (const d of ['RIV', 'NORTH']) {
 			const path = body.mapPaths[d]!.map((p) => ({ bit: p.bit, hash: fromBase64(p.hash) }));

@@ -41,11 +41,11 @@ describe('buildExtract', () => {
 		expect(x.format).toBe('parcel-ledger-extract/v2');
 		const size = f.ledger.sequencer.size;
 		expect(x.checkpoint).toBe(f.ledger.sequencer.checkpoint);
-		expect(x.checkpoint).toMatch(/\nparcel-ledger\/map\/v1 [A-Za-z0-9+/]{43}=\n/);
+		expect(x.checkpoint).toMatch(/\nparcel-ledger\/map\/v2 [A-Za-z0-9+/]{43}=\n/);
 		const r = await verifyExtract(JSON.stringify(x, null, 1), { verifier: nodeVerifier, expectedKey: f.ledger.identity.verifierKey });
 		expect(r.ok, r.reason).toBe(true);
 		expect(r.completeUpTo).toBe(size);
-		expect(r.checks.find((c) => c.name === 'complete')?.detail).toMatch(`Complete up to checkpoint ${size}: every edit of ${ID} in the log below ${size} is here. The parcel map the checkpoint signs counts 1 parcel edit, 1 title edit, 2 private edits`);
+		expect(r.checks.find((c) => c.name === 'complete')?.detail).toMatch(`Complete up to checkpoint ${size}: every edit of ${ID} in the log below ${size} is here, and every claim, decision and notice. The parcel map the checkpoint signs counts 1 parcel edit, 1 title edit, 2 private edits`);
 	});
 
 	it('takes one version of the head while edits of the parcel are committed', async () => {

@@ -1,8 +1,8 @@
 // Assembles a parcel's extract (docs/protocol.md "Extracts") from the log: its entries below the
 // current checkpoint with inclusion proofs, the key entries that authorized their authors, the
 // parcel-map proof that they are all of them, the PUBLIC change bodies, the files they name and
-// the record they produce, and the parcel's claims, decisions and notices (their completeness is
-// not proven yet: the map does not count them). Private change bodies are never read here.
+// the record they produce, and the parcel's claims, decisions and notices (all of them: the map's
+// claims leaf counts them). Private change bodies are never read here.
 import { toBase64, toHex } from '../../core/bytes';
 import { decodeEntry } from '../../core/log/entry';
 import { parcelPrefix } from '../../core/map';

@@ -2,6 +2,7 @@
 // an implementation's test file is a few lines that call runLogStoreConformance.
 import { describe, expect, it, beforeEach, afterEach } from 'vitest';
 import { toHex } from '../../core/bytes';
+import { leafHash } from '../../core/log/hashing';
 import { factKey, StoreConflictError, type AppendBatch, type ChangeRow, type EntryRow, type LogStore } from './types';
 
 export interface StoreFixture {
@@ -141,24 +142,31 @@ export function runLogStoreConformance(name: string, setup: () => Promise<StoreF
 			expect((await s.entriesForDistricts(['RIV'], 2, 2)).map((e) => e.index)).toEqual([2, 3]);
 		});
 
-		it('lists edit entries of an index range as parcel-map facts, in index order', async () => {
-			const b = batch(0, 7, (i) =>
+		it('lists the entries the parcel map counts in an index range as map facts, in index order', async () => {
+			const b = batch(0, 9, (i) =>
 				i === 2
 					? { kind: 2, parcel: null, district: null, part: null, changeHash: null }
 					: i === 4
 						? { kind: 5, parcel: 'RIV-1', district: 'RIV', part: null, changeHash: null }
 						: i === 5
 							? { parcel: 'NORTH-1', district: 'NORTH', part: 'title' }
-							: {}
+							: i === 7 || i === 8
+								? { kind: i === 7 ? 6 : 8, parcel: 'RIV-1', district: 'RIV', part: null, changeHash: null }
+								: {}
 			);
 			await s.appendBatch(b);
-			const facts = await s.editFacts(0, 7);
-			expect(facts.map((x) => ({ ...x, changeHash: toHex(x.changeHash) }))).toEqual(
-				[0, 1, 3, 5, 6].map((i) => ({ index: i, parcel: b.entries[i].parcel, part: b.entries[i].part, changeHash: toHex(b.entries[i].changeHash!) }))
-			);
-			expect((await s.editFacts(1, 5)).map((x) => x.index)).toEqual([1, 3]);
-			expect(await s.editFacts(7, 100)).toEqual([]);
-			expect(await s.editFacts(3, 3)).toEqual([]);
+			const facts = await s.mapFacts(0, 9);
+			// Edits by their change hash; claims (6) and notices (8) into the claims leaf by their leaf hash.
+			const fact = (i: number) =>
+				i < 7
+					? { index: i, parcel: b.entries[i].parcel, part: b.entries[i].part, hash: toHex(b.entries[i].changeHash!) }
+					: { index: i, parcel: 'RIV-1', part: 'claims', hash: toHex(leafHash(b.entries[i].data)) };
+			expect(facts.map((x) => ({ ...x, hash: toHex(x.hash) }))).toEqual([0, 1, 3, 5, 6, 7, 8].map(fact));
+			expect((await s.mapFacts(1, 5)).map((x) => x.index)).toEqual([1, 3]);
+			expect(await s.mapFacts(9, 100)).toEqual([]);
+			expect(await s.mapFacts(3, 3)).toEqual([]);
+			// A device following district RIV is sent its claims and notices too.
+			expect((await s.entriesForDistricts(['RIV'], 6, 10)).map((e) => e.index)).toEqual([6, 7, 8]);
 		});
 
 		it('erases private change bodies in the batch that names them, keeping their metadata', async () => {
@@ -216,7 +224,9 @@ export function runLogStoreConformance(name: string, setup: () => Promise<StoreF
 			expect(await s.readChange(pending.hash)).toBeNull();
 			expect((await s.changesOfParcel('RIV-0')).map((c) => toHex(c.hash))).toEqual([toHex(bytes(5000))]);
 			expect((await s.entriesOfParcel('RIV-0')).map((e) => e.index)).toEqual([0]);
-			expect((await s.entriesForDistricts(['RIV'], 0, 10)).map((e) => e.index)).toEqual([0, 1]);
+			// A device follows them: the parcel map's claims leaf counts them (core/map/parts.ts).
+			expect((await s.entriesForDistricts(['RIV'], 0, 10)).map((e) => e.index)).toEqual([0, 1, 2, 3, 4]);
+			expect((await s.entriesForDistricts(['NORTH'], 0, 10)).map((e) => e.index)).toEqual([]);
 			expect(await s.keyEntries()).toEqual([]);
 		});
 

@@ -71,7 +71,7 @@ export function withFaults(inner: LogStore, hook: FaultHook): LogStore {
 		head: () => step('head', () => inner.head()),
 		readHashes: (ix) => step('readHashes', () => inner.readHashes(ix)),
 		readEntries: (a, b) => inner.readEntries(a, b),
-		editFacts: (a, b) => inner.editFacts(a, b),
+		mapFacts: (a, b) => inner.mapFacts(a, b),
 		findIdentities: (ids) => step('findIdentities', () => inner.findIdentities(ids)),
 		knownChanges: (p, part, h) => inner.knownChanges(p, part, h),
 		maxSeq: (p, part, a) => inner.maxSeq(p, part, a),

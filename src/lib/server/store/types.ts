@@ -10,6 +10,8 @@
 // - Stored bytes are returned exactly as they were given.
 
 import type { PartName } from '../../core/log/entry';
+import { leafHash } from '../../core/log/hashing';
+import type { MapPart } from '../../core/map/parts';
 import type { NoticePart } from '../../core/claims/types';
 
 export interface LogMeta {
@@ -106,13 +108,25 @@ export interface StoredEntry {
 	data: Uint8Array;
 }
 
-/** What the parcel map (core/map) takes from an edit entry, read from the store's columns without decoding. */
-export interface EditFact {
+/**
+ * What the parcel map (core/map/parts.ts mapFact) takes from an entry, read from the store's
+ * columns: an edit's part and change hash; for a claim, decision or notice, the `claims` part and
+ * the entry's leaf hash.
+ */
+export interface MapFact {
 	index: number;
 	parcel: string;
-	part: PartName;
-	/** SHA-256 of the change, as the entry names it. */
-	changeHash: Uint8Array;
+	part: MapPart;
+	hash: Uint8Array;
+}
+
+/** Kind codes of the entries the map counts (core/log/entry.ts KIND_CODES): edit, claim, decision, notice. */
+export const MAP_KIND_CODES = '1, 6, 7, 8';
+
+/** A MapFact from a row of `SELECT idx, kind, parcel, part, change_hash, data` (data only needed for kinds 6–8). */
+export function mapFactOfRow(r: { idx: number; kind: number; parcel: string; part: string | null; change_hash: Uint8Array | null; data: Uint8Array | null }): MapFact {
+	if (r.kind === 1) return { index: r.idx, parcel: r.parcel, part: r.part as PartName, hash: r.change_hash! };
+	return { index: r.idx, parcel: r.parcel, part: 'claims', hash: leafHash(r.data!) };
 }
 
 export interface LogStore {
@@ -132,8 +146,8 @@ export interface LogStore {
 	readHashes(indexes: number[]): Promise<Uint8Array[]>;
 	/** Entries [start, end) in index order. */
 	readEntries(start: number, end: number): Promise<StoredEntry[]>;
-	/** The edit entries among [start, end), in index order, as parcel-map facts (sequencer load, followers). */
-	editFacts(start: number, end: number): Promise<EditFact[]>;
+	/** The entries among [start, end) the parcel map counts (edits, claims, decisions, notices), in index order, as map facts (sequencer load, followers). */
+	mapFacts(start: number, end: number): Promise<MapFact[]>;
 	/** Indexes of entries whose identity is among `identities` (hex identity → index). */
 	findIdentities(identities: Uint8Array[]): Promise<Map<string, number>>;
 
@@ -165,7 +179,7 @@ export interface LogStore {
 	 * VACUUMs (with secure_delete on), PostgreSQL VACUUMs the changes table. Slow; after erasures only.
 	 */
 	compact(): Promise<void>;
-	/** Edit and erasure entries of the given districts with index ≥ since, plus every key grant and revocation. */
+	/** Edit, erasure, claim, decision and notice entries of the given districts with index ≥ since, plus every key grant and revocation. */
 	entriesForDistricts(districts: string[], since: number, limit: number): Promise<StoredEntry[]>;
 	/** Every key grant and revocation entry, in index order (authorization is replayed from these). */
 	keyEntries(): Promise<StoredEntry[]>;

@@ -12,7 +12,7 @@ import { districtOf } from '../../core/record/ids';
 import type { Submission } from '../../core/log/submission';
 import { HashCache } from '../hash-cache';
 import { mapFromStore } from '../map/build';
-import { applyEntries } from '../../core/map';
+import { applyEntries, indexedEntry, type IndexedEntry } from '../../core/map';
 import type { LogIdentity } from '../log-identity';
 import type { ChangeRow, EntryRow, LogStore } from '../store/types';
 
@@ -25,7 +25,7 @@ export async function appendUnchecked(store: LogStore, identity: LogIdentity, su
 	const reader = cache.reader(overlay);
 	const rows: EntryRow[] = [];
 	const changes: ChangeRow[] = [];
-	const committed: { index: number; entry: Entry }[] = [];
+	const committed: IndexedEntry[] = [];
 	for (const [k, sub] of subs.entries()) {
 		const s = sub.statement;
 		if (s.kind !== 'edit' || !sub.change) throw new Error('appendUnchecked takes edits');
@@ -45,7 +45,7 @@ export async function appendUnchecked(store: LogStore, identity: LogIdentity, su
 			/* kept as is */
 		}
 		changes.push({ hash: s.changeHash, parcel: s.parcelId, part: s.part, ...info, body: sub.change });
-		committed.push({ index, entry: decodeEntry(data) });
+		committed.push(indexedEntry(index, data));
 	}
 	const newSize = fromSize + subs.length;
 	const root = await treeHash(newSize, reader);

@@ -8,7 +8,7 @@ import type { NoticePart } from '../../../core/claims/types';
 import { districtOf } from '../../../core/record/ids';
 import { POSTGRES_SCHEMA } from './schema';
 import { checkBatchShape } from '../batch';
-import { StoreConflictError, factKey, type AppendBatch, type ChangeFacts, type DocQuery, type ChangeRow, type EditFact, type Head, type IndexedChangeRow, type LogMeta, type LogStore, type NoticeChangeRow, type StoredEntry } from '../types';
+import { StoreConflictError, factKey, type AppendBatch, type ChangeFacts, type DocQuery, type ChangeRow, type MapFact, MAP_KIND_CODES, mapFactOfRow, type Head, type IndexedChangeRow, type LogMeta, type LogStore, type NoticeChangeRow, type StoredEntry } from '../types';
 
 // BIGINT comes back as a string by default; our indexes stay below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -112,9 +112,15 @@ export class PostgresLogStore implements LogStore {
 		return rows.map(entryRow);
 	}
 
-	async editFacts(start: number, end: number): Promise<EditFact[]> {
-		const rows = await this.#q('SELECT idx, parcel, part, change_hash FROM entries WHERE idx >= $1 AND idx < $2 AND kind = 1 ORDER BY idx', [start, end]);
-		return rows.map((r) => ({ index: r.idx as number, parcel: r.parcel as string, part: r.part as PartName, changeHash: u8(r.change_hash) }));
+	async mapFacts(start: number, end: number): Promise<MapFact[]> {
+		const rows = await this.#q(
+			`SELECT idx, kind, parcel, part, change_hash, CASE WHEN kind = 1 THEN NULL ELSE data END AS data FROM entries
+			 WHERE idx >= $1 AND idx < $2 AND kind IN (${MAP_KIND_CODES}) ORDER BY idx`,
+			[start, end]
+		);
+		return rows.map((r) =>
+			mapFactOfRow({ idx: r.idx as number, kind: r.kind as number, parcel: r.parcel as string, part: r.part as string | null, change_hash: r.change_hash ? u8(r.change_hash) : null, data: r.data ? u8(r.data) : null })
+		);
 	}
 
 	async findIdentities(identities: Uint8Array[]): Promise<Map<string, number>> {
@@ -233,7 +239,7 @@ export class PostgresLogStore implements LogStore {
 
 	async entriesForDistricts(districts: string[], since: number, limit: number): Promise<StoredEntry[]> {
 		const rows = await this.#q(
-			`SELECT idx, data FROM entries WHERE idx >= $1 AND (kind IN (2, 3) OR (kind IN (1, 4) AND district = ANY($2::text[])))
+			`SELECT idx, data FROM entries WHERE idx >= $1 AND (kind IN (2, 3) OR (kind IN (1, 4, 6, 7, 8) AND district = ANY($2::text[])))
 			 ORDER BY idx LIMIT $3`,
 			[since, districts, limit]
 		);

@@ -8,7 +8,7 @@ import type { NoticePart } from '../../../core/claims/types';
 import { districtOf } from '../../../core/record/ids';
 import { SQLITE_SCHEMA } from './schema';
 import { checkBatchShape } from '../batch';
-import { StoreConflictError, factKey, type AppendBatch, type ChangeFacts, type DocQuery, type ChangeRow, type EditFact, type Head, type IndexedChangeRow, type LogMeta, type LogStore, type NoticeChangeRow, type StoredEntry } from '../types';
+import { StoreConflictError, factKey, type AppendBatch, type ChangeFacts, type DocQuery, type ChangeRow, type MapFact, MAP_KIND_CODES, mapFactOfRow, type Head, type IndexedChangeRow, type LogMeta, type LogStore, type NoticeChangeRow, type StoredEntry } from '../types';
 
 type Row = Record<string, unknown>;
 const u8 = (b: unknown): Uint8Array => new Uint8Array(b as Buffer);
@@ -97,13 +97,10 @@ export class SqliteLogStore implements LogStore {
 		return (this.#s.entries.all(start, end) as Row[]).map(entryRow);
 	}
 
-	async editFacts(start: number, end: number): Promise<EditFact[]> {
-		return (this.#s.editFacts.all(start, end) as Row[]).map((r) => ({
-			index: r.idx as number,
-			parcel: r.parcel as string,
-			part: r.part as PartName,
-			changeHash: u8(r.change_hash)
-		}));
+	async mapFacts(start: number, end: number): Promise<MapFact[]> {
+		return (this.#s.mapFacts.all(start, end) as Row[]).map((r) =>
+			mapFactOfRow({ idx: r.idx as number, kind: r.kind as number, parcel: r.parcel as string, part: r.part as string | null, change_hash: r.change_hash ? u8(r.change_hash) : null, data: r.data ? u8(r.data) : null })
+		);
 	}
 
 	async findIdentities(identities: Uint8Array[]): Promise<Map<string, number>> {
@@ -239,7 +236,10 @@ function prepare(db: Database.Database) {
 		hash: db.prepare('SELECT hash FROM hashes WHERE id = ?'),
 		entries: db.prepare('SELECT idx, data FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx'),
 		identity: db.prepare('SELECT idx FROM entries WHERE identity = ?'),
-		editFacts: db.prepare('SELECT idx, parcel, part, change_hash FROM entries WHERE idx >= ? AND idx < ? AND kind = 1 ORDER BY idx'),
+		mapFacts: db.prepare(
+			`SELECT idx, kind, parcel, part, change_hash, CASE WHEN kind = 1 THEN NULL ELSE data END AS data FROM entries
+			 WHERE idx >= ? AND idx < ? AND kind IN (${MAP_KIND_CODES}) ORDER BY idx`
+		),
 		knownChange: db.prepare('SELECT 1 FROM changes WHERE parcel = ? AND part = ? AND am_hash = ?').pluck(),
 		maxSeq: db.prepare('SELECT max(seq) AS seq FROM changes WHERE parcel = ? AND part = ? AND actor = ?'),
 		change: db.prepare('SELECT * FROM changes WHERE hash = ?'),
@@ -259,7 +259,7 @@ function prepare(db: Database.Database) {
 		eraseChange: db.prepare(`UPDATE changes SET body = X'', erased = 1 WHERE hash = ? AND erased = 0 AND part = 'private'`),
 		entriesForDistricts: db.prepare(
 			`SELECT idx, data FROM entries WHERE idx >= ?
-			 AND (kind IN (2, 3) OR (kind IN (1, 4) AND district IN (SELECT value FROM json_each(?))))
+			 AND (kind IN (2, 3) OR (kind IN (1, 4, 6, 7, 8) AND district IN (SELECT value FROM json_each(?))))
 			 ORDER BY idx LIMIT ?`
 		),
 		keyEntries: db.prepare('SELECT idx, data FROM entries WHERE kind IN (2, 3) ORDER BY idx'),
