@@ -3,7 +3,8 @@
 // leaves are kept on the device, the first sync matches them against the checkpoint's map line, the
 // background pass finds every search row equal to its documents, and no alarm is raised. Then an
 // edit made elsewhere is pulled (its inclusion checked on the log's tiles), chained into its leaf,
-// and the district still matches the map at the larger size.
+// and the district still matches the map at the larger size; so does a claim, chained into the
+// parcel's claims leaf.
 import { expect, test, type Page } from '@playwright/test';
 import { demoKey } from './support/demo';
 import { signedEdit } from './support/edits';
@@ -15,12 +16,15 @@ import { mapRootOf } from '../src/lib/core/map/log-map';
 import { districtPrefix } from '../src/lib/core/map/key';
 import { leavesUnder, verifyMapProof } from '../src/lib/core/map/proof';
 import { nobleVerifier } from '../src/lib/core/signing/ed25519';
+import { claimEntryToWire, signClaim } from '../src/lib/core/claims/sign';
 
 interface Dump {
 	alarms: { kind: string; code?: string; message: string }[];
 	chunks: number;
 	leavesInChunks: number;
 	district: Record<string, unknown>;
+	/** The device's pulled leaves, as `${parcel}|${part}` → count. */
+	pulled: Record<string, number>;
 }
 
 async function dump(page: Page): Promise<Dump> {
@@ -39,12 +43,14 @@ async function dump(page: Page): Promise<Dump> {
 		const alarms = await all<{ kind: string; code?: string; message: string }>('alarms');
 		const chunks = await all<{ district: string; count: number }>('mapChunks');
 		const state = await all<{ key: string; value: Record<string, Record<string, unknown>> }>('state');
+		const pulled = await all<{ key: string; count: number }>('mapLeaves');
 		db.close();
 		return {
 			alarms,
 			chunks: chunks.length,
 			leavesInChunks: chunks.filter((c) => c.district === 'RIV').reduce((n, c) => n + c.count, 0),
-			district: state.find((s) => s.key === 'districts')?.value.RIV ?? {}
+			district: state.find((s) => s.key === 'districts')?.value.RIV ?? {},
+			pulled: Object.fromEntries(pulled.map((l) => [l.key, l.count]))
 		};
 	});
 }
@@ -101,12 +107,18 @@ test('a fresh tablet verifies every part of the district it downloads, and stays
 		const wire = await signedEdit(context.request, bo.signer, parcel, 'parcel', { zoning: 'R9-verified' });
 		const posted = await context.request.post('/api/edits', { data: { edits: [wire] } });
 		expect(posted.status(), await posted.text()).toBe(200);
+		// And a claim on it: the device does not apply claims, but the map counts them in the parcel's
+		// claims leaf, so the device follows them too (or its district would not match).
+		const claim = await signClaim({ origin: key.value.name, signer: bo.signer, parcelId: parcel, text: 'The zoning is contested.', claimedTime: Date.now(), claimKind: 'other', contested: ['parcel.zoning'] });
+		const filed = await context.request.post('/api/entries', { data: { entries: [claimEntryToWire(claim)] } });
+		expect(filed.status(), await filed.text()).toBe(200);
 		await page.goto('/field/outbox');
 		await page.getByRole('button', { name: 'Sync now' }).click();
 		await expect(page.getByText(/Synced: /)).toBeVisible({ timeout: 60_000 });
 		d = await dump(page);
 		expect(d.alarms).toEqual([]);
 		expect(d.district.mapCheckedSize as number).toBeGreaterThan(before);
+		expect(d.pulled[`${parcel}|claims`]).toBeGreaterThanOrEqual(1);
 		await page.goto(`/field/parcel/${parcel}`);
 		await expect(page.getByRole('form', { name: 'Edit parcel' }).getByLabel('Zoning', { exact: true })).toHaveValue('R9-verified', { timeout: 30_000 });
 		await page.goto('/field/districts');
