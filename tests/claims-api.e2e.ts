@@ -77,12 +77,19 @@ test('a change on notice is held while an objection is open; the parcel is dispu
 	const search = await (await request.get(`/api/parcels?q=${PARCEL}`)).json();
 	expect(search.features.find((f: { id: string }) => f.id === PARCEL).properties.disputed).toBe(true);
 
-	// Its extract lists the claim and the notice; the verifier counts the open claim.
+	// Its extract lists the claim and the notice; the verifier counts the open claim, and the parcel
+	// map proves the list complete: served without the claim, the extract fails.
 	const extract = await (await request.get(`/api/parcels/${PARCEL}/extract`)).json();
 	const verified = await verifyExtract(extract, { verifier: nobleVerifier });
 	expect(verified.ok, verified.reason).toBe(true);
 	expect(verified.openClaims).toBe(1);
+	expect(verified.completeUpTo).toBe(verified.treeSize);
 	expect(extractSummary(verified)).toContain('Open claims: 1');
+	expect(extractSummary(verified)).toContain('None is left out');
+	const hiding = { ...extract, claims: extract.claims.filter((c: { index: number }) => c.index !== claimIndex) };
+	const caught = await verifyExtract(hiding, { verifier: nobleVerifier });
+	expect(caught.ok).toBe(false);
+	expect(caught.reason).toMatch(/a claim entry is left out or added\.$/);
 
 	// The registry's queue: staff only, filtered and sorted by the notice's deadline.
 	expect((await request.get('/api/registry/claims')).status()).toBe(401);
