@@ -77,6 +77,42 @@ test('a photo uploaded in chunks survives a server kill mid-file and arrives wit
 	expect(sha(new Uint8Array(await got.arrayBuffer()))).toBe(hash);
 });
 
+test('photos answered while others are in flight (group commit) survive a SIGKILL, and the rest can be sent again', async () => {
+	const photos = Array.from({ length: 24 }, () => jpeg(300_000));
+	const changes: string[] = [];
+	for (const p of photos) changes.push(await namePhoto('RIV-000012', p));
+	const answered: number[] = [];
+	let killed: Promise<void> | null = null;
+	const sends = photos.map((p, i) =>
+		put(sha(p), changes[i], p, 0, p.length)
+			.then(async (r) => {
+				if (r.status !== 200 || !(await r.json()).complete) return;
+				answered.push(i);
+				// At the second answer, while the others are still in flight.
+				if (answered.length === 2) killed = server.kill();
+			})
+			.catch(() => {}) // killed before answering: nothing was promised
+	);
+	await Promise.all(sends);
+	expect(killed).not.toBeNull();
+	await killed;
+	expect(answered.length).toBeLessThan(photos.length);
+	await server.start();
+
+	// Every answer given before the kill holds: the photo is complete and served with equal bytes.
+	for (const i of answered) {
+		const got = await fetch(`${server.url}/api/files/${sha(photos[i])}`);
+		expect(got.status, `photo ${i} was answered complete before the kill`).toBe(200);
+		expect(sha(new Uint8Array(await got.arrayBuffer()))).toBe(sha(photos[i]));
+	}
+	for (const [i, p] of photos.entries()) {
+		if (answered.includes(i)) continue;
+		const again = await put(sha(p), changes[i], p, 0, p.length);
+		expect(await again.json()).toMatchObject({ complete: true, received: p.length });
+	}
+	for (const p of photos) expect(sha(new Uint8Array(await (await fetch(`${server.url}/api/files/${sha(p)}`)).arrayBuffer()))).toBe(sha(p));
+});
+
 test('bad input is a 4xx JSON error and keeps nothing', async () => {
 	const photo = jpeg(5000);
 	const change = await namePhoto('RIV-000012', photo);

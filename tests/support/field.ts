@@ -87,6 +87,17 @@ export class TestServer {
 		throw new Error(`server on ${this.port} did not start`);
 	}
 
+	/** Kills the server at once (SIGKILL: nothing is finished or flushed) and waits until it is gone. */
+	async kill(): Promise<void> {
+		const child = this.#child;
+		this.#child = null;
+		if (!child || child.exitCode !== null) return;
+		await new Promise<void>((done) => {
+			child.once('exit', () => done());
+			child.kill('SIGKILL');
+		});
+	}
+
 	/** Stops the server (SIGTERM, then SIGKILL after 3 s) and waits until the port is free. */
 	async stop(): Promise<void> {
 		const child = this.#child;
