@@ -3,7 +3,8 @@
 // checkpoint) against the same bootstrap unverified (`verify: false`, target: ratio ≤ 1.2), and the
 // unverified one against a raw Dexie bulkPut of the same rows (target ≤ 1.5), all in the same run;
 // the verification alone per hash (WebCrypto digest batched with Promise.all, noble sha256); then
-// offline search p95 (target ≤ 10 ms) and local save p95 (≤ 20 ms) on the bootstrapped database.
+// offline search p95 (target ≤ 10 ms) and local save p95 (≤ 20 ms, median ≤ 8 ms) on the
+// bootstrapped database: saves from the parcel screen (the parcel opened first), and of parcels not opened.
 //   node --import tsx bench/bootstrap.ts [--parcels N] [--rounds R] [--hasher webcrypto|js|noble|all] [--other-mode]
 import { createServer } from 'node:http';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -143,9 +144,13 @@ try {
 	// FIELD_BENCH_SAVE_PROFILE=file.cpuprofile: a CPU profile of the tab during the timed saves.
 	const cdp = process.env.FIELD_BENCH_SAVE_PROFILE ? await browser.newCDPSession(page) : null;
 	if (cdp) await cdp.send('Profiler.enable').then(() => cdp.send('Profiler.start'));
-	const save = await page.evaluate((ids) => (globalThis as any).fieldBench.save('bench-ours', ids, 100), data.ids); // eslint-disable-line @typescript-eslint/no-explicit-any -- test hook
+	// As the app saves: from the parcel screen, which opened the parcel (its documents loaded).
+	const save = await page.evaluate((ids) => (globalThis as any).fieldBench.save('bench-ours', ids, 100, { open: true, from: 1000 }), data.ids); // eslint-disable-line @typescript-eslint/no-explicit-any -- test hook
 	if (cdp) writeFileSync(process.env.FIELD_BENCH_SAVE_PROFILE!, JSON.stringify((await cdp.send('Profiler.stop')).profile));
-	log(`save: p95 ${save.p95.toFixed(2)} ms over 100 saves (median ${save.median.toFixed(1)}, p90 ${save.p90.toFixed(1)}, max ${save.max.toFixed(1)})`);
+	log(`save on the opened parcel: p95 ${save.p95.toFixed(2)} ms over 100 saves (median ${save.median.toFixed(1)}, p90 ${save.p90.toFixed(1)}, max ${save.max.toFixed(1)})`);
+	// Saves back to back on parcels nobody opened: the save reads and loads the document itself.
+	const cold = await page.evaluate((ids) => (globalThis as any).fieldBench.save('bench-ours', ids, 100), data.ids); // eslint-disable-line @typescript-eslint/no-explicit-any -- test hook
+	log(`save of a parcel not opened: p95 ${cold.p95.toFixed(2)} ms over 100 saves (median ${cold.median.toFixed(1)}, p90 ${cold.p90.toFixed(1)}, max ${cold.max.toFixed(1)})`);
 	const floor = await page.evaluate((ids) => (globalThis as any).fieldBench.commit('bench-ours', ids, 100), data.ids); // eslint-disable-line @typescript-eslint/no-explicit-any -- test hook
 	log(`bare two-row transaction: p95 ${floor.p95.toFixed(2)} ms (median ${floor.median.toFixed(1)}); tab peak RSS during bootstrap ${tabPeak.toFixed(0)} MiB`);
 
@@ -162,8 +167,10 @@ try {
 			{ name: `  verification alone: every page's verifyPage, WebCrypto batched`, value: hashing['verifyPage webcrypto'], unit: 'ms', limit: { value: hashing['verifyPage noble'], unit: 'ms', what: 'with noble sha256' }, ratio: hashing['verifyPage webcrypto'] / hashing['verifyPage noble'] },
 			{ name: `  verification alone: every page's verifyPage, core plain-JS sha256 (the device's)`, value: hashing['verifyPage js'], unit: 'ms', limit: { value: hashing['verifyPage noble'], unit: 'ms', what: 'with noble sha256' }, ratio: hashing['verifyPage js'] / hashing['verifyPage noble'] },
 			{ name: `offline search p95 at ${N.toLocaleString('en')} parcels`, value: search.p95, unit: 'ms', limit: { value: 10, unit: 'ms', what: 'target' }, ratio: search.p95 / 10, target: '≤ 1', ok: search.p95 <= 10 },
-			{ name: 'local save p95 (edit, sign, one transaction)', value: save.p95, unit: 'ms', limit: { value: 20, unit: 'ms', what: 'target' }, ratio: save.p95 / 20, target: '≤ 1', ok: save.p95 <= 20 },
+			{ name: 'local save p95 on the opened parcel (edit, sign, one transaction)', value: save.p95, unit: 'ms', limit: { value: 20, unit: 'ms', what: 'target' }, ratio: save.p95 / 20, target: '≤ 1', ok: save.p95 <= 20 },
+			{ name: '  local save median on the opened parcel', value: save.median, unit: 'ms', limit: { value: 8, unit: 'ms', what: 'target' }, ratio: save.median / 8, target: '≤ 1', ok: save.median <= 8 },
 			{ name: '  local save p95 beside a bare IndexedDB transaction', value: save.p95, unit: 'ms', limit: { value: floor.p95, unit: 'ms', what: 'bare two-row Dexie transaction p95, same database' }, ratio: save.p95 / floor.p95 },
+			{ name: '  local save p95 of a parcel not opened (read and load in the save)', value: cold.p95, unit: 'ms', limit: { value: floor.p95, unit: 'ms', what: 'bare two-row Dexie transaction p95, same database' }, ratio: cold.p95 / floor.p95 },
 			{ name: `tab peak RSS during the bootstrap (renderer process)`, value: tabPeak, unit: 'MiB' }
 		];
 		writeFileSync(process.env.BENCH_JSON, JSON.stringify(rows));
@@ -183,7 +190,8 @@ ${HASHERS.slice(1).map((h) => `| bootstrap verified, ${h} (best of ${ROUNDS}) | 
 | verification alone, split + hash of ${hashing.changes.toLocaleString()} changes: WebCrypto / noble / plain JS | ${hashing['split+hash webcrypto'].toFixed(0)} / ${hashing['split+hash noble'].toFixed(0)} / ${hashing['split+hash js'].toFixed(0)} ms | | |
 | verification alone, verifyPage of every page: WebCrypto / noble / plain JS | ${hashing['verifyPage webcrypto'].toFixed(0)} / ${hashing['verifyPage noble'].toFixed(0)} / ${hashing['verifyPage js'].toFixed(0)} ms | | |
 | offline search p95 (median ${search.median.toFixed(2)} ms) | ${search.p95.toFixed(2)} ms | ≤ 10 ms | ${ok(search.p95 <= 10)} |
-| local save p95 (median ${save.median.toFixed(2)} ms) | ${save.p95.toFixed(2)} ms | ≤ 20 ms | ${ok(save.p95 <= 20)} |
+| local save p95 on the opened parcel (median ${save.median.toFixed(2)} ms, target ≤ 8) | ${save.p95.toFixed(2)} ms | ≤ 20 ms | ${ok(save.p95 <= 20 && save.median <= 8)} |
+| local save p95 of a parcel not opened (median ${cold.median.toFixed(2)} ms) | ${cold.p95.toFixed(2)} ms | | |
 | bare two-row IndexedDB transaction p95 (median ${floor.median.toFixed(2)} ms) | ${floor.p95.toFixed(2)} ms | | |
 | tab peak RSS during bootstrap | ${tabPeak.toFixed(0)} MiB | | |
 `);
