@@ -6,7 +6,7 @@ import { createPartDoc, toPlain } from '../core/crdt/document';
 import { editPart } from '../core/crdt/edit';
 import { makeActor } from '../core/crdt/actors';
 import { sampleParcel } from '../core/record/samples';
-import { DocCache, sameData } from './doc-cache';
+import { DocCache, docKey, sameData } from './doc-cache';
 import { loadDoc } from './docs';
 import type { PartData } from './db';
 
@@ -95,5 +95,26 @@ describe('sameData', () => {
 		expect(sameData(new Uint8Array([1, 2]), new Uint8Array([1, 2, 3]))).toBe(false);
 		expect(sameData('AQI=', 'AQI=')).toBe(true);
 		expect(sameData('AQI=', new Uint8Array([1, 2]))).toBe(false);
+	});
+});
+
+describe('confirmed', () => {
+	it('offers the bytes of an entry until a write to its parcel (or every parcel) is seen', () => {
+		const { cache } = counted();
+		const bytes = stored();
+		cache.read(docKey('db', 'RIV-000001', 'parcel'), bytes, actor, () => null);
+		cache.read(docKey('db', 'RIV-000002', 'parcel'), bytes, actor, () => null);
+		expect(cache.confirmed(docKey('db', 'RIV-000001', 'parcel'), actor)).toBe(bytes);
+		expect(cache.confirmed(docKey('db', 'RIV-000001', 'parcel'), other)).toBeNull();
+		cache.unconfirm('other-db');
+		cache.unconfirm('db', (id) => id === 'RIV-000002');
+		expect(cache.confirmed(docKey('db', 'RIV-000001', 'parcel'), actor)).toBe(bytes);
+		expect(cache.confirmed(docKey('db', 'RIV-000002', 'parcel'), actor)).toBeNull();
+		// Read again (the row was read): confirmed again.
+		cache.read(docKey('db', 'RIV-000002', 'parcel'), bytes, actor, () => null);
+		expect(cache.confirmed(docKey('db', 'RIV-000002', 'parcel'), actor)).toBe(bytes);
+		cache.unconfirm(null);
+		expect(cache.confirmed(docKey('db', 'RIV-000001', 'parcel'), actor)).toBeNull();
+		expect(cache.confirmed(docKey('db', 'RIV-000002', 'parcel'), actor)).toBeNull();
 	});
 });

@@ -86,9 +86,15 @@ export class DocCache {
 		return e && e.confirmed && e.actor === actor ? e.data : null;
 	}
 
-	/** Some `docs` row of `dbName` was written (Dexie's storagemutated, this tab's or another's). */
-	unconfirm(dbName: string): void {
-		for (const [key, e] of this.#entries) if (key.startsWith(`${dbName}|`)) e.confirmed = false;
+	/**
+	 * `docs` rows were written (Dexie's storagemutated, this tab's or another's): those of `dbName`
+	 * (null: of every database) whose parcel `written` names.
+	 */
+	unconfirm(dbName: string | null, written: (parcelId: string) => boolean = () => true): void {
+		for (const [key, e] of this.#entries) {
+			const [db, parcelId] = key.split('|');
+			if ((dbName === null || db === dbName) && written(parcelId)) e.confirmed = false;
+		}
 	}
 
 	get size(): number {

@@ -1,7 +1,7 @@
 // Reading parcel documents from the device: lazily loaded from their stored bytes (snapshot
 // base64 is decoded here, on first open), with this tab's actor so edits need no clone.
 import * as Automerge from '@automerge/automerge';
-import Dexie from 'dexie';
+import Dexie, { RangeSet } from 'dexie';
 import { loadPartDoc, toPlain } from '../core/crdt/document';
 import { listConflicts, type Conflict } from '../core/crdt/conflicts';
 import { fieldChanges, type ChangeSummary } from '../core/crdt/history';
@@ -57,9 +57,13 @@ export const docCache = new DocCache(8, loadDoc);
 // Dexie reports every committed write, this tab's (before its transaction's promise settles) and
 // other tabs' (broadcast): after one to `docs`, a save reads the row again before trusting the cache.
 Dexie.on('storagemutated', (parts) => {
-	for (const part of Object.keys(parts)) {
-		const at = part.lastIndexOf('/docs/');
-		if (part.startsWith('idb://') && at > 0) docCache.unconfirm(part.slice('idb://'.length, at));
+	for (const [part, keys] of Object.entries(parts)) {
+		// `idb://<database>/docs/` holds the primary keys written (parcel ids); `all`: everything.
+		const m = /^idb:\/\/(.+)\/docs\/(:dels)?$/.exec(part);
+		if (m) {
+			const written = RangeSet(keys); // a plain tree when another tab sent it
+			docCache.unconfirm(m[1], (id) => written.hasKey(id));
+		} else if (part === 'all') docCache.unconfirm(null);
 	}
 });
 
