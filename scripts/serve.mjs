@@ -53,6 +53,15 @@ function serve(req, res) {
 function discardRest(req) {
 	if (req.complete || req.destroyed) return;
 	req.removeAllListeners('data');
+	const socket = req.socket;
+	if (socket.writableEnded) {
+		// Node closes a connection whose request body was not read: its answer ends the socket and
+		// destroys it once written (destroySoon), and bytes the client still sends then meet a reset
+		// that can reach the client before the answer does (EPIPE, the 413 lost). Keep the reading
+		// side open until the client stops sending (a lingering close), within the bounds below.
+		socket.removeListener('finish', socket.destroy);
+		req.once('end', () => socket.destroy());
+	}
 	let dropped = 0;
 	const timer = setTimeout(() => req.destroy(), DISCARD_MS);
 	timer.unref();
