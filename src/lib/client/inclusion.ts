@@ -8,7 +8,6 @@ import { leafHash } from '../core/log/hashing';
 import { LogError } from '../core/log/result';
 import { tileHashReader, type FetchTile } from '../core/log/tile-reader';
 import { storedHashIndex } from '../core/log/tree';
-import { decodeBase64 } from './base64';
 import { getBytes, type Fetch } from './http';
 
 /** Fetches `/log/<path>` once per path for the life of the cache (tiles of a path never change). */
@@ -27,8 +26,8 @@ export function cachedTiles(fetch: Fetch): FetchTile {
 
 export type Inclusion = { ok: true } | { ok: false; message: string; raw: string | null };
 
-/** Whether every entry (index, base64 bytes) is the leaf at its index of the tree `{size, root}`. */
-export async function checkIncluded(tree: { size: number; root: Uint8Array }, entries: { index: number; raw: string }[], fetchTile: FetchTile): Promise<Inclusion> {
+/** Whether every entry (index, bytes; `raw` is the base64 named in a refusal) is the leaf at its index of the tree `{size, root}`. */
+export async function checkIncluded(tree: { size: number; root: Uint8Array }, entries: { index: number; raw: string; bytes: Uint8Array }[], fetchTile: FetchTile): Promise<Inclusion> {
 	if (!entries.length) return { ok: true };
 	const outside = entries.find((e) => !(e.index >= 0 && e.index < tree.size));
 	if (outside) return { ok: false, message: `entry ${outside.index} is not in the checkpoint of ${tree.size} entries`, raw: outside.raw };
@@ -40,7 +39,7 @@ export async function checkIncluded(tree: { size: number; root: Uint8Array }, en
 		throw e;
 	}
 	for (const [i, e] of entries.entries()) {
-		if (!equalBytes(leaves[i], leafHash(decodeBase64(e.raw)))) {
+		if (!equalBytes(leaves[i], leafHash(e.bytes))) {
 			return { ok: false, message: `entry ${e.index} is not the entry the checkpoint of ${tree.size} entries holds at that index`, raw: e.raw };
 		}
 	}

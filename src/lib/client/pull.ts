@@ -18,7 +18,7 @@ import { fromBase64 } from '../core/bytes';
 import type { Checkpoint } from '../core/log/checkpoint';
 import { checkDistrictRoot } from '../core/map/device';
 import { mapRootOf } from '../core/map/log-map';
-import { isDisputeKind } from '../core/map/parts';
+import { isClaimBody } from '../core/claims/body';
 import { leafHash } from '../core/log/hashing';
 import { ForkError, recordAlarm, verifyCheckpoint } from './checkpoints';
 import { cachedTiles, checkIncluded } from './inclusion';
@@ -102,7 +102,7 @@ export async function pullDistricts(deps: PullDeps): Promise<PullOutcome> {
 			byHash.set(h, bodies[i]);
 		}
 
-		await leaves.load(new Set(checked.entries.flatMap((c) => (c.entry.kind === 'edit' || isDisputeKind(c.entry.kind) ? [districtOf((c.entry as { parcelId: string }).parcelId) ?? ''] : []))));
+		await leaves.load(new Set(checked.entries.flatMap((c) => (c.entry.kind === 'edit' || isClaimBody(c.entry) ? [districtOf(c.entry.parcelId) ?? ''] : []))));
 		const groups = new Map<string, Group>();
 		for (const c of checked.entries) {
 			const e = c.entry;
@@ -110,8 +110,8 @@ export async function pullDistricts(deps: PullDeps): Promise<PullOutcome> {
 			if (e.kind === 'edit') leaves.chain(e.parcelId, e.part, c.index, e.changeHash);
 			// Claims, decisions and notices: the device does not apply them (the registry and the
 			// public pages show them), but the map counts them in the parcel's claims leaf.
-			if (e.kind === 'claim' || e.kind === 'decision' || e.kind === 'notice') {
-				leaves.chain(e.parcelId, 'claims', c.index, leafHash(decodeBase64(c.raw)));
+			if (isClaimBody(e)) {
+				leaves.chain(e.parcelId, 'claims', c.index, leafHash(c.bytes));
 				continue;
 			}
 			if (e.kind === 'erase') {

@@ -18,6 +18,8 @@ export interface CheckedEntry {
 	index: number;
 	/** Base64, as received. */
 	raw: string;
+	/** `raw` decoded, once: the inclusion check hashes these bytes. */
+	bytes: Uint8Array;
 	entry: Entry;
 }
 
@@ -33,7 +35,8 @@ export async function checkEntries(
 	const entries: CheckedEntry[] = [];
 	for (const e of list) {
 		try {
-			entries.push({ index: e.index, raw: e.entry, entry: decodeEntry(decodeBase64(e.entry)) });
+			const bytes = decodeBase64(e.entry);
+			entries.push({ index: e.index, raw: e.entry, bytes, entry: decodeEntry(bytes) });
 		} catch (err) {
 			return { ok: false, message: `entry ${e.index} does not decode: ${(err as Error).message}`, raw: e.entry };
 		}

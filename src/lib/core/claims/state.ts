@@ -5,6 +5,7 @@
 import { toHex } from '../bytes';
 import type { Entry, Statement } from '../log/entry';
 import type { ClaimKind, ClaimState, NoticeState, Outcome, PublicNotice } from './types';
+import { isClaimBody } from './body';
 
 export type ClaimCode =
 	| 'unknown-parcel'
@@ -159,7 +160,7 @@ export class ClaimLedger {
 
 	/** Whether `apply` would change this ledger: claims, decisions, notices, and edits logging a change on notice. */
 	changedBy(e: Statement): boolean {
-		if (e.kind === 'claim' || e.kind === 'decision' || e.kind === 'notice') return true;
+		if (isClaimBody(e)) return true;
 		return e.kind === 'edit' && this.#byChange.has(toHex(e.changeHash));
 	}
 

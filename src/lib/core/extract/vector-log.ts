@@ -3,6 +3,7 @@
 import { fromHex, toBase64, toHex, utf8 } from '../bytes';
 import { makeActor } from '../crdt/actors';
 import { createPartDoc, type PartInit } from '../crdt/document';
+import { isClaimBody } from '../claims/body';
 import { signCheckpoint } from '../log/checkpoint';
 import { changeHash, decodeEntry, encodeEntry, signStatement, type Statement } from '../log/entry';
 import { ASSESSOR_SECRET, ENTRY_VECTORS, EXAMPLE_CHANGE_TEXT } from '../log/entry.vectors';
@@ -65,7 +66,7 @@ export async function memoryExtract(o: MemoryExtractOptions): Promise<ExtractJso
 	const byPart: PublicChanges = { parcel: [], valuation: [], title: [] };
 	for (const [index, it] of o.items.entries()) {
 		const e = decodeEntry(it.entry);
-		if (e.kind === 'claim' || e.kind === 'decision' || e.kind === 'notice') {
+		if (isClaimBody(e)) {
 			if (e.parcelId === o.parcel) claims.push(await prove(index, it.entry));
 		} else if (e.kind !== 'edit') keys.push(await prove(index, it.entry));
 		else if (e.parcelId === o.parcel) {

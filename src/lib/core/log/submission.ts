@@ -12,6 +12,7 @@ import { sha256 } from '../hash';
 import { actorBelongsTo } from '../crdt/actors';
 import { isSaltedMessage } from '../crdt/write';
 import { textProblem } from '../record/text-rules.js';
+import { isClaimBody } from '../claims/body';
 import type { SignatureVerifier } from '../signing/ed25519';
 import { changeHash, encodeEntry, statementBytes, MAX_ENTRY_BYTES, type Statement } from './entry';
 
@@ -138,7 +139,7 @@ function timeText(ms: number): string {
 /** The text an entry carries for people (a grantee's name, reasons, a purpose) follows the record text rule. */
 function statementTextProblem(s: Statement): string | null {
 	// Claims, decisions and notices are letters: several lines (TAB and LF) are allowed.
-	if (s.kind === 'claim' || s.kind === 'decision' || s.kind === 'notice') {
+	if (isClaimBody(s)) {
 		const p = textProblem(s.text, true);
 		return p && `text ${p.message}`;
 	}

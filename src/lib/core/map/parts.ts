@@ -3,20 +3,15 @@
 // shows that a reader holds all of its disputes as well as all of its edits (issue 21).
 import { leafHash } from '../log/hashing';
 import type { Entry } from '../log/entry';
-import { PART_CODES, PART_NAMES, type PartName } from '../record/parts';
+import { isClaimBody } from '../claims/body';
+import { byCode, PART_CODES, PART_NAMES, type PartName } from '../record/parts';
 
 export type MapPart = PartName | 'claims';
 
 export const MAP_PART_CODES: Readonly<Record<MapPart, number>> = Object.freeze({ ...PART_CODES, claims: 5 });
 export const MAP_PARTS: readonly MapPart[] = Object.freeze([...PART_NAMES, 'claims']);
 
-export function mapPartFromCode(code: number): MapPart | null {
-	for (const p of MAP_PARTS) if (MAP_PART_CODES[p] === code) return p;
-	return null;
-}
-
-/** Entry kinds the claims leaf counts. */
-export const isDisputeKind = (kind: Entry['kind']): kind is 'claim' | 'decision' | 'notice' => kind === 'claim' || kind === 'decision' || kind === 'notice';
+export const mapPartFromCode = (code: number): MapPart | null => byCode(MAP_PART_CODES, code);
 
 /**
  * What one entry adds to the map, or null when it adds nothing: an edit chains its change hash
@@ -26,6 +21,6 @@ export const isDisputeKind = (kind: Entry['kind']): kind is 'claim' | 'decision'
  */
 export function mapFact(entry: Entry, data: Uint8Array): { parcel: string; part: MapPart; hash: Uint8Array } | null {
 	if (entry.kind === 'edit') return { parcel: entry.parcelId, part: entry.part, hash: entry.changeHash };
-	if (isDisputeKind(entry.kind)) return { parcel: (entry as { parcelId: string }).parcelId, part: 'claims', hash: leafHash(data) };
+	if (isClaimBody(entry)) return { parcel: entry.parcelId, part: 'claims', hash: leafHash(data) };
 	return null;
 }

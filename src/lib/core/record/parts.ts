@@ -50,7 +50,8 @@ export function writeRefusal(role: Role, part: PartName): string | null {
 	return mayWrite(role, part) ? null : WRITE_REFUSALS[part];
 }
 
-function byCode<T extends string>(table: Readonly<Record<T, number>>, code: number): T | null {
+/** The name a code stands for in a code table, or null. */
+export function byCode<T extends string>(table: Readonly<Record<T, number>>, code: number): T | null {
 	for (const name of Object.keys(table) as T[]) if (table[name] === code) return name;
 	return null;
 }

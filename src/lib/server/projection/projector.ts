@@ -6,6 +6,7 @@
 import * as Automerge from '@automerge/automerge';
 import { toHex } from '../../core/bytes';
 import { decodeEntry } from '../../core/log/entry';
+import { isClaimBody } from '../../core/claims/body';
 import { loadPartDoc } from '../../core/crdt/document';
 import { publicView } from '../../core/crdt/merge';
 import type { PartDoc } from '../../core/crdt/representation';
@@ -124,7 +125,7 @@ export class Projector {
 			const edits: { parcelId: string; changeHash: string }[] = [];
 			for (const { index, data } of entries) {
 				const e = decodeEntry(data);
-				if (e.kind === 'claim' || e.kind === 'decision' || e.kind === 'notice') claimParcels.add(e.parcelId);
+				if (isClaimBody(e)) claimParcels.add(e.parcelId);
 				if (e.kind === 'edit' && (e.part === 'parcel' || e.part === 'title')) edits.push({ parcelId: e.parcelId, changeHash: toHex(e.changeHash) });
 				if (e.kind === 'edit' && isPublic(e.part) && !done.has(e.parcelId)) dirty.add(e.parcelId);
 				if (e.kind === 'edit') activity.set(toHex(e.author), { author: toHex(e.author), lastIndex: index, lastLogTime: e.logTime, lastParcel: e.parcelId });
