@@ -57,15 +57,17 @@ await step('scale-out', async () => {
 });
 
 await step('public-search', () => benchPublicSearch({ parcels: 1_000_000, queries: 3000, pg: null }));
-await step('bootstrap', async () => {
-	// A separate process: it drives headless Chromium and prints its own progress.
+// A separate process: it drives headless Chromium and prints its own progress.
+const fieldBootstrap = (args: string[]): BenchRow[] => {
 	const out = join(tmpdir(), `bench-bootstrap-${process.pid}.json`);
-	const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/bootstrap.ts', '--parcels', '100000', '--rounds', '1'], { stdio: 'inherit', env: { ...process.env, BENCH_JSON: out, FIELD_BENCH_SETTLE_MS: '10000' } });
+	const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/bootstrap.ts', ...args], { stdio: 'inherit', env: { ...process.env, BENCH_JSON: out, FIELD_BENCH_SETTLE_MS: '10000' } });
 	if (r.status !== 0) throw new Error(`bench/bootstrap.ts exited with ${r.status}`);
 	const rows = JSON.parse(readFileSync(out, 'utf8')) as BenchRow[];
 	rmSync(out, { force: true });
 	return rows;
-});
+};
+await step('bootstrap', async () => fieldBootstrap(['--parcels', '100000', '--rounds', '1']));
+await step('fresh-tablet', async () => fieldBootstrap(['--parcels', '10000', '--rounds', '2', '--fresh']));
 await step('files', async () => {
 	// The build only: files.ts seeds its own small county.
 	if (!existsSync('build/handler.js')) spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
