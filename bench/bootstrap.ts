@@ -24,12 +24,12 @@ const HASHERS = values.hasher === 'all' ? ['js', 'webcrypto', 'noble'] : [values
 const OTHER = values['other-mode'] ?? false;
 const N = Number(values.parcels ?? 100_000);
 const ROUNDS = Number(values.rounds ?? 2);
-// --only-verified: only the verified bootstrap (to look at its memory); the ratios are then meaningless.
+// --only-verified: only the verified bootstrap without DevTools, once a round (to look at its memory).
 const ONLY_VERIFIED = values['only-verified'] ?? false;
 // --fresh: a fresh tablet's download (issue 19): the verified bootstrap beside the raw bulkPut, nothing else.
 const FRESH = values.fresh ?? false;
 // Parcels a snapshot page, as the device asks (bootstrap.ts); FIELD_BENCH_PAGE to compare.
-const PAGE = Number(process.env.FIELD_BENCH_PAGE ?? 1000);
+const PAGE = Number(process.env.FIELD_BENCH_PAGE ?? 500);
 
 const started = Date.now();
 const log = (s: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0)} s] ${s}`);
@@ -133,6 +133,7 @@ try {
 				alones.push(a);
 				log(`bootstrap verified round ${r + 1}, no DevTools: ${a.ms.toFixed(0)} ms, tab peak RSS ${a.peak.mib.toFixed(0)} MiB (${a.peak.parts})`);
 				// Over DevTools: the database the search and save figures use, and its tab's memory.
+				if (ONLY_VERIFIED) return;
 				await settle(profile);
 				for (const hasher of HASHERS) {
 					const sampler = rendererSampler(profile);

@@ -63,7 +63,7 @@ export interface BootstrapDeps {
 	fetch: Fetch;
 	log: LogRecord;
 	onProgress?: (p: DownloadProgress) => void;
-	/** Parcels per page (default 1,000; the server caps it at 5,000). */
+	/** Parcels per page (default 500; the server caps it at 5,000). */
 	pageSize?: number;
 	/**
 	 * bench/bootstrap.ts only: `false` stores pages unchecked (the unverified baseline it measures
@@ -132,9 +132,9 @@ export async function downloadDistrict(deps: BootstrapDeps, district: string): P
 	};
 	if (rec.status === 'ready') return rec;
 	if (verify && (await halted(db))) throw new ForkError('An alarm halts sync and downloads on this device; see the alarm above.');
-	// 1,000 parcels a page: as fast as 2,000 at 100k parcels, and the tab's peak memory is lower
-	// (the page in flight, the one being checked and the one being written; docs/performance.md).
-	const limit = deps.pageSize ?? 1000;
+	// 500 parcels a page: at 100k parcels as fast as 2,000, and the tab's peak memory is lower (it
+	// holds the page in flight, the one being checked and the one being written; performance.md).
+	const limit = deps.pageSize ?? 500;
 	const url = (after: string | null) =>
 		`/api/snapshot?district=${encodeURIComponent(district)}&limit=${limit}${after ? `&after=${encodeURIComponent(after)}` : ''}`;
 	// 503 `unavailable`: the server's search rows are older than any map version it keeps; soon they are not.
