@@ -4,12 +4,11 @@
 import { leafHash } from '../log/hashing';
 import type { Entry } from '../log/entry';
 import { isClaimBody } from '../claims/body';
-import { byCode, PART_CODES, PART_NAMES, type PartName } from '../record/parts';
+import { byCode, PART_CODES, type PartName } from '../record/parts';
 
 export type MapPart = PartName | 'claims';
 
 export const MAP_PART_CODES: Readonly<Record<MapPart, number>> = Object.freeze({ ...PART_CODES, claims: 5 });
-export const MAP_PARTS: readonly MapPart[] = Object.freeze([...PART_NAMES, 'claims']);
 
 export const mapPartFromCode = (code: number): MapPart | null => byCode(MAP_PART_CODES, code);
 
