@@ -240,12 +240,32 @@ Object.assign(globalThis, { fieldSaveProbe: saveProbe });
 
 // `/?auto=bootstrap&key=…&page=…`: the verified bootstrap starts by itself and posts its time to
 // `/done`, so bench/bootstrap.ts can measure a tab with no DevTools session attached (Playwright's
-// enables the network agent, which keeps a copy of every response body in the renderer).
+// enables the network agent, which keeps a copy of every response body in the renderer). With
+// `&use=1` the tab then searches and saves on the district it downloaded, as an assessor would
+// (after `settle` ms for IndexedDB to finish compacting), and posts those figures to `/used`.
 const auto = new URLSearchParams(location.search);
+const post = (path: string, body: unknown) => fetch(path, { method: 'POST', body: JSON.stringify(body) });
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function use(name: string, settleMs: number) {
+	const { ids, queries } = (await (await fetch('/bench-data.json')).json()) as { ids: string[]; queries: string[] };
+	await pause(settleMs);
+	const found = await search(name, queries);
+	await pause(settleMs);
+	const opened = await save(name, ids, 100, { open: true, from: 1000 });
+	const cold = await save(name, ids, 100);
+	const floor = await commit(name, ids, 100);
+	return { search: found, save: opened, cold, floor };
+}
+
 if (auto.get('auto') === 'bootstrap') {
 	// A browser just started is still busy with its own start-up for a moment: not ours to time.
-	new Promise((r) => setTimeout(r, 2000))
+	pause(2000)
 		.then(() => bootstrap('bench-auto', auto.get('key') ?? '', Number(auto.get('page')), { verify: auto.get('verify') !== '0' }))
-		.then((ms) => fetch('/done', { method: 'POST', body: JSON.stringify({ ms }) }))
-		.catch((e: Error) => fetch('/done', { method: 'POST', body: JSON.stringify({ error: e.message }) }));
+		.then((ms) => post('/done', { ms }))
+		.catch((e: Error) => post('/done', { error: e.message }))
+		.then(async () => {
+			if (auto.get('use') === '1') await post('/used', await use('bench-auto', Number(auto.get('settle') ?? 20_000)));
+		})
+		.catch((e: Error) => post('/used', { error: e.message }));
 }
