@@ -30,7 +30,7 @@ function noiseBmp(width: number, height: number): Buffer {
 
 /** What a failed save must not have touched: the parcel's rows, and the tables saves write. */
 function footprint(d: DeviceDump, parcelId: string) {
-	return { doc: d.docs[parcelId], row: d.rows[parcelId], outbox: d.outbox, blobs: d.blobs, deltas: d.deltas.includes(parcelId) };
+	return { doc: d.docs[parcelId], row: d.rows[parcelId], outbox: d.outbox, blobs: d.blobs, searchable: d.searchable[parcelId] };
 }
 
 /**

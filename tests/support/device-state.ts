@@ -21,7 +21,11 @@ export interface DeviceDump {
 	docs: Record<string, { rev: number; parcel: string | null } | null>;
 	/** Per parcel: the search row as stored. */
 	rows: Record<string, Record<string, unknown> | null>;
-	deltas: string[];
+	/**
+	 * Per parcel: the words offline search finds it by (its searchDelta row's when it has one,
+	 * else those the district's search index lists it under), sorted.
+	 */
+	searchable: Record<string, string[]>;
 	outbox: OutboxDump[];
 	synced: { changeHash: string; parcelId: string; index: number; treeSize: number; summary: string }[];
 	blobs: { hash: string; parcelId: string; bytes: number }[];
@@ -38,7 +42,7 @@ export async function dumpDevice(page: Page, parcelIds: string[]): Promise<Devic
 			open.onsuccess = () => ok(open.result);
 			open.onerror = () => fail(new Error(`the device database cannot be opened: ${open.error?.name} (it does not exist when AbortError)`));
 		});
-		const tx = db.transaction(['docs', 'parcels', 'searchDelta', 'outbox', 'synced', 'blobs', 'state'], 'readonly');
+		const tx = db.transaction(['docs', 'parcels', 'searchDelta', 'searchIndex', 'outbox', 'synced', 'blobs', 'state'], 'readonly');
 		const req = <T>(r: IDBRequest): Promise<T> => new Promise((ok, fail) => ((r.onsuccess = () => ok(r.result as T)), (r.onerror = () => fail(r.error))));
 		const b64 = (x: unknown): string | null => {
 			if (x === undefined || x === null) return null;
@@ -57,18 +61,33 @@ export async function dumpDevice(page: Page, parcelIds: string[]): Promise<Devic
 				rows[id] = (await req<Record<string, unknown> | undefined>(tx.objectStore('parcels').get(id))) ?? null;
 			})
 		);
-		const [deltas, outbox, synced, blobs, sync] = await Promise.all([
-			req<string[]>(tx.objectStore('searchDelta').getAllKeys()),
+		type Index = { ids: string[]; words: string[]; starts: Uint32Array; postings: Uint32Array };
+		const [deltas, indexes, outbox, synced, blobs, sync] = await Promise.all([
+			req<{ id: string; words: string[] }[]>(tx.objectStore('searchDelta').getAll()),
+			req<Index[]>(tx.objectStore('searchIndex').getAll()),
 			req<OutboxDump[]>(tx.objectStore('outbox').getAll()),
 			req<DeviceDump['synced']>(tx.objectStore('synced').getAll()),
 			req<{ hash: string; parcelId: string; bytes: number }[]>(tx.objectStore('blobs').getAll()),
 			req<{ value: Record<string, unknown> } | undefined>(tx.objectStore('state').get('sync'))
 		]);
 		db.close();
+		const searchable: Record<string, string[]> = {};
+		for (const id of ids) {
+			const delta = deltas.find((d) => d.id === id);
+			const words = delta ? [...delta.words] : [];
+			for (const index of delta ? [] : indexes) {
+				const ord = index.ids.indexOf(id);
+				if (ord < 0) continue;
+				index.words.forEach((w, i) => {
+					if (index.postings.subarray(index.starts[i], index.starts[i + 1]).includes(ord)) words.push(w);
+				});
+			}
+			searchable[id] = words.sort();
+		}
 		return {
 			docs,
 			rows,
-			deltas,
+			searchable,
 			outbox: outbox.map(({ id, parcelId, part, changeHash, summary, status, wire }) => ({ id, parcelId, part, changeHash, summary, status, wire })),
 			synced: synced.map(({ changeHash, parcelId, index, treeSize, summary }) => ({ changeHash, parcelId, index, treeSize, summary })),
 			blobs: blobs.map(({ hash, parcelId, bytes }) => ({ hash, parcelId, bytes })),
@@ -143,7 +162,8 @@ export function checkParcel(dump: DeviceDump, parcelId: string, baseline: Set<st
 	if (doc.plain[want.field] !== value) problems.push(`${parcelId}: the document's ${want.field} is ${JSON.stringify(doc.plain[want.field])}, expected ${JSON.stringify(value)}`);
 	const row = dump.rows[parcelId];
 	if (!row || row[want.field] !== doc.plain[want.field]) problems.push(`${parcelId}: the search row's ${want.field} is ${JSON.stringify(row?.[want.field])}, the document's ${JSON.stringify(doc.plain[want.field])}`);
-	if (own.length && !dump.deltas.includes(parcelId)) problems.push(`${parcelId}: saved but not in searchDelta`);
+	const words = [...((row?.words as string[] | undefined) ?? [])].sort();
+	if (words.join(' ') !== dump.searchable[parcelId].join(' ')) problems.push(`${parcelId}: search finds it by ${JSON.stringify(dump.searchable[parcelId])}, its search row has ${JSON.stringify(words)}`);
 	return { problems, own, inFlightKept };
 }
 

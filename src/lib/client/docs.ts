@@ -13,7 +13,8 @@ import { splitChanges } from '../core/crdt/change-chunks';
 import { sha256 } from '../core/hash';
 import { toHex } from '../core/bytes';
 import { neutralizeText, neutralizeValue } from '../core/record/text-rules.js';
-import type { FieldDatabase, PartData } from './db';
+import type { DocRow, FieldDatabase, PartData } from './db';
+import { rememberBasis } from './save-basis';
 import { DocCache, docKey } from './doc-cache';
 
 export const bytesOf = (data: PartData): Uint8Array => (typeof data === 'string' ? decodeBase64(data) : data);
@@ -68,11 +69,23 @@ Dexie.on('storagemutated', (parts) => {
 });
 
 /**
+ * The parcel's documents row, with its search row and conflict keys read in the same transaction
+ * and kept as the basis of the tab's next save of it (save-basis.ts).
+ */
+async function readBasis(db: FieldDatabase, parcelId: string): Promise<DocRow | undefined> {
+	const [row, search, conflictKeys] = await db.transaction('r', [db.docs, db.parcels, db.conflicts], () =>
+		Promise.all([db.docs.get(parcelId), db.parcels.get(parcelId), db.conflicts.where('parcelId').equals(parcelId).primaryKeys()])
+	);
+	if (row) rememberBasis(db.name, { row, search, conflictKeys });
+	return row;
+}
+
+/**
  * Everything the parcel screen shows about each part, read from the device's documents. With
  * `actor` (this tab's, tab.ts) the documents stay in `docCache`, ready for the save that follows.
  */
 export async function readParcel(db: FieldDatabase, parcelId: string, actor?: string): Promise<PartView[]> {
-	const row = await db.docs.get(parcelId);
+	const row = actor ? await readBasis(db, parcelId) : await db.docs.get(parcelId);
 	return PART_NAMES.map((part) => {
 		const data = row?.parts[part];
 		if (!data) return { part, plain: null, conflicts: [], history: [], error: null, unusable: [] };

@@ -16,7 +16,8 @@ import { districtOf } from '../core/record/ids';
 import { isPublicPart, writeRefusal, type PartName, type Role } from '../core/record/parts';
 import type { Signer } from '../core/signing/ed25519';
 import { editToWire, signEdit } from '../core/signing/submit';
-import type { BlobRow, DocRow, FieldDatabase } from './db';
+import type { BlobRow, DocRow, FieldDatabase, SearchRow } from './db';
+import { isBasis, rememberBasis, takeBasis, type SaveBasis } from './save-basis';
 import { docCache, loadDoc } from './docs';
 import { docKey, sameData } from './doc-cache';
 import { emptyRow, updateRow } from './search-row';
@@ -37,6 +38,9 @@ export interface SaveContext {
 export type SaveResult =
 	| { ok: true; changed: boolean; changeHash: string | null }
 	| { ok: false; code: string; message: string; issues: Issue[] };
+
+/** The stored parcel moved on from the save's basis: the transaction is aborted and redone. */
+class StaleBasis extends Error {}
 
 const refuse = (code: string, message: string, issues: Issue[] = []): SaveResult => ({ ok: false, code, message, issues });
 
@@ -120,52 +124,87 @@ async function save(ctx: SaveContext, parcelId: string, part: PartName, edit: Ed
 	let saved = Automerge.save(doc);
 	let plain = isPublicPart(part) ? toPlain(part, doc) : null;
 	const base = data;
+	// The parcel screen's basis, if it holds the bytes this document came from: the writes then go
+	// out with the reads (save-basis.ts).
+	const held = takeBasis(db.name, parcelId);
+	const basis = held && held.row.parts[part] !== undefined && sameData(held.row.parts[part]!, base) ? held : null;
 	try {
 		const sub = await signing;
 		const wire = editToWire(sub);
 		const changeHash = sub.statement.kind === 'edit' ? toHex(sub.statement.changeHash) : '';
 		const tables = [db.docs, db.parcels, db.searchDelta, db.outbox, db.conflicts, ...(blobs.length ? [db.blobs] : [])];
-		await db.transaction('rw', tables, async () => {
-			// Reads together, then writes together: IndexedDB pipelines requests within a transaction.
-			// Conflict keys by primary key (getAllKeys): a filtered delete would open a cursor, which costs ms.
-			const [stored, existing, conflictKeys] = await Promise.all([
-				db.docs.get(parcelId),
-				isPublicPart(part) ? db.parcels.get(parcelId) : undefined,
-				db.conflicts.where('parcelId').equals(parcelId).primaryKeys()
-			]);
-			const current = stored ?? row;
-			if (!current) throw new Error(`${parcelId} is no longer on this device`);
-			const theirData = current.parts[part];
-			if (theirData && !sameData(theirData, base)) {
-				// Another tab or a pull wrote this part meanwhile: put our change on top of its version.
-				const theirs = loadDoc(theirData, ctx.actor);
-				if (!theirs.ok) throw new Error(theirs.message);
-				const merged = applyRemoteChanges(theirs.doc, [ours]);
-				if (!merged.ok) throw new Error(merged.message);
-				Automerge.free(doc);
-				doc = merged.doc;
-				saved = Automerge.save(doc);
-				plain = isPublicPart(part) ? toPlain(part, doc) : null;
-			}
-			const writes: Promise<unknown>[] = [
-				db.docs.put({ parcelId, parts: { ...current.parts, [part]: saved }, rev: current.rev + 1 }),
-				db.outbox.add({ parcelId, part, changeHash, wire, createdAt: now, summary, status: 'pending' })
-			];
+		// The writes of this save over `current` (the stored row), issued now; and what they leave.
+		const writeOver = (current: DocRow, existing: SearchRow | undefined, conflictKeys: string[]) => {
+			const written: SaveBasis = { row: { parcelId, parts: { ...current.parts, [part]: saved }, rev: current.rev + 1 }, search: existing, conflictKeys };
+			const writes: Promise<unknown>[] = [db.docs.put(written.row), db.outbox.add({ parcelId, part, changeHash, wire, createdAt: now, summary, status: 'pending' })];
 			if (plain) {
 				const next = updateRow(existing ?? emptyRow(parcelId), part, plain);
-				writes.push(db.parcels.put(next), db.searchDelta.put(deltaOf(next)));
+				// Each written only when it changed: a delta write makes every tab reread the search index.
+				if (!existing || JSON.stringify(next) !== JSON.stringify(existing)) writes.push(db.parcels.put(next));
+				if (!existing || next.words.join('\n') !== existing.words.join('\n')) writes.push(db.searchDelta.put(deltaOf(next)));
+				written.search = next;
 			}
 			// A write to a conflicted field settles it: drop what the conflicts list no longer holds
 			// (listed only when the part has stored conflicts: most saves have none).
 			const mine = conflictKeys.filter((k) => k.startsWith(`${parcelId}|${part}|`));
 			if (mine.length) {
 				const open = new Set(listConflicts(part, doc).map((c) => `${parcelId}|${part}|${c.path}`));
-				const stale = mine.filter((k) => !open.has(k));
-				if (stale.length) writes.push(db.conflicts.bulkDelete(stale));
+				const stale = new Set(mine.filter((k) => !open.has(k)));
+				if (stale.size) {
+					writes.push(db.conflicts.bulkDelete([...stale]));
+					written.conflictKeys = conflictKeys.filter((k) => !stale.has(k));
+				}
 			}
 			if (blobs.length) writes.push(db.blobs.bulkPut(blobs.map((b) => ({ ...b, changeHash }))));
-			await Promise.all(writes);
-		});
+			return { writes, written };
+		};
+		const attempt = (assumed: SaveBasis | null) =>
+			db.transaction('rw', tables, async () => {
+				// Reads together (then writes together, or with them on a basis): IndexedDB pipelines
+				// requests within a transaction. Conflict keys by primary key (getAllKeys): a filtered
+				// delete would open a cursor, which costs ms.
+				const reads = Promise.all([
+					db.docs.get(parcelId),
+					db.parcels.get(parcelId),
+					db.conflicts.where('parcelId').equals(parcelId).primaryKeys()
+				]);
+				const ahead = assumed ? writeOver(assumed.row, assumed.search, assumed.conflictKeys) : null;
+				const [stored, existing, conflictKeys] = await reads;
+				if (assumed && ahead) {
+					if (!isBasis(assumed, stored, existing, conflictKeys)) {
+						for (const w of ahead.writes) w.catch(() => {}); // rejected by the abort
+						throw new StaleBasis();
+					}
+					await Promise.all(ahead.writes);
+					return ahead.written;
+				}
+				const current = stored ?? row;
+				if (!current) throw new Error(`${parcelId} is no longer on this device`);
+				const theirData = current.parts[part];
+				if (theirData && !sameData(theirData, base)) {
+					// Another tab or a pull wrote this part meanwhile: put our change on top of its version.
+					const theirs = loadDoc(theirData, ctx.actor);
+					if (!theirs.ok) throw new Error(theirs.message);
+					const merged = applyRemoteChanges(theirs.doc, [ours]);
+					if (!merged.ok) throw new Error(merged.message);
+					Automerge.free(doc);
+					doc = merged.doc;
+					saved = Automerge.save(doc);
+					plain = isPublicPart(part) ? toPlain(part, doc) : null;
+				}
+				const { writes, written } = writeOver(current, existing, conflictKeys);
+				await Promise.all(writes);
+				return written;
+			});
+		let written: SaveBasis;
+		try {
+			written = await attempt(basis);
+		} catch (e) {
+			// The stored parcel is not what the basis said (another tab, a pull): nothing was written.
+			if (!(e instanceof StaleBasis)) throw e;
+			written = await attempt(null);
+		}
+		rememberBasis(db.name, written);
 		// Committed: the next save of this part starts from this document, not from a load.
 		docCache.put(key, saved, ctx.actor, doc);
 		return { ok: true, changed: true, changeHash };
