@@ -59,6 +59,8 @@ let autoDone: ((r: { ms?: number; error?: string }) => void) | null = null;
 type Timing = { p95: number; median: number };
 type Use = { search: Timing; save: Timing & { p90: number; max: number }; cold: Timing & { p90: number; max: number }; floor: Timing };
 let autoUsed: ((r: Use | { error: string }) => void) | null = null;
+// Answers the tab's `/idle` once its browser has gone idle (settle).
+let autoIdle: (() => Promise<void>) | null = null;
 const handler = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
 	const url = new URL(req.url ?? '/', 'http://x');
 	if (url.pathname === '/done' && req.method === 'POST') {
@@ -73,6 +75,8 @@ const handler = (req: import('node:http').IncomingMessage, res: import('node:htt
 			res.writeHead(204).end();
 			autoUsed?.(JSON.parse(body));
 		});
+	} else if (url.pathname === '/idle') {
+		void (autoIdle?.() ?? Promise.resolve()).then(() => res.writeHead(204).end());
 	} else if (url.pathname === '/bench-data.json') {
 		res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ids: data.ids, queries: data.queries }));
 	} else if (url.pathname === '/') {
@@ -215,7 +219,7 @@ try {
 	log(`search: p95 ${search.p95.toFixed(2)} ms over ${data.queries.length} queries`);
 	// An assessor edits long after a download: let IndexedDB finish compacting the bootstrap's
 	// writes first (on a busy 2-core machine that takes a while), so saves are timed as in use.
-	await new Promise((r) => setTimeout(r, Number(process.env.FIELD_BENCH_SETTLE_MS ?? 20_000)));
+	await settle(profile);
 	// FIELD_BENCH_SAVE_PROFILE=file.cpuprofile: a CPU profile of the tab during the timed saves.
 	const cdp = process.env.FIELD_BENCH_SAVE_PROFILE ? await browser.newCDPSession(page) : null;
 	if (cdp) await cdp.send('Profiler.enable').then(() => cdp.send('Profiler.start'));
@@ -368,8 +372,8 @@ function rendererSampler(profile: string): { stop(): { pid: string; mib: number;
  */
 async function bootstrapAlone(verify: boolean, use = false): Promise<{ ms: number; peak: ReturnType<ReturnType<typeof rendererSampler>['stop']>; use: Use | null }> {
 	const dir = mkdtempSync(join(tmpdir(), 'field-bench-alone-'));
-	const settleMs = process.env.FIELD_BENCH_SETTLE_MS ?? '20000';
-	const url = `${origins.alone}/?auto=bootstrap&verify=${verify ? 1 : 0}&key=${encodeURIComponent(data.verifierKey)}&page=${PAGE}${use ? `&use=1&settle=${settleMs}` : ''}`;
+	const url = `${origins.alone}/?auto=bootstrap&verify=${verify ? 1 : 0}&key=${encodeURIComponent(data.verifierKey)}&page=${PAGE}${use ? '&use=1' : ''}`;
+	autoIdle = () => settle(dir);
 	const done = new Promise<{ ms?: number; error?: string }>((r) => (autoDone = r));
 	const used = new Promise<Use | { error: string }>((r) => (autoUsed = r));
 	await settle(profile); // the other browser's IndexedDB is done compacting

@@ -258,17 +258,19 @@ Object.assign(globalThis, { fieldSaveProbe: saveProbe });
 // `/?auto=bootstrap&key=…&page=…`: the verified bootstrap starts by itself and posts its time to
 // `/done`, so bench/bootstrap.ts can measure a tab with no DevTools session attached (Playwright's
 // enables the network agent, which keeps a copy of every response body in the renderer). With
-// `&use=1` the tab then searches and saves on the district it downloaded, as an assessor would
-// (after `settle` ms for IndexedDB to finish compacting), and posts those figures to `/used`.
+// `&use=1` the tab then searches and saves on the district it downloaded, as an assessor would,
+// each once `/idle` answers (the bench answers when this browser has gone idle: IndexedDB has
+// finished compacting what the download wrote), and posts those figures to `/used`.
 const auto = new URLSearchParams(location.search);
 const post = (path: string, body: unknown) => fetch(path, { method: 'POST', body: JSON.stringify(body) });
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const idle = () => fetch('/idle');
 
-async function use(name: string, settleMs: number) {
+async function use(name: string) {
 	const { ids, queries } = (await (await fetch('/bench-data.json')).json()) as { ids: string[]; queries: string[] };
-	await pause(settleMs);
+	await idle();
 	const found = await search(name, queries);
-	await pause(settleMs);
+	await idle();
 	const opened = await save(name, ids, 100, { open: true, from: 1000 });
 	const cold = await save(name, ids, 100);
 	const floor = await commit(name, ids, 100);
@@ -282,7 +284,7 @@ if (auto.get('auto') === 'bootstrap') {
 		.then((ms) => post('/done', { ms }))
 		.catch((e: Error) => post('/done', { error: e.message }))
 		.then(async () => {
-			if (auto.get('use') === '1') await post('/used', await use('bench-auto', Number(auto.get('settle') ?? 20_000)));
+			if (auto.get('use') === '1') await post('/used', await use('bench-auto'));
 		})
 		.catch((e: Error) => post('/used', { error: e.message }));
 }

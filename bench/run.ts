@@ -60,7 +60,7 @@ await step('public-search', () => benchPublicSearch({ parcels: 1_000_000, querie
 // A separate process: it drives headless Chromium and prints its own progress.
 const fieldBootstrap = (args: string[]): BenchRow[] => {
 	const out = join(tmpdir(), `bench-bootstrap-${process.pid}.json`);
-	const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/bootstrap.ts', ...args], { stdio: 'inherit', env: { ...process.env, BENCH_JSON: out, FIELD_BENCH_SETTLE_MS: '10000' } });
+	const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/bootstrap.ts', ...args], { stdio: 'inherit', env: { ...process.env, BENCH_JSON: out } });
 	if (r.status !== 0) throw new Error(`bench/bootstrap.ts exited with ${r.status}`);
 	const rows = JSON.parse(readFileSync(out, 'utf8')) as BenchRow[];
 	rmSync(out, { force: true });
