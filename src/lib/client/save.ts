@@ -1,9 +1,10 @@
 // The save path: take the part's document with this tab's actor (from the tab's cache of opened
 // parcels when it holds the stored bytes, else loaded), make one Automerge change, sign it on the
-// device, then write the document, the search row and the outbox row in ONE Dexie transaction
-// (with a photo's blob, when the edit records one). If another writer changed the document
-// meanwhile, the change is applied on top of that version inside the transaction, so neither
-// edit is lost. A transaction the browser refuses for lack of room writes nothing
+// device, then write the document, the outbox row and (when they change) the search row and its
+// delta in ONE Dexie transaction (with a photo's blob, when the edit records one). If another
+// writer changed the document meanwhile, the change is applied on top of that version inside the
+// transaction, so neither edit is lost; on the parcel screen's basis (save-basis.ts) the writes go
+// out with the reads and the transaction commits only if the reads show that basis. A transaction the browser refuses for lack of room writes nothing
 // and is answered with `storage-full` and a message for people.
 import * as Automerge from '@automerge/automerge';
 import { toHex } from '../core/bytes';
