@@ -4,8 +4,9 @@
 // delta in ONE Dexie transaction (with a photo's blob, when the edit records one). If another
 // writer changed the document meanwhile, the change is applied on top of that version inside the
 // transaction, so neither edit is lost; on the parcel screen's basis (save-basis.ts) the writes go
-// out with the reads and the transaction commits only if the reads show that basis. A transaction the browser refuses for lack of room writes nothing
-// and is answered with `storage-full` and a message for people.
+// out with the reads and the transaction commits only if the reads show that basis. A transaction
+// the browser refuses for lack of room writes nothing and is answered with `storage-full` and a
+// message for people.
 import * as Automerge from '@automerge/automerge';
 import { toHex } from '../core/bytes';
 import { applyRemoteChanges, toPlain } from '../core/crdt/document';
