@@ -124,7 +124,6 @@ try {
 	const unverified: number[] = [];
 	const alones: Awaited<ReturnType<typeof bootstrapAlone>>[] = [];
 	const raws: number[] = [];
-	const merged: number[] = [];
 	const byHasher: Record<string, number[]> = {};
 	let tabPeak = 0;
 	let tablet: Use | null = null;
@@ -137,11 +136,6 @@ try {
 			async () => {
 				raws.push(await tabs.raw.evaluate(([n, s]) => (globalThis as any).fieldBench.raw('bench-raw', n, s), [data.pages.length, PAGE] as const)); // eslint-disable-line @typescript-eslint/no-explicit-any -- test hook
 				log(`raw bulkPut round ${r + 1}: ${raws.at(-1)!.toFixed(0)} ms`);
-				if (!FRESH) return;
-				// What one record a parcel would write instead of two (performance.md, "A fresh tablet").
-				await settle(profile);
-				merged.push(await tabs.raw.evaluate(([n, s]) => (globalThis as any).fieldBench.raw('bench-merged', n, s, true), [data.pages.length, PAGE] as const)); // eslint-disable-line @typescript-eslint/no-explicit-any -- test hook
-				log(`raw bulkPut as one record a parcel, round ${r + 1}: ${merged.at(-1)!.toFixed(0)} ms`);
 			},
 			async () => {
 				const a = await bootstrapAlone(false);
@@ -199,7 +193,6 @@ try {
 		const rows = [
 			{ name: `fresh tablet: ${N.toLocaleString('en')} parcels from the server into IndexedDB, verified, ready to search and edit (best of ${ROUNDS}, no DevTools attached)`, value: ms, unit: 'ms', limit: { value: 4000, unit: 'ms', what: 'target' }, ratio: ms / 4000, target: '≤ 1', ok: ms <= 4000 },
 			{ name: `  fresh tablet beside a raw Dexie bulkPut of the same rows`, value: ms, unit: 'ms', limit: { value: raw, unit: 'ms', what: 'raw Dexie bulkPut, same browser' }, ratio: ms / raw, target: '≤ 2', ok: ms / raw <= 2 },
-			{ name: `  raw Dexie bulkPut of the same rows as one record a parcel instead of two (best of ${ROUNDS})`, value: Math.min(...merged), unit: 'ms', limit: { value: raw, unit: 'ms', what: 'the raw bulkPut as the device writes them' }, ratio: Math.min(...merged) / raw },
 			{ name: `  the same download driven over DevTools (best of ${ROUNDS})`, value: Math.min(...byHasher[HASHERS[0]]), unit: 'ms' }
 		];
 		writeFileSync(process.env.BENCH_JSON, JSON.stringify(rows));

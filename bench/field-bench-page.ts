@@ -1,7 +1,7 @@
 // The browser side of bench/bootstrap.ts, bundled with the field client's real modules: our
 // bootstrap, a raw Dexie bulkPut of the same rows, offline search and the local save path.
-import Dexie from 'dexie';
-import { FieldDatabase, type DocRow, type SearchRow } from '../src/lib/client/db';
+import { FieldDatabase, type DocPackRow, type SearchRow } from '../src/lib/client/db';
+import { packDocs, readDoc } from '../src/lib/client/doc-packs';
 import { downloadDistrict, pageRows, type SnapshotPage } from '../src/lib/client/bootstrap';
 import { verifyPage } from '../src/lib/client/page-verify';
 import type { Hasher } from '../src/lib/client/crypto';
@@ -38,34 +38,22 @@ async function bootstrap(name: string, verifierKey: string, pageSize: number, o:
 }
 
 /**
- * Raw Dexie: the same rows, already in memory, bulkPut in the same chunks, one transaction each.
- * `merged`: as ONE record a parcel (its search row holding its documents, in a database of that
- * one table with the search row's indexes): what the device would write if the two were merged.
+ * Raw Dexie: the same rows, already in memory, bulkPut as the device stores them (search rows and
+ * packs of documents, doc-packs.ts) in the same chunks, one transaction each.
  */
-async function raw(name: string, pageCount: number, pageSize: number, merged = false): Promise<number> {
-	const chunks: { rows: SearchRow[]; docs: DocRow[] }[] = [];
+async function raw(name: string, pageCount: number, pageSize: number): Promise<number> {
+	const chunks: { rows: SearchRow[]; packs: DocPackRow[] }[] = [];
 	for (let i = 0; i < pageCount; i++) {
 		const after = i === 0 ? '' : `&after=BEN-${String(i * pageSize - 1).padStart(6, '0')}`;
 		const page = (await (await fetch(`/api/snapshot?district=BEN&limit=${pageSize}${after}`)).json()) as SnapshotPage;
-		chunks.push(pageRows(page));
-	}
-	if (merged) {
-		await Dexie.delete(name);
-		const db = new Dexie(name);
-		db.version(1).stores({ parcels: 'id, district, cx' });
-		await db.open();
-		const t = performance.now();
-		for (const c of chunks) await db.transaction('rw', db.table('parcels'), () => db.table('parcels').bulkPut(c.rows.map((r, i) => ({ ...r, parts: c.docs[i].parts, rev: 0 }))));
-		const ms = performance.now() - t;
-		db.close();
-		await Dexie.delete(name);
-		return ms;
+		const { rows, docs } = pageRows(page);
+		chunks.push({ rows, packs: packDocs('BEN', docs) });
 	}
 	const db = await fresh(name);
 	const t = performance.now();
 	for (const c of chunks) {
-		await db.transaction('rw', [db.docs, db.parcels], async () => {
-			await db.docs.bulkPut(c.docs);
+		await db.transaction('rw', [db.docPacks, db.parcels], async () => {
+			await db.docPacks.bulkPut(c.packs);
 			await db.parcels.bulkPut(c.rows);
 		});
 	}
@@ -168,7 +156,7 @@ async function commit(name: string, ids: string[], n: number): Promise<{ p95: nu
 	const db = new FieldDatabase(name);
 	const times: number[] = [];
 	for (let k = 0; k < n + 5; k++) {
-		const row = (await db.docs.get(ids[(k * 7_919 + 1) % ids.length]))!;
+		const row = (await readDoc(db, ids[(k * 7_919 + 1) % ids.length]))!.row;
 		const t = performance.now();
 		await db.transaction('rw', [db.docs, db.outbox], () =>
 			Promise.all([db.docs.put({ ...row, rev: row.rev + 1 }), db.outbox.add({ parcelId: row.parcelId, part: 'parcel', changeHash: '', wire: {} as never, createdAt: 0, summary: 'commit floor', status: 'pending' })])
@@ -226,7 +214,7 @@ async function saveProbe(name: string, ids: string[], n: number): Promise<Record
 			t[label].push(now - m);
 			m = now;
 		};
-		const row = (await db.docs.get(id))!;
+		const row = (await readDoc(db, id))!.row;
 		lap('read');
 		const loaded = loadDoc(row.parts.parcel!, actor);
 		if (!loaded.ok) throw new Error(loaded.message);

@@ -19,16 +19,18 @@ async function deviceHolds(page: Page, text: string): Promise<boolean> {
 				r.onsuccess = () => ok(r.result);
 				r.onerror = () => fail(r.error);
 			});
-			const row = await new Promise<{ parts: Record<string, Uint8Array | string> } | undefined>((ok, fail) => {
-				const r = db.transaction('docs').objectStore('docs').get(id);
-				r.onsuccess = () => ok(r.result);
-				r.onerror = () => fail(r.error);
-			});
+			// Its documents row and every download pack listing it: erased bytes may stay in neither.
+			const tx = db.transaction(['docs', 'docPacks']);
+			const get = <T>(r: IDBRequest) => new Promise<T>((ok, fail) => ((r.onsuccess = () => ok(r.result as T)), (r.onerror = () => fail(r.error))));
+			const row = await get<{ parts: Record<string, Uint8Array | string> } | undefined>(tx.objectStore('docs').get(id));
+			const packs = await get<{ ids: string[]; parts: Record<string, Uint8Array | string>[] }[]>(tx.objectStore('docPacks').index('ids').getAll(id));
 			db.close();
-			const data = row?.parts.private;
-			if (!data) return false;
-			const bytes = typeof data === 'string' ? Uint8Array.from(atob(data), (c) => c.charCodeAt(0)) : data;
-			return new TextDecoder('latin1').decode(bytes).includes(needle);
+			const held = [row?.parts.private, ...packs.map((p) => p.parts[p.ids.indexOf(id)]?.private)];
+			return held.some((data) => {
+				if (!data) return false;
+				const bytes = typeof data === 'string' ? Uint8Array.from(atob(data), (c) => c.charCodeAt(0)) : data;
+				return new TextDecoder('latin1').decode(bytes).includes(needle);
+			});
 		},
 		[PARCEL, text] as const
 	);

@@ -42,7 +42,7 @@ export async function dumpDevice(page: Page, parcelIds: string[]): Promise<Devic
 			open.onsuccess = () => ok(open.result);
 			open.onerror = () => fail(new Error(`the device database cannot be opened: ${open.error?.name} (it does not exist when AbortError)`));
 		});
-		const tx = db.transaction(['docs', 'parcels', 'searchDelta', 'searchIndex', 'outbox', 'synced', 'blobs', 'state'], 'readonly');
+		const tx = db.transaction(['docs', 'docPacks', 'parcels', 'searchDelta', 'searchIndex', 'outbox', 'synced', 'blobs', 'state'], 'readonly');
 		const req = <T>(r: IDBRequest): Promise<T> => new Promise((ok, fail) => ((r.onsuccess = () => ok(r.result as T)), (r.onerror = () => fail(r.error))));
 		const b64 = (x: unknown): string | null => {
 			if (x === undefined || x === null) return null;
@@ -56,8 +56,11 @@ export async function dumpDevice(page: Page, parcelIds: string[]): Promise<Devic
 		const rows: Record<string, Record<string, unknown> | null> = {};
 		await Promise.all(
 			ids.map(async (id) => {
+				// A parcel's row, else (never written since the download) its entry in a pack.
 				const d = await req<{ rev: number; parts: Record<string, unknown> } | undefined>(tx.objectStore('docs').get(id));
-				docs[id] = d ? { rev: d.rev, parcel: b64(d.parts.parcel) } : null;
+				const pack = d ? undefined : await req<{ ids: string[]; parts: Record<string, unknown>[] } | undefined>(tx.objectStore('docPacks').index('ids').get(id));
+				const packed = pack?.parts[pack.ids.indexOf(id)];
+				docs[id] = d ? { rev: d.rev, parcel: b64(d.parts.parcel) } : packed ? { rev: 0, parcel: b64(packed.parcel) } : null;
 				rows[id] = (await req<Record<string, unknown> | undefined>(tx.objectStore('parcels').get(id))) ?? null;
 			})
 		);

@@ -4,7 +4,7 @@
 // the device's last verified one; the page's map proof shows that its parcels are all of the
 // district's since the previous page; every part's bytes, split into changes and hashed, are
 // exactly the part's logged changes. No Automerge and no documents on this path: a document is
-// loaded when its parcel is opened. One transaction per page (resumable); the next page is
+// loaded when its parcel is opened. Documents are stored in packs of parcels (doc-packs.ts). One transaction per page (resumable); the next page is
 // fetched while this one is checked, and checked while the one before is written.
 import type { Checkpoint } from '../core/log/checkpoint';
 import { mapRootOf } from '../core/map/log-map';
@@ -13,6 +13,7 @@ import { ForkError, halted, recordAlarm, verifyCheckpoint } from './checkpoints'
 import { browserVerifier, type Hasher } from './crypto';
 import type { DocRow, FieldDatabase, SearchRow } from './db';
 import { getText, RequestError, type Fetch } from './http';
+import { packDocs } from './doc-packs';
 import { chunkRow } from './map-store';
 import type { PageFailure } from './page-verify';
 import { pageVerifier, type PackedVerdict } from './page-verifier';
@@ -88,7 +89,7 @@ export class SnapshotRefused extends ForkError {
 	}
 }
 
-/** Search rows and document rows of one page, ready for bulkPut (unlisted parcels: documents only). */
+/** Search rows and document rows of one page (unlisted parcels: documents only); stored as packs. */
 export function pageRows(page: SnapshotPage): { rows: SearchRow[]; docs: DocRow[] } {
 	const n = page.parcels.length;
 	const rows: SearchRow[] = new Array(n);
@@ -240,13 +241,24 @@ export async function downloadDistrict(deps: BootstrapDeps, district: string): P
 			}
 			const snap = { ...rec };
 			const built = !page.next && index ? index.build() : null;
-			writing = db.transaction('rw', [db.docs, db.parcels, db.state, db.searchIndex, db.mapChunks], async () => {
-				await db.docs.bulkPut(docs);
-				await db.parcels.bulkPut(rows);
-				if (chunk) await db.mapChunks.put(chunk);
-				if (built) await storeSearchIndex(db, built);
-				const all = (await getState(db, 'districts')) ?? {};
-				await putState(db, 'districts', { ...all, [district]: snap });
+			const packs = packDocs(district, docs);
+			const ids = docs.map((d) => d.parcelId).sort();
+			writing = db.transaction('rw', [db.docs, db.docPacks, db.parcels, db.state, db.searchIndex, db.mapChunks], async () => {
+				// Every request of the page at once, then what depends on the reads: this thread
+				// checks the next page meanwhile, and a step awaited between requests would wait for it.
+				const [before, all] = await Promise.all([
+					// Rows written before (the registry's opened parcels) give way to the snapshot: one
+					// range read finds them (a page's ids are contiguous), usually none.
+					ids.length ? db.docs.where('parcelId').between(ids[0], ids.at(-1)!, true, true).primaryKeys() : [],
+					getState(db, 'districts'),
+					db.docPacks.bulkPut(packs),
+					db.parcels.bulkPut(rows),
+					chunk && db.mapChunks.put(chunk),
+					built && storeSearchIndex(db, built)
+				]);
+				const inPage = new Set(ids);
+				const stale = before.filter((id) => inPage.has(id));
+				await Promise.all([stale.length && db.docs.bulkDelete(stale), putState(db, 'districts', { ...all, [district]: snap })]);
 			});
 			writing.catch(() => {}); // awaited before the next write or at the end
 			if (!page.next) {

@@ -14,8 +14,8 @@ import type { NoticesRow } from './field-notices';
 export type PartData = Uint8Array | string;
 
 /**
- * A parcel's Automerge documents, one per part, in ONE row: IndexedDB's cost here is per record,
- * so a 100,000-parcel district is 200,000 records (this and the search row), not 500,000.
+ * A parcel's Automerge documents, one per part, in ONE row (IndexedDB's cost is per record),
+ * written once the device changes them; until then they are in a pack (DocPackRow).
  */
 export interface DocRow {
 	parcelId: string;
@@ -26,6 +26,19 @@ export interface DocRow {
 	parts: Partial<Record<PartName, PartData>>;
 	/** Bumped on every write, so a save can tell that another tab wrote in between. */
 	rev: number;
+}
+
+/**
+ * The documents of up to PACK_SIZE parcels of one snapshot page, as a district download stored
+ * them (doc-packs.ts): a parcel's `docs` row, once written, wins over its entry here.
+ */
+export interface DocPackRow {
+	/** `${district}|${its first parcel}` */
+	key: string;
+	district: string;
+	/** Parcel ids; `parts[i]` are the parts of `ids[i]` (base64 as the snapshot served them). */
+	ids: string[];
+	parts: Partial<Record<PartName, PartData>>[];
 }
 
 /** The materialized search row of a parcel (public parts only): its summary and shape. */
@@ -226,6 +239,7 @@ export interface StateRow {
 
 export class FieldDatabase extends Dexie {
 	docs!: EntityTable<DocRow, 'parcelId'>;
+	docPacks!: EntityTable<DocPackRow, 'key'>;
 	parcels!: EntityTable<SearchRow, 'id'>;
 	searchIndex!: EntityTable<SearchIndexRow, 'key'>;
 	searchDelta!: EntityTable<SearchDeltaRow, 'id'>;
@@ -267,6 +281,9 @@ export class FieldDatabase extends Dexie {
 		this.version(3).stores({ claims: '++id, parcelId, status' });
 		// Version 4: each parcel's public notices as last fetched online (client/field-notices.ts).
 		this.version(4).stores({ notices: 'parcelId' });
+		// Version 5: downloads store documents in packs of parcels (doc-packs.ts); rows stored
+		// before stay where they are and are read as before.
+		this.version(5).stores({ docPacks: 'key, district, *ids' });
 	}
 }
 

@@ -14,6 +14,7 @@ import { sha256 } from '../core/hash';
 import { toHex } from '../core/bytes';
 import { neutralizeText, neutralizeValue } from '../core/record/text-rules.js';
 import type { DocRow, FieldDatabase, PartData } from './db';
+import { readDoc } from './doc-packs';
 import { rememberBasis } from './save-basis';
 import { DocCache, docKey } from './doc-cache';
 
@@ -65,6 +66,12 @@ Dexie.on('storagemutated', (parts) => {
 			const written = RangeSet(keys); // a plain tree when another tab sent it
 			docCache.unconfirm(m[1], (id) => written.hasKey(id));
 		} else if (part === 'all') docCache.unconfirm(null);
+		else {
+			// Packs change only when a download stores them or an erasure empties them: rare, so
+			// every document of the database is read again.
+			const packs = /^idb:\/\/(.+)\/docPacks\/(:dels)?$/.exec(part);
+			if (packs) docCache.unconfirm(packs[1]);
+		}
 	}
 });
 
@@ -73,11 +80,11 @@ Dexie.on('storagemutated', (parts) => {
  * and kept as the basis of the tab's next save of it (save-basis.ts).
  */
 async function readBasis(db: FieldDatabase, parcelId: string): Promise<DocRow | undefined> {
-	const [row, search, conflictKeys] = await db.transaction('r', [db.docs, db.parcels, db.conflicts], () =>
-		Promise.all([db.docs.get(parcelId), db.parcels.get(parcelId), db.conflicts.where('parcelId').equals(parcelId).primaryKeys()])
+	const [stored, search, conflictKeys] = await db.transaction('r', [db.docs, db.docPacks, db.parcels, db.conflicts], () =>
+		Promise.all([readDoc(db, parcelId), db.parcels.get(parcelId), db.conflicts.where('parcelId').equals(parcelId).primaryKeys()])
 	);
-	if (row) rememberBasis(db.name, { row, search, conflictKeys });
-	return row;
+	if (stored) rememberBasis(db.name, { row: stored.row, packed: stored.pack !== null, search, conflictKeys });
+	return stored?.row;
 }
 
 /**
@@ -85,7 +92,7 @@ async function readBasis(db: FieldDatabase, parcelId: string): Promise<DocRow | 
  * `actor` (this tab's, tab.ts) the documents stay in `docCache`, ready for the save that follows.
  */
 export async function readParcel(db: FieldDatabase, parcelId: string, actor?: string): Promise<PartView[]> {
-	const row = actor ? await readBasis(db, parcelId) : await db.docs.get(parcelId);
+	const row = actor ? await readBasis(db, parcelId) : (await readDoc(db, parcelId))?.row;
 	return PART_NAMES.map((part) => {
 		const data = row?.parts[part];
 		if (!data) return { part, plain: null, conflicts: [], history: [], error: null, unusable: [] };

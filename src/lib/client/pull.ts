@@ -25,6 +25,7 @@ import { cachedTiles, checkIncluded } from './inclusion';
 import { PulledLeaves, subtreeOf } from './map-store';
 import { browserVerifier, sha256HexAll } from './crypto';
 import type { ConflictRow, DocRow, FieldDatabase, SearchRow } from './db';
+import { dropFromPacks, readDocs } from './doc-packs';
 import { loadDoc } from './docs';
 import { getJson, type Fetch } from './http';
 import { actorNames, authorOf, checkEntries, keyEntryRows, loadRegistry, replayKeyEntry, type EntryJson } from './registry';
@@ -273,10 +274,10 @@ async function applyGroups(db: FieldDatabase, groups: Group[], names: Map<string
 	let conflicts = 0;
 	const unusable: Unusable[] = [];
 	if (!groups.length) return { changes, conflicts, unusable };
-	await db.transaction('rw', [db.docs, db.parcels, db.searchDelta, db.conflicts], async () => {
+	await db.transaction('rw', [db.docs, db.docPacks, db.parcels, db.searchDelta, db.conflicts], async () => {
 		const ids = [...new Set(groups.map((g) => g.parcelId))];
 		const docs = new Map<string, DocRow>();
-		for (const r of await db.docs.bulkGet(ids)) if (r) docs.set(r.parcelId, { ...r, parts: { ...r.parts }, rev: r.rev + 1 });
+		for (const [id, { row }] of await readDocs(db, ids)) docs.set(id, { parcelId: id, parts: { ...row.parts }, rev: row.rev + 1 });
 		const searchRows = new Map<string, SearchRow>();
 		for (const r of await db.parcels.bulkGet(ids)) if (r) searchRows.set(r.id, r);
 		const conflictRows: ConflictRow[] = [];
@@ -329,6 +330,8 @@ async function applyGroups(db: FieldDatabase, groups: Group[], names: Map<string
 			}
 		}
 		await db.docs.bulkPut([...docs.values()]);
+		// Erased bytes leave the device: out of the download's packs too (their rows are written above).
+		await dropFromPacks(db, [...new Set(groups.filter((g) => g.reset).map((g) => g.parcelId))]);
 		const rowsOut = [...searchRows.values()];
 		await db.parcels.bulkPut(rowsOut);
 		await db.searchDelta.bulkPut(rowsOut.map(deltaOf));

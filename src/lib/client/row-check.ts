@@ -16,6 +16,7 @@ import { neutralizeText } from '../core/record/text-rules.js';
 import { PUBLIC_PARTS } from '../core/record/parts';
 import { recordAlarm } from './checkpoints';
 import type { DocRow, FieldDatabase, SearchRow } from './db';
+import { readDoc, readDocs } from './doc-packs';
 import { loadDoc } from './docs';
 import { deltaOf } from './search-index';
 import { emptyRow, finishRow, updateRow } from './search-row';
@@ -81,9 +82,9 @@ async function comparable(db: FieldDatabase, id: string): Promise<boolean> {
 async function fix(db: FieldDatabase, found: { id: string; rev: number; row: SearchRow; why: string }[]): Promise<string[]> {
 	if (!found.length) return [];
 	const fixed: string[] = [];
-	await db.transaction('rw', [db.docs, db.parcels, db.searchDelta], async () => {
-		const now = await db.docs.bulkGet(found.map((f) => f.id));
-		const still = found.filter((f, i) => (now[i]?.rev ?? -1) === f.rev);
+	await db.transaction('rw', [db.docs, db.docPacks, db.parcels, db.searchDelta], async () => {
+		const now = await readDocs(db, found.map((f) => f.id));
+		const still = found.filter((f) => (now.get(f.id)?.row.rev ?? -1) === f.rev);
 		await db.parcels.bulkPut(still.map((f) => f.row));
 		await db.searchDelta.bulkPut(still.map((f) => deltaOf(f.row)));
 		fixed.push(...still.map((f) => f.id));
@@ -105,7 +106,7 @@ async function fix(db: FieldDatabase, found: { id: string; rev: number; row: Sea
 /** Checks one parcel's row against its documents (the parcel screen calls it when a parcel is opened). */
 export async function checkParcelRow(db: FieldDatabase, id: string): Promise<string | null> {
 	if (!(await comparable(db, id))) return null;
-	const [doc, stored] = await Promise.all([db.docs.get(id), db.parcels.get(id)]);
+	const [doc, stored] = await Promise.all([readDoc(db, id).then((d) => d?.row), db.parcels.get(id)]);
 	if (!doc) return null;
 	const row = rowFromDocs(id, doc.parts);
 	const why = rowDifference(stored, row);
@@ -144,7 +145,8 @@ export async function checkDistrictRows(db: FieldDatabase, district: string, o: 
 		const from = rec.rowsCheckedAfter ?? `${district}-`;
 		const ids = (await db.parcels.where('id').above(from).limit(batch).primaryKeys()).filter((id) => id.startsWith(`${district}-`));
 		if (ids.length) {
-			const [docs, rows] = await Promise.all([db.docs.bulkGet(ids), db.parcels.bulkGet(ids)]);
+			const [stored, rows] = await Promise.all([readDocs(db, ids), db.parcels.bulkGet(ids)]);
+			const docs = ids.map((id) => stored.get(id)?.row);
 			const found: { id: string; rev: number; row: SearchRow; why: string }[] = [];
 			let used = await idle();
 			for (const [i, id] of ids.entries()) {

@@ -9,6 +9,8 @@ import { sameData } from './doc-cache';
 
 export interface SaveBasis {
 	row: DocRow;
+	/** `row` is the parcel's entry in a download's pack (it had no `docs` row): doc-packs.ts. */
+	packed: boolean;
 	search: SearchRow | undefined;
 	conflictKeys: string[];
 }
@@ -33,14 +35,19 @@ export function takeBasis(dbName: string, parcelId: string): SaveBasis | null {
 	return basis;
 }
 
-/** Whether what a transaction read is exactly `basis` (same revision, bytes, search row and keys). */
+/** Whether what a transaction read is exactly `basis` (same revision, bytes, search row and keys; `row` is the `docs` row). */
 export function isBasis(basis: SaveBasis, row: DocRow | undefined, search: SearchRow | undefined, conflictKeys: readonly string[]): boolean {
-	if (!row || row.rev !== basis.row.rev) return false;
-	const parts = Object.keys(row.parts) as (keyof DocRow['parts'])[];
-	if (parts.length !== Object.keys(basis.row.parts).length) return false;
-	for (const p of parts) {
-		const theirs = basis.row.parts[p];
-		if (!theirs || !sameData(row.parts[p]!, theirs)) return false;
+	if (basis.packed) {
+		// Still no row: the pack is as read (only an erasure changes a pack, and it writes the row).
+		if (row) return false;
+	} else {
+		if (!row || row.rev !== basis.row.rev) return false;
+		const parts = Object.keys(row.parts) as (keyof DocRow['parts'])[];
+		if (parts.length !== Object.keys(basis.row.parts).length) return false;
+		for (const p of parts) {
+			const theirs = basis.row.parts[p];
+			if (!theirs || !sameData(row.parts[p]!, theirs)) return false;
+		}
 	}
 	if (conflictKeys.length !== basis.conflictKeys.length || conflictKeys.some((k, i) => k !== basis.conflictKeys[i])) return false;
 	// A search row is small (summary and outline): compared whole.

@@ -20,6 +20,7 @@ import type { Signer } from '../core/signing/ed25519';
 import { editToWire, signEdit } from '../core/signing/submit';
 import type { BlobRow, DocRow, FieldDatabase, SearchRow } from './db';
 import { isBasis, rememberBasis, takeBasis, type SaveBasis } from './save-basis';
+import { readDoc } from './doc-packs';
 import { docCache, loadDoc } from './docs';
 import { docKey, sameData } from './doc-cache';
 import { emptyRow, updateRow } from './search-row';
@@ -93,10 +94,9 @@ async function save(ctx: SaveContext, parcelId: string, part: PartName, edit: Ed
 	const key = docKey(db.name, parcelId, part);
 	// The open parcel's document, unless a write to the documents was seen since: then the row is
 	// read first (the transaction below compares the stored bytes either way).
-	let row: DocRow | undefined;
 	let data = docCache.confirmed(key, ctx.actor);
 	if (!data) {
-		row = await db.docs.get(parcelId);
+		const row = (await readDoc(db, parcelId))?.row;
 		data = row?.parts[part] ?? null;
 		if (!row || !data) return refuse('not-on-device', `The ${part} part of ${parcelId} is not on this device`);
 	}
@@ -134,10 +134,10 @@ async function save(ctx: SaveContext, parcelId: string, part: PartName, edit: Ed
 		const sub = await signing;
 		const wire = editToWire(sub);
 		const changeHash = sub.statement.kind === 'edit' ? toHex(sub.statement.changeHash) : '';
-		const tables = [db.docs, db.parcels, db.searchDelta, db.outbox, db.conflicts, ...(blobs.length ? [db.blobs] : [])];
+		const tables = [db.docs, db.docPacks, db.parcels, db.searchDelta, db.outbox, db.conflicts, ...(blobs.length ? [db.blobs] : [])];
 		// The writes of this save over `current` (the stored row), issued now; and what they leave.
 		const writeOver = (current: DocRow, existing: SearchRow | undefined, conflictKeys: string[]) => {
-			const written: SaveBasis = { row: { parcelId, parts: { ...current.parts, [part]: saved }, rev: current.rev + 1 }, search: existing, conflictKeys };
+			const written: SaveBasis = { row: { parcelId, parts: { ...current.parts, [part]: saved }, rev: current.rev + 1 }, packed: false, search: existing, conflictKeys };
 			const writes: Promise<unknown>[] = [db.docs.put(written.row), db.outbox.add({ parcelId, part, changeHash, wire, createdAt: now, summary, status: 'pending' })];
 			if (plain) {
 				const next = updateRow(existing ?? emptyRow(parcelId), part, plain);
@@ -180,7 +180,8 @@ async function save(ctx: SaveContext, parcelId: string, part: PartName, edit: Ed
 					await Promise.all(ahead.writes);
 					return ahead.written;
 				}
-				const current = stored ?? row;
+				// No row: the parcel's documents are still in its download's pack.
+				const current = stored ?? (await readDoc(db, parcelId))?.row;
 				if (!current) throw new Error(`${parcelId} is no longer on this device`);
 				const theirData = current.parts[part];
 				if (theirData && !sameData(theirData, base)) {

@@ -12,6 +12,7 @@ import { toHex } from '../core/bytes';
 import type { JsonObject } from '../core/record/json';
 import { PART_NAMES, type PartName, type Role } from '../core/record/parts';
 import type { FieldDatabase } from '../client/db';
+import { readDoc } from '../client/doc-packs';
 import { loadDoc } from '../client/docs';
 import type { VerifiedEntry } from './parcel-open';
 import type { ConflictValueView } from './queue';
@@ -103,7 +104,7 @@ export async function parcelView(
 	registry: KeyRegistry,
 	names: Map<string, string>
 ): Promise<ParcelView> {
-	const row = await db.docs.get(parcelId);
+	const row = (await readDoc(db, parcelId))?.row;
 	const byAm = new Map(entries.filter((e) => e.amHash).map((e) => [e.amHash!, e]));
 	const outbox = await db.outbox.where('parcelId').equals(parcelId).toArray();
 	const pending = new Set(outbox.map((o) => o.changeHash));

@@ -9,6 +9,7 @@ import { editPart, type EditPatch } from '../core/crdt/edit';
 import { claimEntryToWire, signNotice } from '../core/claims/sign';
 import type { NoticePart } from '../core/claims/types';
 import { MAX_NOTICE_TEXT_BYTES } from '../core/claims/body';
+import { readDoc } from '../client/doc-packs';
 import { loadDoc } from '../client/docs';
 import { textIssue } from '../client/claim-form';
 import { claimRefusal } from '../client/claims-outbox';
@@ -31,7 +32,7 @@ export async function putOnNotice(app: RegistryApp, o: { parcelId: string; part:
 	const textProblem = textIssue(o.text, 'Say what the change is, for the public', MAX_NOTICE_TEXT_BYTES);
 	if (textProblem) return { ok: false, message: textProblem };
 	if (!Number.isSafeInteger(o.deadline) || o.deadline <= Date.now()) return { ok: false, message: 'The deadline must be in the future' };
-	const data = (await ctx.db.docs.get(o.parcelId))?.parts[o.part];
+	const data = (await readDoc(ctx.db, o.parcelId))?.row.parts[o.part];
 	if (!data) return { ok: false, message: `The ${o.part} part of ${o.parcelId} is not on this workstation` };
 	// An actor of its own: this change is not kept here, so the tab's actor must not reuse its seq later.
 	const actor = makeActor(fromHex(device.publicKey), crypto.getRandomValues(new Uint8Array(8)));

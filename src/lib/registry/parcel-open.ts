@@ -19,6 +19,7 @@ import { decodeBase64 } from '../client/base64';
 import { advanceCheckpoint, openTrusted } from '../client/checkpoints';
 import { browserVerifier, sha256HexAll } from '../client/crypto';
 import type { DocRow } from '../client/db';
+import { dropFromPacks, readDoc } from '../client/doc-packs';
 import { loadDoc } from '../client/docs';
 import { getJson } from '../client/http';
 import { replayKeyEntry } from '../client/registry';
@@ -153,11 +154,15 @@ async function mergeVerified(deps: WorkspaceDeps, parcelId: string, entries: Ver
 	const unusable = new Map<string, string>();
 	if (!byPart.size) return unusable;
 	const { db } = deps;
-	await db.transaction('rw', [db.docs], async () => {
-		const stored = await db.docs.get(parcelId);
-		const row: DocRow = stored ? { ...stored, parts: { ...stored.parts }, rev: stored.rev + 1 } : { parcelId, parts: {}, rev: 1 };
-		// After an erasure the private document restarts from what the log still holds.
-		if (erasure) delete row.parts.private;
+	await db.transaction('rw', [db.docs, db.docPacks], async () => {
+		const stored = (await readDoc(db, parcelId))?.row;
+		const row: DocRow = stored ? { parcelId, parts: { ...stored.parts }, rev: stored.rev + 1 } : { parcelId, parts: {}, rev: 1 };
+		// After an erasure the private document restarts from what the log still holds (and the
+		// erased bytes leave a download's pack).
+		if (erasure) {
+			delete row.parts.private;
+			await dropFromPacks(db, [parcelId]);
+		}
 		for (const [part, { bodies, hashes }] of byPart) {
 			const data = row.parts[part];
 			const base = data ? loadDoc(data) : null;
