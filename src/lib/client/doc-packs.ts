@@ -28,10 +28,9 @@ export function packDocs(district: string, docs: readonly DocRow[], size = PACK_
 	return packs;
 }
 
-/** The parcel's entry of a pack as a row (revision 0: never written on the device), or undefined. */
-export function unpack(pack: DocPackRow, parcelId: string): DocRow | undefined {
-	const i = pack.ids.indexOf(parcelId);
-	return i < 0 ? undefined : { parcelId, parts: pack.parts[i], rev: 0 };
+/** The rows of the `wanted` parcels a pack holds (revision 0: never written on the device). */
+export function unpack(pack: DocPackRow, wanted: ReadonlySet<string>): DocRow[] {
+	return pack.ids.flatMap((id, i) => (wanted.has(id) ? [{ parcelId: id, parts: pack.parts[i], rev: 0 }] : []));
 }
 
 /** The pack without `parcelIds` (null when none of them is in it). */
@@ -39,6 +38,13 @@ export function without(pack: DocPackRow, parcelIds: ReadonlySet<string>): DocPa
 	if (!pack.ids.some((id) => parcelIds.has(id))) return null;
 	const keep = pack.ids.flatMap((id, i) => (parcelIds.has(id) ? [] : [i]));
 	return { ...pack, ids: keep.map((i) => pack.ids[i]), parts: keep.map((i) => pack.parts[i]) };
+}
+
+/** The packs listing any of `ids`, each once (keys first: a pack listing several would be read as often). */
+async function packsHolding(db: FieldDatabase, ids: string[]): Promise<DocPackRow[]> {
+	if (ids.length === 1) return db.docPacks.where('ids').equals(ids[0]).toArray();
+	const keys = [...new Set(await db.docPacks.where('ids').anyOf(ids).primaryKeys())];
+	return (await db.docPacks.bulkGet(keys)).filter((p): p is DocPackRow => p !== undefined);
 }
 
 /**
@@ -52,13 +58,9 @@ export async function readDocs(db: FieldDatabase, ids: readonly string[]): Promi
 		const missing: string[] = [];
 		rows.forEach((row, i) => (row ? out.set(ids[i], { row, pack: null }) : missing.push(ids[i])));
 		if (!missing.length) return out;
-		const packs = missing.length === 1 ? await db.docPacks.where('ids').equals(missing[0]).toArray() : await db.docPacks.where('ids').anyOf(missing).toArray();
-		for (const pack of packs) {
-			for (const id of missing) {
-				if (out.has(id)) continue;
-				const row = unpack(pack, id);
-				if (row) out.set(id, { row, pack });
-			}
+		const wanted = new Set(missing);
+		for (const pack of await packsHolding(db, missing)) {
+			for (const row of unpack(pack, wanted)) if (!out.has(row.parcelId)) out.set(row.parcelId, { row, pack });
 		}
 		return out;
 	};
@@ -74,12 +76,8 @@ export async function readDoc(db: FieldDatabase, parcelId: string): Promise<Stor
 export async function dropFromPacks(db: FieldDatabase, parcelIds: readonly string[]): Promise<void> {
 	if (!parcelIds.length) return;
 	const gone = new Set(parcelIds);
-	const packs = await db.docPacks.where('ids').anyOf([...gone]).toArray();
-	const seen = new Set<string>();
 	const put: DocPackRow[] = [];
-	for (const p of packs) {
-		if (seen.has(p.key)) continue; // a pack holding two of them is listed twice
-		seen.add(p.key);
+	for (const p of await packsHolding(db, [...gone])) {
 		const left = without(p, gone);
 		if (left) put.push(left);
 	}
