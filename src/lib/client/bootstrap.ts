@@ -4,8 +4,9 @@
 // the device's last verified one; the page's map proof shows that its parcels are all of the
 // district's since the previous page; every part's bytes, split into changes and hashed, are
 // exactly the part's logged changes. No Automerge and no documents on this path: a document is
-// loaded when its parcel is opened. Documents are stored in packs of parcels (doc-packs.ts). One transaction per page (resumable); the next page is
-// fetched while this one is checked, and checked while the one before is written.
+// loaded when its parcel is opened; the bytes are stored in packs of parcels (doc-packs.ts). One
+// transaction per page (resumable); the next page is fetched while this one is checked, and
+// checked while the one before is written.
 import type { Checkpoint } from '../core/log/checkpoint';
 import { mapRootOf } from '../core/map/log-map';
 import type { PartName } from '../core/record/parts';

@@ -17,11 +17,6 @@ export type Verdict = { ok: true; leaves: MapLeaf[] } | PageFailure;
 const HEX_HASH = /^[0-9a-f]{64}$/;
 
 /**
- * Checks one page against the map root of its (verified) checkpoint: split every part into its
- * changes, hash them all in one batch, then core's checkSnapshotPage. `anchor` is the `after` the
- * page was asked with.
- */
-/**
  * Lets the thread handle what waits (IndexedDB's request events of the page being written) between
  * the steps of a page's check, when it runs on the thread that writes (two cores or fewer).
  */
@@ -31,6 +26,11 @@ const yieldToEvents = (): Promise<void> => new Promise((resolve) => {
 	port2.postMessage(null);
 });
 
+/**
+ * Checks one page against the map root of its (verified) checkpoint: split every part into its
+ * changes, hash them all in one batch, then core's checkSnapshotPage. `anchor` is the `after` the
+ * page was asked with.
+ */
 export async function verifyPage(page: SnapshotPage, anchor: string | null, mapRoot: Uint8Array, hasher?: Hasher): Promise<Verdict> {
 	const bad = (code: SnapshotFailureCode, message: string, parcel: string | null = null, part: PartName | null = null): Verdict => ({ ok: false, code, message, parcel, part });
 	if (typeof page.mapProof !== 'string') return bad('snapshot-map-proof', 'The page carries no map proof.');
