@@ -11,11 +11,11 @@ import type { DocPackRow, DocRow, FieldDatabase } from './db';
 /** Parcels a pack: reading one (opening a parcel never written since the download) reads this many. */
 export const PACK_SIZE = 50;
 
-/** A parcel's documents and where they were read from (`pack` when it has no row yet). */
+/** A parcel's documents and where they were read from. */
 export interface StoredDocs {
 	row: DocRow;
-	/** The pack they came from, or null for a `docs` row. */
-	pack: DocPackRow | null;
+	/** From a download's pack (the parcel has no `docs` row yet). */
+	packed: boolean;
 }
 
 /** The packs of one page's documents, in the page's order (keys name the district and first parcel). */
@@ -56,11 +56,11 @@ export async function readDocs(db: FieldDatabase, ids: readonly string[]): Promi
 		const out = new Map<string, StoredDocs>();
 		const rows = await db.docs.bulkGet([...ids]);
 		const missing: string[] = [];
-		rows.forEach((row, i) => (row ? out.set(ids[i], { row, pack: null }) : missing.push(ids[i])));
+		rows.forEach((row, i) => (row ? out.set(ids[i], { row, packed: false }) : missing.push(ids[i])));
 		if (!missing.length) return out;
 		const wanted = new Set(missing);
 		for (const pack of await packsHolding(db, missing)) {
-			for (const row of unpack(pack, wanted)) if (!out.has(row.parcelId)) out.set(row.parcelId, { row, pack });
+			for (const row of unpack(pack, wanted)) if (!out.has(row.parcelId)) out.set(row.parcelId, { row, packed: true });
 		}
 		return out;
 	};

@@ -83,7 +83,7 @@ async function readBasis(db: FieldDatabase, parcelId: string): Promise<DocRow | 
 	const [stored, search, conflictKeys] = await db.transaction('r', [db.docs, db.docPacks, db.parcels, db.conflicts], () =>
 		Promise.all([readDoc(db, parcelId), db.parcels.get(parcelId), db.conflicts.where('parcelId').equals(parcelId).primaryKeys()])
 	);
-	if (stored) rememberBasis(db.name, { row: stored.row, packed: stored.pack !== null, search, conflictKeys });
+	if (stored) rememberBasis(db.name, { ...stored, search, conflictKeys });
 	return stored?.row;
 }
 

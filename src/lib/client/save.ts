@@ -94,9 +94,10 @@ async function save(ctx: SaveContext, parcelId: string, part: PartName, edit: Ed
 	const key = docKey(db.name, parcelId, part);
 	// The open parcel's document, unless a write to the documents was seen since: then the row is
 	// read first (the transaction below compares the stored bytes either way).
+	let row: DocRow | undefined;
 	let data = docCache.confirmed(key, ctx.actor);
 	if (!data) {
-		const row = (await readDoc(db, parcelId))?.row;
+		row = (await readDoc(db, parcelId))?.row;
 		data = row?.parts[part] ?? null;
 		if (!row || !data) return refuse('not-on-device', `The ${part} part of ${parcelId} is not on this device`);
 	}
@@ -180,8 +181,9 @@ async function save(ctx: SaveContext, parcelId: string, part: PartName, edit: Ed
 					await Promise.all(ahead.writes);
 					return ahead.written;
 				}
-				// No row: the parcel's documents are still in its download's pack.
-				const current = stored ?? (await readDoc(db, parcelId))?.row;
+				// No row: the parcel's documents are still in its download's pack, as read above
+				// (a pack changes only with an erasure, which writes the row).
+				const current = stored ?? row ?? (await readDoc(db, parcelId))?.row;
 				if (!current) throw new Error(`${parcelId} is no longer on this device`);
 				const theirData = current.parts[part];
 				if (theirData && !sameData(theirData, base)) {
