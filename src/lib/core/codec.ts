@@ -56,28 +56,37 @@ export class Reader {
 	#pos = 0;
 	constructor(private readonly buf: Uint8Array) {}
 
-	#take(n: number): Uint8Array {
-		if (this.#pos + n > this.buf.length) throw new DecodeError(`truncated: needed ${n} bytes at offset ${this.#pos}`);
-		const out = this.buf.subarray(this.#pos, this.#pos + n);
-		this.#pos += n;
-		return out;
+	/** The position of the next `n` bytes, which must exist; moves past them. */
+	#at(n: number): number {
+		const at = this.#pos;
+		if (at + n > this.buf.length) throw new DecodeError(`truncated: needed ${n} bytes at offset ${at}`);
+		this.#pos = at + n;
+		return at;
 	}
 	u8(): number {
-		return this.#take(1)[0];
+		return this.buf[this.#at(1)];
 	}
 	u16(): number {
-		const b = this.#take(2);
-		return (b[0] << 8) | b[1];
+		const at = this.#at(2);
+		return (this.buf[at] << 8) | this.buf[at + 1];
 	}
 	u64(): number {
-		const b = this.#take(8);
-		const hi = ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0;
-		const lo = ((b[4] << 24) | (b[5] << 16) | (b[6] << 8) | b[7]) >>> 0;
+		const b = this.buf;
+		const at = this.#at(8);
+		const hi = ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
+		const lo = ((b[at + 4] << 24) | (b[at + 5] << 16) | (b[at + 6] << 8) | b[at + 7]) >>> 0;
 		if (hi >= 2 ** 21) throw new DecodeError('u64 above 2^53 is not supported');
 		return hi * 2 ** 32 + lo;
 	}
+	/** A copy of the next `n` bytes (it does not keep the buffer read from alive). */
 	fixed(n: number): Uint8Array {
-		return Uint8Array.from(this.#take(n));
+		const at = this.#at(n);
+		return this.buf.slice(at, at + n);
+	}
+	/** The next `n` bytes as a view of the buffer read from, for bytes only looked at (hashed, decoded). */
+	view(n: number): Uint8Array {
+		const at = this.#at(n);
+		return this.buf.subarray(at, at + n);
 	}
 	str8(): string {
 		return this.#text(this.u8());
@@ -86,8 +95,16 @@ export class Reader {
 		return this.#text(this.u16());
 	}
 	#text(n: number): string {
+		const at = this.#at(n);
+		// Short ASCII (parcel ids, part names: most strings these formats carry) without a TextDecoder call.
+		if (n <= 64) {
+			let ascii = '';
+			let i = at;
+			for (; i < at + n && this.buf[i] < 0x80; i++) ascii += String.fromCharCode(this.buf[i]);
+			if (i === at + n) return ascii;
+		}
 		try {
-			return fromUtf8(this.#take(n));
+			return fromUtf8(this.buf.subarray(at, at + n));
 		} catch (e) {
 			if (e instanceof DecodeError) throw e;
 			throw new DecodeError('invalid UTF-8 in a string field');

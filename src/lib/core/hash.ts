@@ -3,4 +3,4 @@
 // the parcel map, noble's per-call DataViews, state copies and schedule zeroing cost more than the
 // hashing (2.9–4.4× slower in Chromium on 67–600 bytes; docs/performance.md). Before that, one
 // reused noble hasher (GC was a third of the map's time with one per call).
-export { sha256 } from './sha256';
+export { sha256, sha256Into } from './sha256';

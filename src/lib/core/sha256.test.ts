@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
-import { sha256 } from './sha256';
+import { sha256, sha256Into } from './sha256';
 import { sha256 as coreSha256 } from './hash';
 
 const node = (b: Uint8Array) => new Uint8Array(createHash('sha256').update(b).digest());
@@ -41,5 +41,22 @@ describe('sha256 (plain JS)', () => {
 		const b = coreSha256(new Uint8Array([2]));
 		expect(a).not.toBe(b);
 		expect(hex(a)).toBe(hex(node(new Uint8Array([1]))));
+	});
+
+	it('writes into a given array at an offset, and may read and write the same array (a hash chain)', () => {
+		const out = new Uint8Array(40).fill(7);
+		expect(sha256Into(new TextEncoder().encode('abc'), out, 4)).toBe(out);
+		expect(out.subarray(4, 36)).toEqual(node(new TextEncoder().encode('abc')));
+		expect([...out.subarray(0, 4), ...out.subarray(36)]).toEqual(Array(8).fill(7));
+		// Chained in place: the digest is written over the input it was computed from.
+		const buf = new Uint8Array(64);
+		let want = new Uint8Array(64);
+		for (let k = 0; k < 5; k++) {
+			buf[63] = k;
+			want[63] = k;
+			want = new Uint8Array([...node(want), ...want.subarray(32)]);
+			sha256Into(buf, buf, 0);
+			expect(buf).toEqual(want);
+		}
 	});
 });

@@ -64,6 +64,14 @@ function block(b: Uint8Array, at: number): void {
 }
 /** SHA-256 of `data`. */
 export function sha256(data: Uint8Array): Uint8Array {
+	return sha256Into(data, new Uint8Array(32), 0);
+}
+
+/**
+ * SHA-256 of `data`, written to `out` at `outAt` (returns `out`): a chain of hashes, each the input of
+ * the next, needs no array a step. `out` may be `data` itself (its bytes are read before).
+ */
+export function sha256Into(data: Uint8Array, out: Uint8Array, outAt: number): Uint8Array {
 	H.set(IV);
 	const n = data.length;
 	let at = 0;
@@ -86,8 +94,7 @@ export function sha256(data: Uint8Array): Uint8Array {
 	TAIL[tailLen - 1] = lo;
 	block(TAIL, 0);
 	if (tailLen === 128) block(TAIL, 64);
-	const out = new Uint8Array(32);
-	for (let i = 0, j = 0; i < 8; i++, j += 4) {
+	for (let i = 0, j = outAt; i < 8; i++, j += 4) {
 		const v = H[i];
 		out[j] = v >>> 24;
 		out[j + 1] = v >>> 16;

@@ -7,7 +7,7 @@
 // private parts included; a device recomputes it from the bytes it holds (one SHA-256 a change).
 import { equalBytes, utf8 } from '../bytes';
 import { Reader } from '../codec';
-import { sha256 } from '../hash';
+import { sha256, sha256Into } from '../hash';
 import { MAP_PART_CODES, mapPartFromCode, type MapPart } from './parts';
 import { isParcelId } from '../record/ids';
 import { mapKey } from './key';
@@ -25,20 +25,30 @@ export interface MapLeaf {
 export const EMPTY_DIGEST = new Uint8Array(32);
 const CHAIN_PREFIX = utf8('parcel-ledger/map-chain\n');
 
+/**
+ * The input of one chain step, reused: sha256 (hash.ts) is synchronous and returns a fresh array,
+ * and a device checking a district takes one step a change (hundreds of thousands).
+ */
+const CHAIN_INPUT = new Uint8Array(CHAIN_PREFIX.length + 64);
+CHAIN_INPUT.set(CHAIN_PREFIX);
+
 /** The digest after one more change (its SHA-256, as the edit entry names it). */
 export function chainDigest(digest: Uint8Array, changeHash: Uint8Array): Uint8Array {
-	const buf = new Uint8Array(CHAIN_PREFIX.length + 64);
-	buf.set(CHAIN_PREFIX);
-	buf.set(digest, CHAIN_PREFIX.length);
-	buf.set(changeHash, CHAIN_PREFIX.length + 32);
-	return sha256(buf);
+	CHAIN_INPUT.set(digest, CHAIN_PREFIX.length);
+	CHAIN_INPUT.set(changeHash, CHAIN_PREFIX.length + 32);
+	return sha256(CHAIN_INPUT);
 }
 
 /** The digest of a whole sequence of change hashes, from the empty digest. */
 export function digestOf(changeHashes: Iterable<Uint8Array>): Uint8Array {
-	let d: Uint8Array = EMPTY_DIGEST;
-	for (const h of changeHashes) d = chainDigest(d, h);
-	return d;
+	// Each step's digest is written where the next step reads it.
+	const at = CHAIN_PREFIX.length;
+	CHAIN_INPUT.set(EMPTY_DIGEST, at);
+	for (const h of changeHashes) {
+		CHAIN_INPUT.set(h, at + 32);
+		sha256Into(CHAIN_INPUT, CHAIN_INPUT, at);
+	}
+	return CHAIN_INPUT.slice(at, at + 32);
 }
 
 /** The leaf after one more edit entry of its part. */
@@ -95,12 +105,23 @@ export function decodeMapLeaf(bytes: Uint8Array): MapLeaf {
 	return { parcel, part, count, lastIndex, digest };
 }
 
+/** The input of a leaf hash, reused (as CHAIN_INPUT): 0x00 ‖ the longest value (a str8 id). */
+const LEAF_INPUT = new Uint8Array(1 + 1 + 255 + 1 + 16 + 32);
+
 /** SHA-256(0x00 ‖ value): a leaf can never be passed off as a branch (which hashes 0x01 ‖ …). */
 export function mapLeafHash(l: MapLeaf): Uint8Array {
-	const buf = new Uint8Array(1 + leafBytes(l));
-	buf[0] = 0x00;
-	writeLeaf(l, buf, 1);
-	return sha256(buf);
+	LEAF_INPUT[0] = 0x00;
+	return sha256(LEAF_INPUT.subarray(0, 1 + writeLeaf(l, LEAF_INPUT, 1)));
+}
+
+/**
+ * mapLeafHash from a leaf's value bytes as a proof carries them: equal to mapLeafHash of their
+ * decoding only because decodeMapLeaf is strict (one encoding a leaf), so call it after that.
+ */
+export function mapLeafHashOfValue(value: Uint8Array): Uint8Array {
+	LEAF_INPUT[0] = 0x00;
+	LEAF_INPUT.set(value, 1);
+	return sha256(LEAF_INPUT.subarray(0, 1 + value.length));
 }
 
 export const leafKey = (l: MapLeaf): string => mapKey(l.parcel, l.part);

@@ -3,7 +3,7 @@ import { sha256 } from '../hash';
 import { utf8 } from '../bytes';
 import { PART_NAMES, type PartName } from '../record/parts';
 import { districtPrefix, mapKey, parcelPrefix, parseMapKey } from './key';
-import { digestOf, nextLeaf, type MapLeaf } from './leaf';
+import { chainDigest, decodeMapLeaf, digestOf, EMPTY_DIGEST, encodeMapLeaf, mapLeafHash, mapLeafHashOfValue, nextLeaf, type MapLeaf } from './leaf';
 import { decodeProof, encodeProof } from './proof-codec';
 import { leavesUnder, rootFromPath, verifyMapProof } from './proof';
 import { EMPTY_MAP_ROOT, hashOfLeaves, ParcelMap } from './trie';
@@ -65,6 +65,20 @@ describe('the parcel map', () => {
 		expect(leaf.count).toBe(mine.length);
 		expect(leaf.lastIndex).toBe(mine.at(-1)!.index);
 		expect(leaf.digest).toEqual(digestOf(mine.map((x) => x.hash)));
+	});
+
+	it('hashes a leaf the same from its value bytes; digests chain step by step and are arrays of their own', () => {
+		const e = log[42];
+		const leaf = map.get(mapKey(e.parcel, e.part))!;
+		const value = encodeMapLeaf(leaf);
+		expect(mapLeafHashOfValue(value)).toEqual(mapLeafHash(decodeMapLeaf(value)));
+		const hashes = [ch('a'), ch('b'), ch('c')];
+		const a = digestOf(hashes);
+		const b = digestOf(hashes.slice(0, 2));
+		expect(a).toEqual(hashes.reduce((d, h) => chainDigest(d, h), EMPTY_DIGEST));
+		expect(b).toEqual(chainDigest(chainDigest(EMPTY_DIGEST, hashes[0]), hashes[1]));
+		expect(a).not.toEqual(b);
+		expect(digestOf([])).toEqual(EMPTY_DIGEST);
 	});
 
 	it('keeps old versions intact (path copying)', () => {

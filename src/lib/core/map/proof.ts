@@ -4,11 +4,12 @@
 // with a given prefix. So one proof answers "these are ALL the leaves of parcel P" (or of a
 // district, or of a run of parcels), and "P has none" — nothing hidden can be under P.
 import { equalBytes } from '../bytes';
-import { DecodeError } from '../codec';
+import { DecodeError, Reader } from '../codec';
 import { fail, success, type Result } from '../log/result';
-import { firstDifference, hasPrefix, keyBit, MAP_KEY_BITS, type MapPrefix } from './key';
-import { leafKey, mapLeafHash, type MapLeaf } from './leaf';
-import { decodeProof, type ProofNode } from './proof-codec';
+import { firstDifference, hasPrefix, keyBit, MAP_KEY_BITS, parcelPrefix, type MapPrefix } from './key';
+import { decodeMapLeaf, mapLeafHashOfValue, type MapLeaf } from './leaf';
+import { MAP_PART_CODES } from './parts';
+import { decodeProof, MAP_PROOF_VERSION, MAX_PROOF_NODES } from './proof-codec';
 import { branchHash, EMPTY_MAP_ROOT } from './trie';
 
 export type MapItem =
@@ -32,48 +33,79 @@ export function mayHold(item: Extract<MapItem, { t: 'hidden' }>, p: MapPrefix): 
 	return !(item.bit < p.bits && keyBit(p.key, item.bit) !== item.side);
 }
 
-/** Decodes and checks a proof; succeeds only if it hashes to `root` and is well-formed. */
+/**
+ * Decodes and checks a proof; succeeds only if it hashes to `root` and is well-formed. One pass
+ * over the bytes (proof-codec.ts's format), hashing as it reads: no tree of nodes is built, and a
+ * leaf is hashed from its value bytes as sent (a device checks a proof of every leaf of a page).
+ */
 export function verifyMapProof(bytes: Uint8Array, root: Uint8Array): Result<VerifiedMapProof> {
-	let top: ProofNode | null;
-	try {
-		top = decodeProof(bytes);
-	} catch (e) {
-		if (e instanceof DecodeError || e instanceof RangeError) return fail('malformed-map-proof', `map proof: ${e.message}`);
-		throw e;
-	}
+	const r = new Reader(bytes);
 	const items: MapItem[] = [];
-	// Returns [hash, a revealed key beneath or null]; throws a string on a malformed structure.
-	const walk = (n: ProofNode, above: number, parent: { bit: number; side: number } | null): [Uint8Array, string | null] => {
-		if (n.t === 'hash') {
-			items.push({ t: 'hidden', bit: parent?.bit ?? -1, side: parent?.side ?? 0, witness: null });
-			return [n.hash, null];
+	let nodes = 0;
+	// The key of the last leaf's parcel: a parcel's leaves come together, and its key prefix is
+	// worth building once (key.ts checks the id's pattern each time).
+	let lastParcel = '';
+	let lastPrefix = '';
+	// The key of a leaf revealed under the node walk() last returned from, or null: returned beside
+	// the hash through this variable, not a pair a node.
+	let revealed: string | null = null;
+	// Returns the node's hash; throws DecodeError on malformed bytes and a string on a malformed
+	// structure. `bit`, `side`: where the node hangs from its parent (-1, 0 for the top).
+	const walk = (depth: number, bit: number, side: number): Uint8Array => {
+		if (++nodes > MAX_PROOF_NODES) throw new DecodeError('map proof has too many nodes');
+		if (depth > MAP_KEY_BITS) throw new DecodeError('map proof is deeper than the key length allows');
+		const tag = r.u8();
+		if (tag === 2) {
+			items.push({ t: 'hidden', bit, side, witness: null });
+			revealed = null;
+			return r.view(32);
 		}
-		if (n.t === 'leaf') {
-			const key = leafKey(n.leaf);
-			items.push({ t: 'leaf', key, leaf: n.leaf });
-			return [mapLeafHash(n.leaf), key];
+		if (tag === 0) {
+			const value = r.view(r.u8());
+			const leaf = decodeMapLeaf(value);
+			if (leaf.parcel !== lastParcel) [lastParcel, lastPrefix] = [leaf.parcel, parcelPrefix(leaf.parcel).key];
+			const key = lastPrefix + String.fromCharCode(MAP_PART_CODES[leaf.part]);
+			items.push({ t: 'leaf', key, leaf });
+			revealed = key;
+			return mapLeafHashOfValue(value);
 		}
-		if (n.bit <= above || n.bit >= MAP_KEY_BITS) throw `branch bits must grow downwards within the key (${n.bit} under ${above})`;
-		const at = items.length;
-		const [lh, lk] = walk(n.left, n.bit, { bit: n.bit, side: 0 });
-		const mid = items.length;
-		const [rh, rk] = walk(n.right, n.bit, { bit: n.bit, side: 1 });
-		if (lk === null && rk === null) throw `a branch at bit ${n.bit} reveals no leaf`;
-		if (lk !== null && keyBit(lk, n.bit) !== 0) throw `a key on the left of bit ${n.bit} has that bit set`;
-		if (rk !== null && keyBit(rk, n.bit) !== 1) throw `a key on the right of bit ${n.bit} has that bit clear`;
-		if (lk !== null && rk !== null && firstDifference(lk, rk) !== n.bit) throw `keys under a branch at bit ${n.bit} differ before it`;
-		const w = lk ?? rk;
-		// A hidden child's keys share the first `bit` bits with any key revealed under this branch.
-		if (lk === null) (items[at] as Extract<MapItem, { t: 'hidden' }>).witness = w;
-		if (rk === null) (items[mid] as Extract<MapItem, { t: 'hidden' }>).witness = w;
-		return [branchHash(n.bit, lh, rh), w];
+		if (tag !== 1) throw new DecodeError(`bad map proof node tag ${tag}`);
+		const at = r.u16();
+		if (at <= bit || at >= MAP_KEY_BITS) throw `branch bits must grow downwards within the key (${at} under ${bit})`;
+		const leftAt = items.length;
+		const lh = walk(depth + 1, at, 0);
+		const lk: string | null = revealed;
+		const rightAt = items.length;
+		const rh = walk(depth + 1, at, 1);
+		const rk: string | null = revealed;
+		if (lk === null && rk === null) throw `a branch at bit ${at} reveals no leaf`;
+		if (lk !== null && keyBit(lk, at) !== 0) throw `a key on the left of bit ${at} has that bit set`;
+		if (rk !== null && keyBit(rk, at) !== 1) throw `a key on the right of bit ${at} has that bit clear`;
+		if (lk !== null && rk !== null && firstDifference(lk, rk) !== at) throw `keys under a branch at bit ${at} differ before it`;
+		// A hidden child's keys share the first `at` bits with any key revealed under this branch.
+		revealed = lk ?? rk;
+		if (lk === null) (items[leftAt] as Extract<MapItem, { t: 'hidden' }>).witness = revealed;
+		if (rk === null) (items[rightAt] as Extract<MapItem, { t: 'hidden' }>).witness = revealed;
+		return branchHash(at, lh, rh);
 	};
 	let got: Uint8Array;
 	try {
-		got = top ? walk(top, -1, null)[0] : EMPTY_MAP_ROOT;
+		if (r.u8() !== MAP_PROOF_VERSION) throw new DecodeError('unknown map proof version');
+		const has = r.u8();
+		if (has > 1) throw new DecodeError('bad map proof header');
+		got = has ? walk(0, -1, 0) : EMPTY_MAP_ROOT;
+		r.end();
 	} catch (e) {
-		if (typeof e === 'string') return bad(e);
-		throw e;
+		if (e instanceof DecodeError || e instanceof RangeError) return fail('malformed-map-proof', `map proof: ${e.message}`);
+		if (typeof e !== 'string') throw e;
+		// A structural fault: malformed bytes further on are reported first, as a decode before the walk would.
+		try {
+			decodeProof(bytes);
+		} catch (d) {
+			if (d instanceof DecodeError || d instanceof RangeError) return fail('malformed-map-proof', `map proof: ${d.message}`);
+			throw d;
+		}
+		return bad(e);
 	}
 	if (!equalBytes(got, root)) return bad('it does not hash to the map root of the checkpoint');
 	return success({ root, items });

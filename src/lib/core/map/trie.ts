@@ -35,8 +35,10 @@ class BranchNode {
 
 type Node = LeafNode | BranchNode;
 
+const BRANCH_INPUT = new Uint8Array(67);
+
 export function branchHash(bit: number, left: Uint8Array, right: Uint8Array): Uint8Array {
-	const buf = new Uint8Array(67);
+	const buf = BRANCH_INPUT; // reused: sha256 is synchronous and returns a fresh array
 	buf[0] = 0x01;
 	buf[1] = bit >> 8;
 	buf[2] = bit & 0xff;
