@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { fromHex } from '../src/lib/core/bytes';
 import { makeActor } from '../src/lib/core/crdt/actors';
 import { nodeSigner } from '../src/lib/server/ed25519';
+// @ts-expect-error: plain ES module
+import { serverEnv } from '../scripts/lib/server-env.mjs';
 
 export const freePort = () =>
 	new Promise<number>((resolve) => {
@@ -50,7 +52,8 @@ export interface AppServer {
 export async function startAppServer(env: (base: string) => NodeJS.ProcessEnv, o: { wait?: boolean } = {}): Promise<AppServer> {
 	const port = await freePort();
 	const base = `http://127.0.0.1:${port}`;
-	const all: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env(base) };
+	// Started as `npm start` starts the server (scripts/lib/server-env.mjs).
+	const all: NodeJS.ProcessEnv = serverEnv({ ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env(base) });
 	for (const k of Object.keys(all)) if (all[k] === undefined) delete all[k];
 	// BENCH_SERVER_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=.tmp-prof`, to profile the servers.
 	const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];

@@ -10,6 +10,8 @@ import { nodeSigner } from '../src/lib/server/ed25519';
 import { SqliteLogStore } from '../src/lib/server/store/sqlite/log-store';
 import type { Submission } from '../src/lib/core/log/submission';
 import { BATCH, ingestBatches, type makeEdits } from './ingest';
+// @ts-expect-error: plain ES module
+import { serverEnv } from '../scripts/lib/server-env.mjs';
 
 type Edits = Awaited<ReturnType<typeof makeEdits>>;
 
@@ -26,7 +28,8 @@ export async function ingestInServerProcess(edits: Edits, file: string, database
 	const parts = [record({ registrarSeed: edits.registrarSeed, assessorKey: edits.assessor.publicKey, count: edits.subs.length })];
 	for (let i = 0; i < edits.subs.length; i += BATCH) parts.push(record(edits.subs.slice(i, i + BATCH)));
 	writeFileSync(file, Buffer.concat(parts));
-	const child = spawn(process.execPath, ['--import', 'tsx', 'bench/ingest-server.ts', file, database], { stdio: ['ignore', 'pipe', 'inherit'] });
+	// Started as `npm start` starts the server (scripts/lib/server-env.mjs).
+	const child = spawn(process.execPath, ['--import', 'tsx', 'bench/ingest-server.ts', file, database], { env: serverEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
 	let out = '';
 	child.stdout.on('data', (c) => (out += c));
 	const code = await new Promise<number | null>((r) => child.once('exit', r));

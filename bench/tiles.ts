@@ -5,6 +5,8 @@
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { BenchRow } from './table';
+// @ts-expect-error: plain ES module
+import { serverEnv } from '../scripts/lib/server-env.mjs';
 
 async function load(url: string, seconds: number): Promise<number> {
 	const r = await autocannon({ url, connections: 16, duration: seconds, pipelining: 1 });
@@ -60,7 +62,7 @@ async function versusBare(base: string, path: string, barePort: number, seconds:
 export async function benchTiles(o: { dataDir: string; port?: number; seconds?: number }): Promise<BenchRow[]> {
 	const port = o.port ?? 4590;
 	const seconds = o.seconds ?? 5;
-	const server = spawn(process.execPath, ['scripts/serve.mjs'], { env: { ...process.env, DATA_DIR: o.dataDir, PORT: String(port), HOST: '127.0.0.1' }, stdio: 'ignore' });
+	const server = spawn(process.execPath, ['scripts/serve.mjs'], { env: serverEnv({ ...process.env, DATA_DIR: o.dataDir, PORT: String(port), HOST: '127.0.0.1' }), stdio: 'ignore' });
 	try {
 		const base = `http://127.0.0.1:${port}`;
 		await waitFor(`${base}/log/checkpoint`, 120_000);

@@ -3,6 +3,7 @@
 import { spawnSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { serverEnv } from './lib/server-env.mjs';
 
 function run(cmd, args, env = process.env) {
 	const r = spawnSync(cmd, args, { stdio: 'inherit', env });
@@ -23,7 +24,7 @@ if (!existsSync(join(dataDir, 'log-key.json')) && !process.env.DATABASE_URL) {
 const port = process.env.PORT ?? '3000';
 const child = spawn(process.execPath, ['scripts/serve.mjs'], {
 	stdio: 'inherit',
-	env: { ...env, PORT: port, ORIGIN: process.env.ORIGIN ?? `http://localhost:${port}` }
+	env: serverEnv({ ...env, PORT: port, ORIGIN: process.env.ORIGIN ?? `http://localhost:${port}` })
 });
 console.log(`[parcel-ledger] serving at http://localhost:${port}`);
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
