@@ -183,6 +183,27 @@ describe('the parcel map', () => {
 		expect(v.ok ? '' : v.code).not.toBe('malformed-map-proof');
 	});
 
+	it('reads proofs strictly: malformed bytes are malformed-map-proof, a bad structure in good bytes is invalid-map-proof', () => {
+		const id = log[77].parcel;
+		const bytes = map.prove([parcelPrefix(id)]);
+		expect(encodeProof(decodeProof(bytes))).toEqual(bytes);
+		const codeOf = (b: Uint8Array) => {
+			const v = verifyMapProof(b, map.root);
+			return v.ok ? 'ok' : v.code;
+		};
+		expect(codeOf(bytes)).toBe('ok');
+		expect(codeOf(bytes.subarray(0, bytes.length - 1))).toBe('malformed-map-proof');
+		expect(codeOf(Uint8Array.from([...bytes, 0]))).toBe('malformed-map-proof');
+		expect(codeOf(Uint8Array.from([1, 1, 7]))).toBe('malformed-map-proof');
+		// A branch whose bit does not grow: a structural fault in well-formed bytes …
+		const top = decodeProof(bytes)!;
+		const flat = (n: typeof top): typeof top => (n.t === 'branch' ? { ...n, bit: 0, left: n.left, right: n.right } : n);
+		const bad = encodeProof(top.t === 'branch' && top.left.t === 'branch' ? { ...top, left: flat(top.left) } : flat(top));
+		expect(codeOf(bad)).toBe('invalid-map-proof');
+		// … but malformed when its bytes are also cut short further on.
+		expect(codeOf(bad.subarray(0, bad.length - 1))).toBe('malformed-map-proof');
+	});
+
 	it('proves against the empty map', () => {
 		const v = verifyMapProof(ParcelMap.empty.prove([parcelPrefix('RIV-1')]), EMPTY_MAP_ROOT);
 		expect(v.ok && leavesUnder(v.value, parcelPrefix('RIV-1'))).toEqual({ ok: true, value: [] });

@@ -33,25 +33,59 @@ export function encodeProof(top: ProofNode | null): Uint8Array {
 	return w.bytes();
 }
 
-/** Strict decode: throws DecodeError on truncation, trailing bytes, bad tags or an impossible depth. */
-export function decodeProof(bytes: Uint8Array): ProofNode | null {
+/**
+ * What a reader of a proof does with each node, in pre-order. `branch` must call `child` exactly
+ * twice, left then right: the children are read from the bytes when it does (a verifier can check a
+ * branch before reading under it). `value` and `hash` are views of the proof's bytes.
+ */
+export interface ProofVisitor<T> {
+	leaf(value: Uint8Array): T;
+	hidden(hash: Uint8Array): T;
+	branch(bit: number, child: () => T): T;
+}
+
+/**
+ * The one reader of the format: throws DecodeError on truncation, trailing bytes, bad tags, too
+ * many nodes or an impossible depth; null for the empty map. Whatever a visitor throws passes through.
+ */
+export function readProof<T>(bytes: Uint8Array, v: ProofVisitor<T>): T | null {
 	const r = new Reader(bytes);
 	if (r.u8() !== MAP_PROOF_VERSION) throw new DecodeError('unknown map proof version');
 	const has = r.u8();
 	if (has > 1) throw new DecodeError('bad map proof header');
 	let nodes = 0;
-	const take = (depth: number): ProofNode => {
+	let depth = 0;
+	const take = (): T => {
 		if (++nodes > MAX_PROOF_NODES) throw new DecodeError('map proof has too many nodes');
 		if (depth > MAP_KEY_BITS) throw new DecodeError('map proof is deeper than the key length allows');
 		const tag = r.u8();
-		if (tag === 0) return { t: 'leaf', leaf: decodeMapLeaf(r.fixed(r.u8())) };
-		if (tag === 2) return { t: 'hash', hash: r.fixed(32) };
+		if (tag === 0) return v.leaf(r.view(r.u8()));
+		if (tag === 2) return v.hidden(r.view(32));
 		if (tag !== 1) throw new DecodeError(`bad map proof node tag ${tag}`);
-		const bit = r.u16();
-		const left = take(depth + 1);
-		return { t: 'branch', bit, left, right: take(depth + 1) };
+		return v.branch(r.u16(), child);
 	};
-	const top = has ? take(0) : null;
+	// One function for every child (no closure a branch): the depth moves around the read.
+	const child = (): T => {
+		depth++;
+		try {
+			return take();
+		} finally {
+			depth--;
+		}
+	};
+	const top = has ? take() : null;
 	r.end();
 	return top;
+}
+
+/** Strict decode into a tree (readProof's errors). */
+export function decodeProof(bytes: Uint8Array): ProofNode | null {
+	return readProof<ProofNode>(bytes, {
+		leaf: (value) => ({ t: 'leaf', leaf: decodeMapLeaf(value) }),
+		hidden: (hash) => ({ t: 'hash', hash: hash.slice() }),
+		branch: (bit, child) => {
+			const left = child();
+			return { t: 'branch', bit, left, right: child() };
+		}
+	});
 }

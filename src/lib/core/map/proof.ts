@@ -4,12 +4,12 @@
 // with a given prefix. So one proof answers "these are ALL the leaves of parcel P" (or of a
 // district, or of a run of parcels), and "P has none" — nothing hidden can be under P.
 import { equalBytes } from '../bytes';
-import { DecodeError, Reader } from '../codec';
+import { DecodeError } from '../codec';
 import { fail, success, type Result } from '../log/result';
 import { firstDifference, hasPrefix, keyBit, MAP_KEY_BITS, parcelPrefix, type MapPrefix } from './key';
 import { decodeMapLeaf, mapLeafHashOfValue, type MapLeaf } from './leaf';
 import { MAP_PART_CODES } from './parts';
-import { decodeProof, MAP_PROOF_VERSION, MAX_PROOF_NODES } from './proof-codec';
+import { decodeProof, readProof, type ProofVisitor } from './proof-codec';
 import { branchHash, EMPTY_MAP_ROOT } from './trie';
 
 export type MapItem =
@@ -39,62 +39,60 @@ export function mayHold(item: Extract<MapItem, { t: 'hidden' }>, p: MapPrefix): 
  * leaf is hashed from its value bytes as sent (a device checks a proof of every leaf of a page).
  */
 export function verifyMapProof(bytes: Uint8Array, root: Uint8Array): Result<VerifiedMapProof> {
-	const r = new Reader(bytes);
 	const items: MapItem[] = [];
-	let nodes = 0;
 	// The key of the last leaf's parcel: a parcel's leaves come together, and its key prefix is
 	// worth building once (key.ts checks the id's pattern each time).
 	let lastParcel = '';
 	let lastPrefix = '';
-	// The key of a leaf revealed under the node walk() last returned from, or null: returned beside
-	// the hash through this variable, not a pair a node.
+	// The key of a leaf revealed under the node last read, or null: returned beside the hash
+	// through this variable, not a pair a node.
 	let revealed: string | null = null;
-	// Returns the node's hash; throws DecodeError on malformed bytes and a string on a malformed
-	// structure. `bit`, `side`: where the node hangs from its parent (-1, 0 for the top).
-	const walk = (depth: number, bit: number, side: number): Uint8Array => {
-		if (++nodes > MAX_PROOF_NODES) throw new DecodeError('map proof has too many nodes');
-		if (depth > MAP_KEY_BITS) throw new DecodeError('map proof is deeper than the key length allows');
-		const tag = r.u8();
-		if (tag === 2) {
-			items.push({ t: 'hidden', bit, side, witness: null });
+	// Where the node being read hangs from its parent (-1, 0 for the top).
+	let parentBit = -1;
+	let side = 0;
+	// Each node gives its hash; a malformed structure throws a string.
+	const visitor: ProofVisitor<Uint8Array> = {
+		hidden(hash) {
+			items.push({ t: 'hidden', bit: parentBit, side, witness: null });
 			revealed = null;
-			return r.view(32);
-		}
-		if (tag === 0) {
-			const value = r.view(r.u8());
+			return hash;
+		},
+		leaf(value) {
 			const leaf = decodeMapLeaf(value);
 			if (leaf.parcel !== lastParcel) [lastParcel, lastPrefix] = [leaf.parcel, parcelPrefix(leaf.parcel).key];
 			const key = lastPrefix + String.fromCharCode(MAP_PART_CODES[leaf.part]);
 			items.push({ t: 'leaf', key, leaf });
 			revealed = key;
 			return mapLeafHashOfValue(value);
+		},
+		branch(bit, child) {
+			const above = parentBit;
+			if (bit <= above || bit >= MAP_KEY_BITS) throw `branch bits must grow downwards within the key (${bit} under ${above})`;
+			const leftAt = items.length;
+			parentBit = bit;
+			side = 0;
+			const lh = child();
+			const lk: string | null = revealed;
+			const rightAt = items.length;
+			parentBit = bit;
+			side = 1;
+			const rh = child();
+			const rk: string | null = revealed;
+			parentBit = above;
+			if (lk === null && rk === null) throw `a branch at bit ${bit} reveals no leaf`;
+			if (lk !== null && keyBit(lk, bit) !== 0) throw `a key on the left of bit ${bit} has that bit set`;
+			if (rk !== null && keyBit(rk, bit) !== 1) throw `a key on the right of bit ${bit} has that bit clear`;
+			if (lk !== null && rk !== null && firstDifference(lk, rk) !== bit) throw `keys under a branch at bit ${bit} differ before it`;
+			// A hidden child's keys share the first `bit` bits with any key revealed under this branch.
+			revealed = lk ?? rk;
+			if (lk === null) (items[leftAt] as Extract<MapItem, { t: 'hidden' }>).witness = revealed;
+			if (rk === null) (items[rightAt] as Extract<MapItem, { t: 'hidden' }>).witness = revealed;
+			return branchHash(bit, lh, rh);
 		}
-		if (tag !== 1) throw new DecodeError(`bad map proof node tag ${tag}`);
-		const at = r.u16();
-		if (at <= bit || at >= MAP_KEY_BITS) throw `branch bits must grow downwards within the key (${at} under ${bit})`;
-		const leftAt = items.length;
-		const lh = walk(depth + 1, at, 0);
-		const lk: string | null = revealed;
-		const rightAt = items.length;
-		const rh = walk(depth + 1, at, 1);
-		const rk: string | null = revealed;
-		if (lk === null && rk === null) throw `a branch at bit ${at} reveals no leaf`;
-		if (lk !== null && keyBit(lk, at) !== 0) throw `a key on the left of bit ${at} has that bit set`;
-		if (rk !== null && keyBit(rk, at) !== 1) throw `a key on the right of bit ${at} has that bit clear`;
-		if (lk !== null && rk !== null && firstDifference(lk, rk) !== at) throw `keys under a branch at bit ${at} differ before it`;
-		// A hidden child's keys share the first `at` bits with any key revealed under this branch.
-		revealed = lk ?? rk;
-		if (lk === null) (items[leftAt] as Extract<MapItem, { t: 'hidden' }>).witness = revealed;
-		if (rk === null) (items[rightAt] as Extract<MapItem, { t: 'hidden' }>).witness = revealed;
-		return branchHash(at, lh, rh);
 	};
 	let got: Uint8Array;
 	try {
-		if (r.u8() !== MAP_PROOF_VERSION) throw new DecodeError('unknown map proof version');
-		const has = r.u8();
-		if (has > 1) throw new DecodeError('bad map proof header');
-		got = has ? walk(0, -1, 0) : EMPTY_MAP_ROOT;
-		r.end();
+		got = readProof(bytes, visitor) ?? EMPTY_MAP_ROOT;
 	} catch (e) {
 		if (e instanceof DecodeError || e instanceof RangeError) return fail('malformed-map-proof', `map proof: ${e.message}`);
 		if (typeof e !== 'string') throw e;
