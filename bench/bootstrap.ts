@@ -160,7 +160,11 @@ try {
 				for (const hasher of HASHERS) {
 					const sampler = rendererSampler(profile);
 					const heap = await heapSampler(tabs.verified);
+					// FIELD_BENCH_BOOT_PROFILE=file.cpuprofile: a CPU profile of the tab during this download (the last round's).
+					const cdp = process.env.FIELD_BENCH_BOOT_PROFILE ? await browser.newCDPSession(tabs.verified) : null;
+					if (cdp) await cdp.send('Profiler.enable').then(() => cdp.send('Profiler.start'));
 					const ms = await tabs.verified.evaluate(([k, s, h]) => (globalThis as any).fieldBench.bootstrap('bench-ours', k, s, { verify: true, hasher: h }), [data.verifierKey, PAGE, hasher] as const); // eslint-disable-line @typescript-eslint/no-explicit-any -- test hook
+					if (cdp) writeFileSync(process.env.FIELD_BENCH_BOOT_PROFILE!, JSON.stringify((await cdp.send('Profiler.stop')).profile));
 					const peak = sampler.stop();
 					tabPeak = Math.max(tabPeak, peak.mib);
 					const js = await heap.stop();
