@@ -49,7 +49,9 @@ test('a download whose page write fails stores no page after it, and resumes to 
 	await page.goto('/field/districts');
 	const row = page.getByRole('row', { name: new RegExp(`^${DISTRICT}\\b`) });
 	await page.getByRole('button', { name: `Download district ${DISTRICT}` }).click();
-	await expect(page.getByRole('alert')).toContainText('injected write failure', { timeout: 60_000 });
+	const alert = page.getByRole('alert');
+	await expect(alert).toContainText(`The download of district ${DISTRICT} stopped: injected write failure.`, { timeout: 60_000 });
+	await expect(alert).toContainText('The parcels stored before it are kept, and downloading again continues from there.');
 
 	// Exactly the three pages before the failed one: the queued page after it was not kept.
 	const partial = await stored(page);
@@ -64,6 +66,7 @@ test('a download whose page write fails stores no page after it, and resumes to 
 	await expect(resume).toHaveText('Resume');
 	await expect(resume).toBeEnabled({ timeout: 5_000 });
 	await resume.click();
+	await expect(alert).toHaveCount(0);
 	await expect(row.getByText('Ready')).toBeVisible({ timeout: 60_000 });
 	const whole = await stored(page);
 	expect(whole.rec?.parcels).toBe(total);

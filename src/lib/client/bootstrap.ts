@@ -22,6 +22,7 @@ import { checkEntries, keyEntryRows, loadRegistry, replayKeyEntry, type EntryJso
 import { rowFromServer, type ServerRow } from './search-row';
 import { rebuildSearchIndex, SearchIndexBuilder, storeSearchIndex } from './search-index';
 import { getState, MAP_RULE, putState, type DistrictRecord, type LogRecord } from './state';
+import { isQuotaError, storageFullMessage } from './storage';
 
 export interface SnapshotParcel {
 	row: ServerRow;
@@ -274,4 +275,27 @@ export async function downloadDistrict(deps: BootstrapDeps, district: string): P
 	} finally {
 		verifier?.close();
 	}
+}
+
+/** The innermost message of an error (Dexie wraps IndexedDB's own error in `inner`). */
+function reasonOf(e: unknown): string {
+	let x = e as { message?: unknown; inner?: unknown; cause?: unknown } | null;
+	for (let depth = 0; depth < 5 && x && typeof x === 'object'; depth++) {
+		const next = (x.inner ?? x.cause) as typeof x;
+		if (!next || typeof next !== 'object' || typeof next.message !== 'string') break;
+		x = next;
+	}
+	return typeof x?.message === 'string' ? x.message : String(e);
+}
+
+/**
+ * What a person is told when a download stops: a refused snapshot says why (its alarm is
+ * raised); anything else, what happened and that the pages stored so far are kept, so that
+ * "Resume" goes on from there.
+ */
+export async function downloadStoppedMessage(district: string, e: unknown): Promise<string> {
+	if (e instanceof ForkError) return e.message;
+	const kept = 'The parcels stored before it are kept, and downloading again continues from there.';
+	if (isQuotaError(e)) return `${await storageFullMessage(`the rest of district ${district}`)} ${kept}`;
+	return `The download of district ${district} stopped: ${reasonOf(e).replace(/\.?$/, '.')} ${kept}`;
 }
