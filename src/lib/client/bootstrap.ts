@@ -22,7 +22,7 @@ import { checkEntries, keyEntryRows, loadRegistry, replayKeyEntry, type EntryJso
 import { rowFromServer, type ServerRow } from './search-row';
 import { rebuildSearchIndex, SearchIndexBuilder, storeSearchIndex } from './search-index';
 import { getState, MAP_RULE, putState, type DistrictRecord, type LogRecord } from './state';
-import { isQuotaError, storageFullMessage } from './storage';
+import { errorChain, isQuotaError, storageFullMessage } from './storage';
 
 export interface SnapshotParcel {
 	row: ServerRow;
@@ -279,13 +279,9 @@ export async function downloadDistrict(deps: BootstrapDeps, district: string): P
 
 /** The innermost message of an error (Dexie wraps IndexedDB's own error in `inner`). */
 function reasonOf(e: unknown): string {
-	let x = e as { message?: unknown; inner?: unknown; cause?: unknown } | null;
-	for (let depth = 0; depth < 5 && x && typeof x === 'object'; depth++) {
-		const next = (x.inner ?? x.cause) as typeof x;
-		if (!next || typeof next !== 'object' || typeof next.message !== 'string') break;
-		x = next;
-	}
-	return typeof x?.message === 'string' ? x.message : String(e);
+	let reason = String(e);
+	for (const err of errorChain(e)) if (typeof err.message === 'string') reason = err.message;
+	return reason;
 }
 
 /**

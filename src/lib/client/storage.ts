@@ -32,16 +32,23 @@ export function formatBytes(n: number | null): string {
 	return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
 }
 
+type Wrapped = { name?: unknown; message?: unknown; inner?: unknown; cause?: unknown };
+
+/** `e` and the errors it wraps, outermost first (Dexie's `inner`, else `cause`; at most 5). */
+export function* errorChain(e: unknown): Generator<Wrapped> {
+	for (let x = e, depth = 0; x && typeof x === 'object' && depth < 5; depth++) {
+		const err = x as Wrapped;
+		yield err;
+		x = err.inner ?? err.cause;
+	}
+}
+
 /**
  * True for a write the browser refused for lack of room: IndexedDB's QuotaExceededError, as
  * Dexie passes it on (itself, or as the `inner` error of the transaction's AbortError).
  */
 export function isQuotaError(e: unknown): boolean {
-	for (let x = e, depth = 0; x && typeof x === 'object' && depth < 5; depth++) {
-		const err = x as { name?: unknown; inner?: unknown; cause?: unknown };
-		if (err.name === 'QuotaExceededError') return true;
-		x = err.inner ?? err.cause;
-	}
+	for (const err of errorChain(e)) if (err.name === 'QuotaExceededError') return true;
 	return false;
 }
 
