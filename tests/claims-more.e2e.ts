@@ -166,6 +166,8 @@ test('an assessor objects offline to a change on notice, with a photo; the objec
 		if (await sync.isEnabled()) await sync.click();
 		await expect(first).toHaveAttribute('data-status', 'logged', { timeout: 60_000 });
 		const objection = Number((await first.textContent())!.match(/entry #(\d+)/)![1]);
+		// The same sync uploads the evidence once the claim is logged: offline before then, the photo stays on the tablet.
+		await expect(field.getByTestId('files-total')).toContainText(/^\s*0 file\(s\) not yet uploaded; 1 uploaded/, { timeout: 60_000 });
 
 		// Offline again, before the deadline: a second objection, signed and queued.
 		await tablet.setOffline(true);
